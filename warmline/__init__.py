@@ -1,0 +1,25 @@
+"""Warmline: a peer-run SMS and voice line."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from warmline.config import Settings, load_settings
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    """Build the Flask application for `settings` (default: from the environment)."""
+    from warmline import health, logs, runtime
+    from warmline.telephony import webhooks
+
+    logs.configure()
+    settings = settings or load_settings()
+    rt = runtime.build(settings)
+    runtime.install(rt)
+
+    app = Flask(__name__, instance_path=str(settings.instance_path.resolve()))
+    app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=1024 * 1024)
+    app.extensions["warmline"] = rt
+    app.register_blueprint(webhooks.bp)
+    app.register_blueprint(health.bp)
+    return app

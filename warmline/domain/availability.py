@@ -1,0 +1,63 @@
+"""Who can be offered a conversation right now."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class ShiftWindow:
+    """A volunteer's shift on a line, in UTC."""
+
+    volunteer_id: int
+    role: str
+    starts_at: datetime
+    ends_at: datetime
+
+    def covers(self, now: datetime) -> bool:
+        """True while the shift is running (start inclusive, end exclusive)."""
+        return self.starts_at <= now < self.ends_at
+
+
+@dataclass(frozen=True)
+class VolunteerState:
+    """What availability needs to know about a volunteer."""
+
+    volunteer_id: int
+    is_active: bool
+    is_on: bool
+    active_conversations: int
+
+
+def on_shift(shifts: Iterable[ShiftWindow], now: datetime, roles: Iterable[str]) -> set[int]:
+    """Ids of volunteers with a current shift in one of `roles`."""
+    wanted = set(roles)
+    return {s.volunteer_id for s in shifts if s.role in wanted and s.covers(now)}
+
+
+def is_available(state: VolunteerState, shift_roles: set[str], capacity: int) -> bool:
+    """On a current primary or backup shift, not OFF, still active, and under capacity."""
+    return (
+        state.is_active
+        and state.is_on
+        and bool(shift_roles & {"primary", "backup"})
+        and state.active_conversations < capacity
+    )
+
+
+def available_volunteers(
+    states: Iterable[VolunteerState],
+    shifts: Iterable[ShiftWindow],
+    now: datetime,
+    capacity: int,
+    roles: Iterable[str] = ("primary",),
+) -> list[int]:
+    """Ids of volunteers who may be offered a conversation now, in id order."""
+    current = on_shift(shifts, now, roles)
+    return sorted(
+        s.volunteer_id
+        for s in states
+        if s.volunteer_id in current and is_available(s, {"primary", "backup"}, capacity)
+    )

@@ -1,0 +1,51 @@
+"""What a volunteer's text means: a command, or words to relay."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from warmline.domain.refs import REF_REGEX
+
+_REF = rf"#?({REF_REGEX})"
+_FLAGS = re.IGNORECASE | re.DOTALL
+_TAKE = re.compile(rf"(?:TAKE\s+)?{_REF}", _FLAGS)
+_REF_ACTION = re.compile(rf"(DONE|PASS|ESCALATE)(?:\s+{_REF})?", _FLAGS)
+_PAUSE = re.compile(r"PAUSE(?:\s+(\d{1,3}))?", _FLAGS)
+_ADDRESSED = re.compile(rf"{_REF}\s*[:\s]\s*(.*)", _FLAGS)
+_BARE = {"ON": "ON", "OFF": "OFF", "BREAK": "OFF", "STATUS": "STATUS", "HELP": "HELP"}
+
+
+@dataclass(frozen=True)
+class Command:
+    """A volunteer command, with the reference it names if any."""
+
+    name: str
+    ref: str | None = None
+    minutes: int | None = None
+
+
+@dataclass(frozen=True)
+class Relay:
+    """Words for a texter, addressed by reference or not."""
+
+    text: str
+    ref: str | None = None
+
+
+def parse_volunteer_text(body: str) -> Command | Relay:
+    """Read a volunteer's whole message as a command only when it has a command's exact shape."""
+    text = body.strip()
+    if match := _TAKE.fullmatch(text):
+        return Command("TAKE", ref=match.group(1).upper())
+    if match := _REF_ACTION.fullmatch(text):
+        ref = match.group(2)
+        return Command(match.group(1).upper(), ref=ref.upper() if ref else None)
+    if match := _PAUSE.fullmatch(text):
+        minutes = match.group(1)
+        return Command("PAUSE", minutes=int(minutes) if minutes else None)
+    if (word := text.upper()) in _BARE:
+        return Command(_BARE[word])
+    if match := _ADDRESSED.fullmatch(text):
+        return Relay(text=match.group(2).strip(), ref=match.group(1).upper())
+    return Relay(text=text)

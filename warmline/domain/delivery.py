@@ -1,0 +1,56 @@
+"""How an outbound text's status may move, and which send errors are worth retrying."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+# Twilio's callbacks arrive out of order: a status may only move to a higher rank.
+_RANK = {
+    "queued": 0,
+    "sending": 1,
+    "sent": 2,
+    "delivered": 3,
+    "undelivered": 3,
+    "failed": 3,
+    "suppressed": 3,
+}
+TWILIO_STATUS_MAP = {
+    "accepted": "sending",
+    "scheduled": "sending",
+    "queued": "sending",
+    "sending": "sending",
+    "sent": "sent",
+    "delivered": "delivered",
+    "read": "delivered",
+    "undelivered": "undelivered",
+    "failed": "failed",
+    "canceled": "failed",
+}
+# Opted out, not a number, not a mobile, unreachable region or carrier: retrying cannot help.
+PERMANENT_ERROR_CODES = frozenset({21211, 21408, 21610, 21612, 21614, 21617, 21635})
+MAX_ATTEMPTS = 8
+MAX_BACKOFF = timedelta(minutes=5)
+
+
+def advanced_status(current: str, reported: str) -> str | None:
+    """The status after a report, or None when the report would move it backwards or sideways."""
+    new = TWILIO_STATUS_MAP.get(reported)
+    if new is None or current not in _RANK:
+        return None
+    return new if _RANK[new] > _RANK[current] else None
+
+
+def is_permanent(error_code: int | None, http_status: int | None) -> bool:
+    """True when a send failure will fail again however often we retry."""
+    if error_code in PERMANENT_ERROR_CODES:
+        return True
+    if http_status is None or http_status == 429 or http_status >= 500:
+        return False
+    return 400 <= http_status < 500 and error_code != 20429
+
+
+def retry_delay(attempts: int) -> timedelta | None:
+    """How long to wait before attempt `attempts + 1`, or None when it is time to give up."""
+    if attempts >= MAX_ATTEMPTS:
+        return None
+    return min(timedelta(seconds=2**attempts), MAX_BACKOFF)

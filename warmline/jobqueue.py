@@ -1,0 +1,102 @@
+"""Queues that run jobs by dotted path with ids as arguments: RQ on Redis, or in-process."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import queue
+import threading
+from collections.abc import Callable
+from typing import Any, Protocol
+
+log = logging.getLogger(__name__)
+
+PROCESS_INBOUND = "workers.jobs.process_inbound"
+SEND_OUTBOX = "workers.jobs.send_outbox"
+QUEUE_NAME = "warmline"
+
+
+class JobQueue(Protocol):
+    """Somewhere to put a job; the database stays the truth if putting fails."""
+
+    def enqueue(self, job: str, *ids: int) -> bool:
+        """Queue `job(*ids)`; False (never an exception) when the queue cannot be reached."""
+
+
+def resolve(job: str) -> Callable[..., Any]:
+    """The function a dotted job path names."""
+    module_name, _, name = job.rpartition(".")
+    func: Callable[..., Any] = getattr(importlib.import_module(module_name), name)
+    return func
+
+
+class RedisJobQueue:
+    """RQ on Redis, with JSON arguments and short timeouts so a webhook never hangs on Redis."""
+
+    def __init__(self, redis_url: str) -> None:
+        from redis import Redis
+        from rq import Queue
+        from rq.serializers import JSONSerializer
+
+        self.redis = Redis.from_url(redis_url, socket_connect_timeout=0.5, socket_timeout=1.0)
+        self.rq_queue = Queue(QUEUE_NAME, connection=self.redis, serializer=JSONSerializer)
+
+    def enqueue(self, job: str, *ids: int) -> bool:
+        """Queue the job in Redis; on any Redis error log it and say so."""
+        from redis.exceptions import RedisError
+
+        try:
+            self.rq_queue.enqueue(job, *ids, result_ttl=0, failure_ttl=86400, job_timeout=120)
+        except RedisError as exc:
+            log.warning("could not enqueue %s: %s", job, type(exc).__name__)
+            return False
+        return True
+
+
+class ThreadJobQueue:
+    """The embedded queue: one background thread runs jobs in the order they were queued."""
+
+    def __init__(self) -> None:
+        self._jobs: queue.Queue[tuple[str, tuple[int, ...]] | None] = queue.Queue()
+        self._thread: threading.Thread | None = None
+
+    def enqueue(self, job: str, *ids: int) -> bool:
+        """Queue the job for the worker thread."""
+        self._jobs.put((job, ids))
+        return True
+
+    def start(self) -> None:
+        """Start the worker thread (once)."""
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._work, name="warmline-jobs", daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        """Let queued jobs finish, then stop the thread."""
+        if self._thread is not None:
+            self._jobs.put(None)
+            self._thread.join()
+            self._thread = None
+
+    def run_pending(self) -> int:
+        """Run every queued job in this thread (for the simulator); returns how many ran."""
+        ran = 0
+        while True:
+            try:
+                item = self._jobs.get_nowait()
+            except queue.Empty:
+                return ran
+            if item is not None:
+                self._run(*item)
+                ran += 1
+
+    def _work(self) -> None:
+        while (item := self._jobs.get()) is not None:
+            self._run(*item)
+
+    def _run(self, job: str, ids: tuple[int, ...]) -> None:
+        try:
+            resolve(job)(*ids)
+        except Exception:
+            # The sweeper retries whatever a failed job left undone.
+            log.exception("job %s failed", job)

@@ -1,0 +1,72 @@
+"""The collaborators one process uses: settings, database, queue, transport and keys."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from warmline.config import Settings, load_settings
+from warmline.db import Database
+from warmline.jobqueue import JobQueue, RedisJobQueue, ThreadJobQueue
+from warmline.privacy import Keyring, Vault
+from warmline.transport import Transport
+
+STATUS_CALLBACK_PATH = "/twilio/sms/status"
+
+
+@dataclass
+class Runtime:
+    """Everything a request or a job needs, built once per process."""
+
+    settings: Settings
+    db: Database
+    queue: JobQueue
+    transport: Transport
+    vault: Vault
+    keyring: Keyring
+
+
+_current: Runtime | None = None
+
+
+def build(settings: Settings) -> Runtime:
+    """Wire the collaborators the settings describe."""
+    queue: JobQueue = (
+        ThreadJobQueue() if settings.redis_url is None else RedisJobQueue(settings.redis_url)
+    )
+    transport: Transport
+    if settings.uses_twilio:
+        from warmline.telephony.sender import TwilioTransport
+
+        assert settings.twilio_account_sid is not None
+        transport = TwilioTransport(
+            settings.twilio_account_sid,
+            settings.twilio_auth_token,
+            settings.twilio_api_base_url,
+            settings.public_url + STATUS_CALLBACK_PATH,
+        )
+    else:
+        from warmline.telephony.sender import ConsoleTransport
+
+        transport = ConsoleTransport()
+    return Runtime(
+        settings=settings,
+        db=Database(settings.database_url),
+        queue=queue,
+        transport=transport,
+        vault=Vault(settings.data_keys),
+        keyring=Keyring(settings.hmac_key),
+    )
+
+
+def install(runtime: Runtime | None) -> None:
+    """Make `runtime` the one this process's jobs use."""
+    global _current
+    _current = runtime
+
+
+def current() -> Runtime:
+    """This process's runtime, built from the environment on first use."""
+    global _current
+    if _current is None:
+        _current = build(load_settings())
+    return _current

@@ -1,0 +1,1 @@
+"""Use cases: load through the database, ask the domain rules, write the outbox, enqueue."""

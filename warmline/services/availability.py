@@ -1,0 +1,64 @@
+"""Who on a line can be offered a conversation, or alerted, right now."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from warmline.domain.availability import ShiftWindow, VolunteerState, available_volunteers
+from warmline.models import Conversation, Line, Shift, Volunteer
+
+
+def current_shifts(session: Session, line: Line, now: datetime) -> list[ShiftWindow]:
+    """The line's shifts running at `now`."""
+    rows = session.scalars(
+        select(Shift).where(Shift.line_id == line.id, Shift.starts_at <= now, Shift.ends_at > now)
+    )
+    return [ShiftWindow(s.volunteer_id, s.role, s.starts_at, s.ends_at) for s in rows]
+
+
+def active_counts(session: Session, volunteer_ids: Iterable[int]) -> dict[int, int]:
+    """How many active conversations each volunteer has, on any line."""
+    ids = list(volunteer_ids)
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(Conversation.volunteer_id, func.count())
+        .where(Conversation.status == "active", Conversation.volunteer_id.in_(ids))
+        .group_by(Conversation.volunteer_id)
+    )
+    return {int(vid): int(n) for vid, n in rows if vid is not None}
+
+
+def available_now(
+    session: Session, line: Line, now: datetime, exclude: Iterable[int] = ()
+) -> list[Volunteer]:
+    """Volunteers on a current primary shift who are ON and under the line's capacity."""
+    shifts = current_shifts(session, line, now)
+    ids = {s.volunteer_id for s in shifts} - set(exclude)
+    if not ids:
+        return []
+    volunteers = {v.id: v for v in session.scalars(select(Volunteer).where(Volunteer.id.in_(ids)))}
+    counts = active_counts(session, ids)
+    states = [
+        VolunteerState(v.id, v.is_active, v.is_on, counts.get(v.id, 0)) for v in volunteers.values()
+    ]
+    chosen = available_volunteers(states, shifts, now, line.max_active_per_volunteer)
+    return [volunteers[i] for i in chosen]
+
+
+def coordinators_on_call(session: Session, line: Line, now: datetime) -> list[Volunteer]:
+    """Active volunteers on a current coordinator shift of the line."""
+    ids = {s.volunteer_id for s in current_shifts(session, line, now) if s.role == "coordinator"}
+    if not ids:
+        return []
+    return list(
+        session.scalars(
+            select(Volunteer)
+            .where(Volunteer.id.in_(ids), Volunteer.is_active)
+            .order_by(Volunteer.id)
+        )
+    )

@@ -1,0 +1,247 @@
+"""Conversations: open, offer, claim, relay, pass and close."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from warmline.domain.refs import new_ref
+from warmline.models import Contact, Conversation, InboundMessage, Offer, Volunteer
+from warmline.services.availability import available_now
+from warmline.services.turn import Turn
+
+REF_ATTEMPTS = 20
+
+
+def open_for_contact(session: Session, contact: Contact) -> Conversation | None:
+    """The contact's waiting or active conversation, locked for this transaction."""
+    return session.scalar(
+        select(Conversation)
+        .where(Conversation.contact_id == contact.id, Conversation.status != "closed")
+        .order_by(Conversation.id.desc())
+        .limit(1)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+
+
+def start(turn: Turn, contact: Contact) -> Conversation:
+    """A new waiting conversation with a reference no other open conversation on the line has."""
+    in_use = set(
+        turn.session.scalars(
+            select(Conversation.ref).where(
+                Conversation.line_id == turn.line.id, Conversation.status != "closed"
+            )
+        )
+    )
+    for _ in range(REF_ATTEMPTS):
+        ref = new_ref()
+        if ref in in_use:
+            continue
+        conversation = Conversation(
+            line_id=turn.line.id,
+            contact_id=contact.id,
+            ref=ref,
+            status="waiting",
+            created_at=turn.now,
+            waiting_since=turn.now,
+            last_activity_at=turn.now,
+        )
+        try:
+            with turn.session.begin_nested():
+                turn.session.add(conversation)
+        except IntegrityError:
+            in_use.add(ref)  # another process took it a moment ago
+            continue
+        return conversation
+    raise RuntimeError("no free conversation reference on this line")
+
+
+def offer(turn: Turn, conversation: Conversation, exclude: Iterable[int] = ()) -> int:
+    """Offer a waiting conversation to every available volunteer; returns how many."""
+    volunteers = available_now(turn.session, turn.line, turn.now, exclude=exclude)
+    for volunteer in volunteers:
+        turn.session.add(
+            Offer(conversation_id=conversation.id, volunteer_id=volunteer.id, offered_at=turn.now)
+        )
+        turn.tell_volunteer(volunteer, "offer", conversation.id, ref=conversation.ref)
+    return len(volunteers)
+
+
+def claim(turn: Turn, volunteer: Volunteer, ref: str) -> None:
+    """Give conversation `ref` to `volunteer` if it is still waiting: exactly one claim wins."""
+    conversation = _open_by_ref(turn, ref)
+    if conversation is None:
+        turn.tell_volunteer(volunteer, "unknown_ref", ref=ref)
+        return
+    if conversation.volunteer_id == volunteer.id:
+        turn.tell_volunteer(volunteer, "already_yours", conversation.id, ref=ref)
+        return
+    count = len(active_for(turn.session, volunteer))
+    if count >= turn.line.max_active_per_volunteer:
+        turn.tell_volunteer(volunteer, "at_capacity", count=count, ref=ref)
+        return
+    won = turn.session.execute(
+        update(Conversation)
+        .where(Conversation.id == conversation.id, Conversation.status == "waiting")
+        .values(
+            status="active",
+            volunteer_id=volunteer.id,
+            claimed_at=turn.now,
+            last_activity_at=turn.now,
+        )
+    )
+    if won.rowcount != 1:  # type: ignore[attr-defined]
+        turn.tell_volunteer(volunteer, "already_taken", ref=ref)
+        return
+    turn.session.refresh(conversation)
+    turn.tell_volunteer(volunteer, "claimed", conversation.id, ref=ref)
+    contact = _contact_of(turn.session, conversation)
+    if contact is not None:
+        turn.text_contact(contact, turn.say("peer_joined"), conversation.id)
+    relay_held(turn, conversation, volunteer)
+    for other in _offered(turn.session, conversation, exclude=volunteer.id):
+        turn.tell_volunteer(other, "taken", conversation.id, ref=ref)
+
+
+def relay_held(turn: Turn, conversation: Conversation, volunteer: Volunteer) -> None:
+    """Pass the texter's waiting words to the volunteer, oldest first, and wipe them."""
+    held = turn.session.scalars(
+        select(InboundMessage)
+        .where(
+            InboundMessage.conversation_id == conversation.id,
+            InboundMessage.relayed_at.is_(None),
+            InboundMessage.body_sealed.is_not(None),
+        )
+        .order_by(InboundMessage.id)
+        .with_for_update()
+    ).all()
+    for message in held:
+        assert message.body_sealed is not None
+        text = turn.vault.open(message.body_sealed)
+        turn.relay_to_volunteer(volunteer, conversation.ref, text, conversation.id)
+        message.body_sealed = None
+        message.relayed_at = turn.now
+
+
+def relay_to_volunteer(
+    turn: Turn, conversation: Conversation, message: InboundMessage, text: str
+) -> None:
+    """Hold a texter's words until a peer claims the conversation, or pass them on now."""
+    message.conversation_id = conversation.id
+    conversation.last_activity_at = turn.now
+    if conversation.status != "active" or conversation.volunteer_id is None:
+        return  # stays sealed on the message until claim() relays it
+    volunteer = turn.session.get_one(Volunteer, conversation.volunteer_id)
+    turn.relay_to_volunteer(volunteer, conversation.ref, text, conversation.id)
+    message.body_sealed = None
+    message.relayed_at = turn.now
+
+
+def relay_to_texter(
+    turn: Turn, volunteer: Volunteer, conversation: Conversation, text: str
+) -> None:
+    """Send a volunteer's words to the texter, from the line number, unprefixed."""
+    conversation.last_activity_at = turn.now
+    contact = _contact_of(turn.session, conversation)
+    if contact is None or contact.opted_out_at is not None:
+        turn.tell_volunteer(volunteer, "texter_unreachable", conversation.id, ref=conversation.ref)
+        return
+    turn.text_contact(contact, text, conversation.id)
+
+
+def close(turn: Turn, volunteer: Volunteer, conversation: Conversation) -> None:
+    """Close an active conversation: a kind goodbye to the texter, thanks to the volunteer."""
+    conversation.status = "closed"
+    conversation.closed_at = turn.now
+    conversation.outcome = "done"
+    contact = _contact_of(turn.session, conversation)
+    if contact is not None:
+        turn.text_contact(contact, turn.say("closing"), conversation.id)
+    turn.tell_volunteer(volunteer, "closed_for_volunteer", conversation.id, ref=conversation.ref)
+
+
+def pass_back(turn: Turn, volunteer: Volunteer, conversation: Conversation) -> None:
+    """Return an active conversation to the queue and offer it to the others."""
+    conversation.status = "waiting"
+    conversation.volunteer_id = None
+    conversation.claimed_at = None
+    conversation.waiting_since = turn.now
+    turn.session.execute(delete(Offer).where(Offer.conversation_id == conversation.id))
+    turn.tell_volunteer(volunteer, "passed_for_volunteer", conversation.id, ref=conversation.ref)
+    contact = _contact_of(turn.session, conversation)
+    if contact is not None:
+        turn.text_contact(contact, turn.say("passed_to_texter"), conversation.id)
+    turn.session.flush()
+    offer(turn, conversation, exclude=[volunteer.id])
+
+
+def end_by_opt_out(turn: Turn, conversation: Conversation) -> None:
+    """The texter opted out: close, drop their held words, tell the volunteer if there is one."""
+    conversation.status = "closed"
+    conversation.closed_at = turn.now
+    conversation.outcome = "opted_out"
+    turn.session.execute(
+        update(InboundMessage)
+        .where(
+            InboundMessage.conversation_id == conversation.id, InboundMessage.relayed_at.is_(None)
+        )
+        .values(body_sealed=None)
+    )
+    if conversation.volunteer_id is not None:
+        volunteer = turn.session.get_one(Volunteer, conversation.volunteer_id)
+        turn.tell_volunteer(volunteer, "texter_opted_out", conversation.id, ref=conversation.ref)
+
+
+def active_for(
+    session: Session, volunteer: Volunteer, line_id: int | None = None
+) -> list[Conversation]:
+    """The volunteer's active conversations, oldest first, on one line or all."""
+    query = select(Conversation).where(
+        Conversation.volunteer_id == volunteer.id, Conversation.status == "active"
+    )
+    if line_id is not None:
+        query = query.where(Conversation.line_id == line_id)
+    return list(session.scalars(query.order_by(Conversation.id)))
+
+
+def waiting_count(session: Session, line_id: int) -> int:
+    """How many conversations wait in the line's queue."""
+    return int(
+        session.scalar(
+            select(func.count()).where(
+                Conversation.line_id == line_id, Conversation.status == "waiting"
+            )
+        )
+        or 0
+    )
+
+
+def _open_by_ref(turn: Turn, ref: str) -> Conversation | None:
+    return turn.session.scalar(
+        select(Conversation).where(
+            Conversation.line_id == turn.line.id,
+            Conversation.ref == ref,
+            Conversation.status != "closed",
+        )
+    )
+
+
+def _contact_of(session: Session, conversation: Conversation) -> Contact | None:
+    if conversation.contact_id is None:
+        return None
+    return session.get(Contact, conversation.contact_id)
+
+
+def _offered(session: Session, conversation: Conversation, exclude: int) -> list[Volunteer]:
+    return list(
+        session.scalars(
+            select(Volunteer)
+            .join(Offer, Offer.volunteer_id == Volunteer.id)
+            .where(Offer.conversation_id == conversation.id, Volunteer.id != exclude)
+            .order_by(Volunteer.id)
+        )
+    )

@@ -1,0 +1,144 @@
+"""Inbound texts: stored at once by the webhook, processed in order per sender by a job."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from warmline.db import Database
+from warmline.jobqueue import PROCESS_INBOUND, JobQueue
+from warmline.locks import INBOUND_SENDER, key_lock
+from warmline.models import InboundMessage, Line, Volunteer
+from warmline.privacy import Keyring, Vault
+from warmline.services import outbox, texters, volunteers_sms
+from warmline.services.turn import Turn
+
+log = logging.getLogger(__name__)
+
+# An event the queue has not processed this long after arrival is the sweeper's to process.
+SWEEPER_GRACE = timedelta(seconds=5)
+
+
+@dataclass(frozen=True)
+class InboundSms:
+    """The parts of Twilio's incoming-message webhook we use, already cleaned."""
+
+    message_sid: str
+    sender: str
+    to: str
+    body: str
+
+
+def receive(
+    session: Session,
+    keyring: Keyring,
+    vault: Vault,
+    queue: JobQueue,
+    sms: InboundSms,
+    now: datetime,
+) -> bool:
+    """Store a text once per MessageSid, then try to queue it; False when `To` is not our line."""
+    line_id = session.scalar(select(Line.id).where(Line.number == sms.to))
+    if line_id is None:
+        return False
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (
+        insert(InboundMessage)
+        .values(
+            message_sid=sms.message_sid,
+            line_id=line_id,
+            sender_key=keyring.key_for(sms.sender),
+            sender_sealed=vault.seal(sms.sender),
+            body_sealed=vault.seal(sms.body),
+            received_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=["message_sid"])
+        .returning(InboundMessage.id)
+    )
+    event_id = session.scalar(statement)
+    session.commit()
+    if event_id is not None:
+        queue.enqueue(PROCESS_INBOUND, event_id)
+    return True
+
+
+Clock = Callable[[], datetime]
+
+
+def process(db: Database, vault: Vault, queue: JobQueue, event_id: int, clock: Clock) -> None:
+    """Process text `event_id` and any earlier unprocessed texts from the same sender, in order."""
+    with db.session() as session:
+        found = session.execute(
+            select(InboundMessage.line_id, InboundMessage.sender_key).where(
+                InboundMessage.id == event_id
+            )
+        ).first()
+    if found is None:
+        return
+    line_id, sender_key = found
+    with key_lock(db, INBOUND_SENDER, sender_key):
+        with db.session() as session:
+            pending = session.scalars(
+                select(InboundMessage.id)
+                .where(
+                    InboundMessage.line_id == line_id,
+                    InboundMessage.sender_key == sender_key,
+                    InboundMessage.processed_at.is_(None),
+                    InboundMessage.id <= event_id,
+                )
+                .order_by(InboundMessage.id)
+            ).all()
+        for pending_id in pending:
+            outbox_ids = _process_one(db, vault, pending_id, clock())
+            outbox.enqueue_all(queue, outbox_ids)
+
+
+def _process_one(db: Database, vault: Vault, event_id: int, now: datetime) -> list[int]:
+    """Handle one text exactly once; returns the outbox rows it wrote."""
+    with db.session() as session:
+        message = session.scalar(
+            select(InboundMessage).where(InboundMessage.id == event_id).with_for_update()
+        )
+        if message is None or message.processed_at is not None:
+            return []
+        line = session.get_one(Line, message.line_id)
+        turn = Turn(session, vault, line, now)
+        assert message.sender_sealed is not None and message.body_sealed is not None
+        sender = vault.open(message.sender_sealed)
+        body = vault.open(message.body_sealed)
+        volunteer = session.scalar(
+            select(Volunteer).where(Volunteer.phone_key == message.sender_key, Volunteer.is_active)
+        )
+        if volunteer is not None:
+            volunteers_sms.handle(turn, volunteer, body)
+            message.body_sealed = None
+        else:
+            texters.handle(turn, message, sender, body)
+            if message.conversation_id is None:  # a keyword, not words for a peer
+                message.body_sealed = None
+        message.sender_sealed = None
+        message.processed_at = now
+        session.commit()
+        return turn.outbox_ids()
+
+
+def stranded_ids(session: Session, now: datetime, limit: int = 200) -> list[int]:
+    """Texts stored but not processed in time: their job was lost or Redis was away."""
+    return list(
+        session.scalars(
+            select(InboundMessage.id)
+            .where(
+                InboundMessage.processed_at.is_(None),
+                InboundMessage.received_at <= now - SWEEPER_GRACE,
+            )
+            .order_by(InboundMessage.id)
+            .limit(limit)
+        )
+    )

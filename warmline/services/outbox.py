@@ -1,0 +1,196 @@
+"""The transactional outbox: texts written with the change that causes them, sent after commit."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from warmline.db import Database
+from warmline.domain.delivery import advanced_status, is_permanent, retry_delay
+from warmline.jobqueue import SEND_OUTBOX, JobQueue
+from warmline.locks import OUTBOX_RECIPIENT, key_lock
+from warmline.models import Contact, Line, Outbox, Volunteer
+from warmline.privacy import Vault
+from warmline.transport import SendError, Transport
+
+log = logging.getLogger(__name__)
+
+# A freshly queued text is the queue's to send; the sweeper only steps in after this long.
+SWEEPER_GRACE = timedelta(seconds=5)
+# A send that has said 'sending' this long was interrupted (its worker died).
+SENDING_STALE = timedelta(seconds=60)
+
+Clock = Callable[[], datetime]
+
+
+def add(
+    session: Session,
+    vault: Vault,
+    *,
+    line: Line,
+    body: str,
+    now: datetime,
+    volunteer: Volunteer | None = None,
+    contact: Contact | None = None,
+    conversation_id: int | None = None,
+) -> Outbox:
+    """Write one sealed text for a volunteer or a contact; it is sent once the caller commits."""
+    if (volunteer is None) == (contact is None):
+        raise ValueError("a text goes to exactly one volunteer or contact")
+    recipient_key = volunteer.phone_key if volunteer is not None else contact.contact_key  # type: ignore[union-attr]
+    row = Outbox(
+        line_id=line.id,
+        conversation_id=conversation_id,
+        volunteer_id=volunteer.id if volunteer is not None else None,
+        contact_id=contact.id if contact is not None else None,
+        recipient_key=recipient_key,
+        body_sealed=vault.seal(body),
+        status="queued",
+        due_at=now + SWEEPER_GRACE,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(row)
+    return row
+
+
+def enqueue_all(queue: JobQueue, outbox_ids: Iterable[int]) -> None:
+    """Ask the queue to send each committed text; the sweeper covers any it cannot take."""
+    for outbox_id in outbox_ids:
+        queue.enqueue(SEND_OUTBOX, outbox_id)
+
+
+def send(db: Database, vault: Vault, transport: Transport, outbox_id: int, clock: Clock) -> None:
+    """Send text `outbox_id` and any older queued texts to the same person, in order, once."""
+    with db.session() as session:
+        recipient_key = session.scalar(select(Outbox.recipient_key).where(Outbox.id == outbox_id))
+    if recipient_key is None:
+        return
+    with key_lock(db, OUTBOX_RECIPIENT, recipient_key):
+        with db.session() as session:
+            ids = session.scalars(
+                select(Outbox.id)
+                .where(
+                    Outbox.recipient_key == recipient_key,
+                    Outbox.status == "queued",
+                    Outbox.id <= outbox_id,
+                )
+                .order_by(Outbox.id)
+            ).all()
+        for row_id in ids:
+            if not _send_one(db, vault, transport, row_id, clock):
+                break  # keep the person's texts in order: later ones wait for this retry
+
+
+def _send_one(
+    db: Database, vault: Vault, transport: Transport, outbox_id: int, clock: Clock
+) -> bool:
+    """Move one text queued → sending → sent/failed; False when it must be retried later."""
+    with db.session() as session:
+        row = session.get(Outbox, outbox_id)
+        if row is None or row.status != "queued":
+            return True
+        now = clock()
+        if row.attempts > 0 and row.due_at > now:
+            return False
+        line = session.get_one(Line, row.line_id)
+        recipient = _recipient(session, vault, row)
+        if recipient is None or row.body_sealed is None:
+            _finish(row, "suppressed", now, error_code=None)
+            session.commit()
+            return True
+        to_number, label = recipient
+        body = vault.open(row.body_sealed)
+        row.status = "sending"
+        row.attempts += 1
+        row.updated_at = now
+        session.commit()
+
+        try:
+            sid = transport.send(
+                from_number=line.number, to_number=to_number, body=body, label=label
+            )
+        except SendError as exc:
+            return _after_failure(session, row, exc, clock())
+        row.twilio_sid = sid
+        _finish(row, "sent", clock(), error_code=None)
+        session.commit()
+        return True
+
+
+def _after_failure(session: Session, row: Outbox, exc: SendError, now: datetime) -> bool:
+    delay = retry_delay(row.attempts)
+    if is_permanent(exc.error_code, exc.http_status) or delay is None:
+        log.warning("outbox %s failed for good: error %s", row.id, exc.error_code)
+        _finish(row, "failed", now, error_code=exc.error_code)
+        session.commit()
+        return True
+    log.info("outbox %s will retry in %ss: error %s", row.id, delay.seconds, exc.error_code)
+    row.status = "queued"
+    row.error_code = exc.error_code
+    row.due_at = now + delay
+    row.updated_at = now
+    session.commit()
+    return False
+
+
+def _finish(row: Outbox, status: str, now: datetime, error_code: int | None) -> None:
+    """A terminal state: the sealed words are wiped."""
+    row.status = status
+    row.error_code = error_code
+    row.body_sealed = None
+    row.updated_at = now
+
+
+def _recipient(session: Session, vault: Vault, row: Outbox) -> tuple[str, str] | None:
+    """The number to send to and a label without it; None when we must not send."""
+    if row.volunteer_id is not None:
+        volunteer = session.get(Volunteer, row.volunteer_id)
+        if volunteer is None or not volunteer.is_active:
+            return None
+        return vault.open(volunteer.phone_sealed), f"{volunteer.name} (volunteer)"
+    contact = session.get(Contact, row.contact_id) if row.contact_id is not None else None
+    if contact is None or contact.number_sealed is None or contact.opted_out_at is not None:
+        return None
+    return vault.open(contact.number_sealed), f"texter {contact.contact_key[:6]}"
+
+
+def record_status(session: Session, twilio_sid: str, reported: str, now: datetime) -> bool:
+    """Apply a status callback if it moves the text forward; True when it changed anything."""
+    row = session.scalar(select(Outbox).where(Outbox.twilio_sid == twilio_sid).with_for_update())
+    if row is None:
+        return False
+    new_status = advanced_status(row.status, reported)
+    if new_status is None:
+        return False
+    row.status = new_status
+    row.updated_at = now
+    session.commit()
+    return True
+
+
+def recover_interrupted(session: Session, now: datetime) -> int:
+    """Put texts whose send was cut off back in the queue, marked as possibly sent once already."""
+    result = session.execute(
+        update(Outbox)
+        .where(Outbox.status == "sending", Outbox.updated_at < now - SENDING_STALE)
+        .values(status="queued", interrupted=True, due_at=now, updated_at=now)
+    )
+    session.commit()
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def due_ids(session: Session, now: datetime, limit: int = 200) -> list[int]:
+    """Queued texts the queue has not sent in time (lost jobs, retries, Redis outages)."""
+    return list(
+        session.scalars(
+            select(Outbox.id)
+            .where(Outbox.status == "queued", Outbox.due_at <= now)
+            .order_by(Outbox.id)
+            .limit(limit)
+        )
+    )

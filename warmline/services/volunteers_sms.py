@@ -1,0 +1,149 @@
+"""What happens when a volunteer texts the line: a command, or words for a texter."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from zoneinfo import ZoneInfo
+
+from warmline.domain.commands import Command, Relay, parse_volunteer_text
+from warmline.models import Conversation, Volunteer
+from warmline.services import conversations
+from warmline.services.availability import coordinators_on_call, current_shifts
+from warmline.services.turn import Turn
+
+
+def handle(turn: Turn, volunteer: Volunteer, body: str) -> None:
+    """Act on a volunteer's text."""
+    parsed = parse_volunteer_text(body)
+    if isinstance(parsed, Relay):
+        _relay(turn, volunteer, parsed)
+        return
+    action = _ACTIONS.get(parsed.name)
+    if action is None:
+        turn.tell_volunteer(volunteer, "not_supported", command=parsed.name)
+        return
+    action(turn, volunteer, parsed)
+
+
+def _relay(turn: Turn, volunteer: Volunteer, relay: Relay) -> None:
+    conversation = _own_conversation(turn, volunteer, relay.ref)
+    if conversation is None:
+        return
+    if not relay.text:
+        turn.tell_volunteer(volunteer, "empty_relay", conversation.id, ref=conversation.ref)
+        return
+    conversations.relay_to_texter(turn, volunteer, conversation, relay.text)
+
+
+def _take(turn: Turn, volunteer: Volunteer, command: Command) -> None:
+    assert command.ref is not None
+    conversations.claim(turn, volunteer, command.ref)
+
+
+def _done(turn: Turn, volunteer: Volunteer, command: Command) -> None:
+    conversation = _own_conversation(turn, volunteer, command.ref)
+    if conversation is not None:
+        conversations.close(turn, volunteer, conversation)
+
+
+def _pass(turn: Turn, volunteer: Volunteer, command: Command) -> None:
+    conversation = _own_conversation(turn, volunteer, command.ref)
+    if conversation is not None:
+        conversations.pass_back(turn, volunteer, conversation)
+
+
+def _escalate(turn: Turn, volunteer: Volunteer, command: Command) -> None:
+    conversation = _own_conversation(turn, volunteer, command.ref)
+    if conversation is None:
+        return
+    coordinators = [
+        c for c in coordinators_on_call(turn.session, turn.line, turn.now) if c.id != volunteer.id
+    ]
+    if not coordinators:
+        turn.tell_volunteer(volunteer, "no_coordinator", conversation.id, ref=conversation.ref)
+        return
+    for coordinator in coordinators:
+        turn.tell_volunteer(
+            coordinator,
+            "escalation_alert",
+            conversation.id,
+            peer=volunteer.name,
+            ref=conversation.ref,
+        )
+    turn.tell_volunteer(volunteer, "escalated", conversation.id, ref=conversation.ref)
+
+
+def _on(turn: Turn, volunteer: Volunteer, command: Command) -> None:
+    volunteer.is_on = True
+    turn.tell_volunteer(volunteer, "now_on")
+
+
+def _off(turn: Turn, volunteer: Volunteer, command: Command) -> None:
+    volunteer.is_on = False
+    turn.tell_volunteer(volunteer, "now_off")
+
+
+def _status(turn: Turn, volunteer: Volunteer, command: Command) -> None:
+    active = conversations.active_for(turn.session, volunteer, turn.line.id)
+    refs = ", ".join(f"#{c.ref}" for c in active) or "none"
+    waiting = conversations.waiting_count(turn.session, turn.line.id)
+    mine = [
+        s
+        for s in current_shifts(turn.session, turn.line, turn.now)
+        if s.volunteer_id == volunteer.id
+    ]
+    if not volunteer.is_on:
+        shift = turn.say("status_off")
+    elif mine:
+        until = max(s.ends_at for s in mine).astimezone(_zone(turn)).strftime("%H:%M")
+        shift = turn.say("status_on_shift", until=until)
+    else:
+        shift = turn.say("status_off_shift")
+    turn.tell_volunteer(volunteer, "status", active=refs, waiting=waiting, shift=shift)
+
+
+def _help(turn: Turn, volunteer: Volunteer, command: Command) -> None:
+    turn.tell_volunteer(volunteer, "volunteer_help")
+
+
+def _own_conversation(turn: Turn, volunteer: Volunteer, ref: str | None) -> Conversation | None:
+    """The active conversation a volunteer means, telling them when it is unclear or not theirs."""
+    active = conversations.active_for(turn.session, volunteer, turn.line.id)
+    if ref is not None:
+        for conversation in active:
+            if conversation.ref == ref:
+                return _locked(turn, conversation)
+        turn.tell_volunteer(volunteer, "not_yours", ref=ref)
+        return None
+    if len(active) == 1:
+        return _locked(turn, active[0])
+    if not active:
+        turn.tell_volunteer(volunteer, "no_active")
+        return None
+    refs = ", ".join(f"#{c.ref}" for c in active)
+    turn.tell_volunteer(
+        volunteer, "which_conversation", count=len(active), refs=refs, first=active[0].ref
+    )
+    return None
+
+
+def _locked(turn: Turn, conversation: Conversation) -> Conversation | None:
+    """Re-read a conversation under a row lock; None if it stopped being active meanwhile."""
+    turn.session.refresh(conversation, with_for_update=True)
+    return conversation if conversation.status == "active" else None
+
+
+def _zone(turn: Turn) -> ZoneInfo:
+    return ZoneInfo(turn.line.timezone)
+
+
+_ACTIONS: dict[str, Callable[[Turn, Volunteer, Command], None]] = {
+    "TAKE": _take,
+    "DONE": _done,
+    "PASS": _pass,
+    "ESCALATE": _escalate,
+    "ON": _on,
+    "OFF": _off,
+    "STATUS": _status,
+    "HELP": _help,
+}

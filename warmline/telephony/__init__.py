@@ -1,0 +1,1 @@
+"""The Twilio edge: the only package that imports twilio."""

@@ -1,0 +1,81 @@
+"""Outbound texts through Twilio's REST API, or to the console in development."""
+
+from __future__ import annotations
+
+import secrets
+import sys
+import threading
+from typing import Any, TextIO
+
+from twilio.base.exceptions import TwilioException, TwilioRestException
+from twilio.http.http_client import TwilioHttpClient
+from twilio.http.response import Response
+from twilio.rest import Client
+
+from warmline.config import DEFAULT_TWILIO_API_BASE_URL
+from warmline.transport import SendError
+
+
+class RebasedHttpClient(TwilioHttpClient):  # type: ignore[misc]
+    """Sends Twilio's requests to another base URL (a mock in tests), path unchanged."""
+
+    def __init__(self, base_url: str, timeout: float = 10.0) -> None:
+        super().__init__(timeout=timeout)
+        self.base_url = base_url.rstrip("/")
+
+    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Response:
+        """Swap the public API host for the configured base URL."""
+        if url.startswith(DEFAULT_TWILIO_API_BASE_URL):
+            url = self.base_url + url[len(DEFAULT_TWILIO_API_BASE_URL) :]
+        return super().request(method, url, *args, **kwargs)
+
+
+class TwilioTransport:
+    """Sends texts with twilio-python, asking for status callbacks at our public URL."""
+
+    def __init__(
+        self,
+        account_sid: str,
+        auth_token: str,
+        api_base_url: str,
+        status_callback_url: str,
+        http_client: TwilioHttpClient | None = None,
+    ) -> None:
+        self.client = Client(
+            account_sid,
+            auth_token,
+            http_client=http_client or RebasedHttpClient(api_base_url),
+        )
+        self.status_callback_url = status_callback_url
+
+    def send(self, *, from_number: str, to_number: str, body: str, label: str) -> str:
+        """Create the message at Twilio; raise SendError with Twilio's code on failure."""
+        try:
+            message = self.client.messages.create(
+                to=to_number,
+                from_=from_number,
+                body=body,
+                status_callback=self.status_callback_url,
+            )
+        except TwilioRestException as exc:
+            raise SendError(exc.code, exc.status) from None
+        except TwilioException:
+            raise SendError(None, None) from None
+        except OSError:
+            raise SendError(None, None) from None
+        return str(message.sid)
+
+
+class ConsoleTransport:
+    """Development only: writes each text to the terminal, naming the recipient by label."""
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self.stream = stream or sys.stdout
+        self._lock = threading.Lock()
+
+    def send(self, *, from_number: str, to_number: str, body: str, label: str) -> str:
+        """Write the text; return a made-up message id."""
+        with self._lock:
+            self.stream.write(f"  → {label}: {body}\n")
+            self.stream.flush()
+        return "SM" + secrets.token_hex(16)

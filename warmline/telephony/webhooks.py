@@ -1,0 +1,80 @@
+"""Twilio's webhooks for texts: translate the form, call the service, answer at once."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, Response, current_app, request
+from twilio.twiml.messaging_response import MessagingResponse
+from werkzeug.datastructures import MultiDict
+
+from warmline import phones
+from warmline.domain.sms import clean_body
+from warmline.runtime import Runtime
+from warmline.services import inbound, outbox
+from warmline.telephony.signature import twilio_signed
+from warmline.timeutil import utcnow
+
+log = logging.getLogger(__name__)
+bp = Blueprint("twilio", __name__, url_prefix="/twilio")
+
+MEDIA_PLACEHOLDER = "[sent a picture or file, which this line cannot show]"
+EMPTY_PLACEHOLDER = "[sent an empty message]"
+
+
+def twiml(response: MessagingResponse | None = None) -> Response:
+    """A TwiML answer; empty when there is nothing to say synchronously."""
+    return Response(str(response or MessagingResponse()), mimetype="text/xml")
+
+
+def sms_from_form(form: MultiDict[str, str], region: str) -> inbound.InboundSms | None:
+    """Read Twilio's form into an InboundSms; None when it lacks what we need to route it."""
+    sid = form.get("MessageSid", "").strip()
+    to_raw = form.get("To", "")
+    sender_raw = form.get("From", "").strip()
+    if not sid or len(sid) > 64 or not sender_raw:
+        return None
+    try:
+        to = phones.normalise(to_raw, region)
+    except phones.InvalidNumber:
+        return None
+    try:
+        sender = phones.normalise(sender_raw, region)
+    except phones.InvalidNumber:
+        sender = sender_raw[:64]  # short codes and sender ids still get a conversation
+    body = clean_body(form.get("Body", "")).strip()
+    if not body:
+        body = (
+            MEDIA_PLACEHOLDER
+            if form.get("NumMedia", "0").strip() not in ("", "0")
+            else EMPTY_PLACEHOLDER
+        )
+    return inbound.InboundSms(message_sid=sid, sender=sender, to=to, body=body)
+
+
+@bp.post("/sms")
+@twilio_signed
+def incoming_sms() -> Response:
+    """Twilio's incoming-message webhook: store, queue, answer."""
+    rt: Runtime = current_app.extensions["warmline"]
+    sms = sms_from_form(request.form, "US")
+    if sms is None:
+        log.warning("incoming text without a usable MessageSid, From or To")
+        return twiml()
+    with rt.db.session() as session:
+        if not inbound.receive(session, rt.keyring, rt.vault, rt.queue, sms, utcnow()):
+            log.warning("incoming text for a number that is not one of our lines")
+    return twiml()
+
+
+@bp.post("/sms/status")
+@twilio_signed
+def sms_status() -> Response:
+    """Twilio's status callback for a text we sent: statuses only ever move forward."""
+    rt: Runtime = current_app.extensions["warmline"]
+    sid = request.form.get("MessageSid", "").strip()
+    status = request.form.get("MessageStatus", "").strip().lower()
+    if sid and status:
+        with rt.db.session() as session:
+            outbox.record_status(session, sid, status, utcnow())
+    return Response(status=204)

@@ -1,0 +1,19 @@
+"""Jobs the queue runs; each takes row ids only and may run more than once."""
+
+from __future__ import annotations
+
+from warmline import runtime
+from warmline.services import inbound, outbox
+from warmline.timeutil import utcnow
+
+
+def process_inbound(event_id: int) -> None:
+    """Process an inbound text (and earlier ones from the same sender) exactly once."""
+    rt = runtime.current()
+    inbound.process(rt.db, rt.vault, rt.queue, event_id, utcnow)
+
+
+def send_outbox(outbox_id: int) -> None:
+    """Send one outbox text (after older ones to the same person); a re-run sends nothing twice."""
+    rt = runtime.current()
+    outbox.send(rt.db, rt.vault, rt.transport, outbox_id, utcnow)

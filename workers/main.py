@@ -1,0 +1,49 @@
+"""The worker process: an RQ worker plus the database sweeper, surviving Redis restarts."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from redis import Redis
+from redis.exceptions import RedisError
+from rq import SimpleWorker
+from rq.serializers import JSONSerializer
+
+from warmline import logs, runtime
+from warmline.jobqueue import QUEUE_NAME
+from warmline.services.sweeper import sweep_forever
+
+log = logging.getLogger(__name__)
+
+
+def run() -> None:
+    """Run the sweeper thread and an RQ worker until stopped."""
+    logs.configure()
+    rt = runtime.current()
+    redis_url = rt.settings.redis_url
+    if redis_url is None:
+        raise SystemExit(
+            "warmline worker needs REDIS_URL; without it, `warmline run` does everything"
+        )
+    stop = threading.Event()
+    sweeper = threading.Thread(target=sweep_forever, args=(rt, stop), name="sweeper", daemon=True)
+    sweeper.start()
+    connection = Redis.from_url(redis_url, socket_connect_timeout=2, health_check_interval=15)
+    delay = 0.5
+    try:
+        while True:
+            try:
+                # A simple worker runs jobs in this process: no fork, so database pools stay sound.
+                worker = SimpleWorker(
+                    [QUEUE_NAME], connection=connection, serializer=JSONSerializer
+                )
+                worker.work(with_scheduler=False, logging_level="WARNING")
+                return
+            except RedisError as exc:
+                log.warning("redis unavailable (%s); retrying in %.1fs", type(exc).__name__, delay)
+                time.sleep(delay)
+                delay = min(delay * 2, 5.0)
+    finally:
+        stop.set()
