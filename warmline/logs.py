@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 # Seven or more digits, allowing the separators people and libraries put between them.
-PHONE_LIKE = re.compile(r"\+?\d[\d\s().-]{5,}\d")
+PHONE_LIKE = re.compile(r"[+(]?\d[\d\s().-]{5,}\d")
 REDACTED = "[redacted]"
 
 

@@ -1,0 +1,320 @@
+"""The operator CLI: clear one-line errors, exit code 1, and nothing half-written."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from sqlalchemy import create_engine, func, select, text
+
+from warmline import runtime
+from warmline.cli import main
+from warmline.models import Line, Shift, Volunteer
+
+
+@pytest.fixture
+def warmline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
+    """The CLI on a fresh SQLite database of its own, migrated."""
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    monkeypatch.delenv("WARMLINE_ENV", raising=False)
+    monkeypatch.setenv("WARMLINE_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.sqlite3'}")
+    runner = CliRunner()
+    assert runner.invoke(main, ["db", "upgrade"]).exit_code == 0
+    yield runner
+    runtime.install(None)
+
+
+def run(runner: CliRunner, *args: str) -> Result:
+    return runner.invoke(main, list(args))
+
+
+def count(model: type, tmp_path: Path) -> int:
+    engine = create_engine(f"sqlite:///{tmp_path / 'cli.sqlite3'}")
+    with engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(model)).scalar_one())
+
+
+def test_a_line_volunteer_and_shift_can_be_added(warmline: CliRunner, tmp_path: Path) -> None:
+    assert (
+        run(
+            warmline,
+            "line",
+            "add",
+            "--number",
+            "(555) 000-1111",
+            "--name",
+            "Peer Line",
+            "--timezone",
+            "America/New_York",
+        ).exit_code
+        == 0
+    )
+    result = run(warmline, "volunteer", "add", "--name", "Sam", "--phone", "555.000.2222")
+    assert result.exit_code == 0, result.output
+    result = run(
+        warmline,
+        "shift",
+        "add",
+        "--line",
+        "+15550001111",
+        "--volunteer",
+        "(555) 000-2222",
+        "--start",
+        "2026-12-01T18:00",
+        "--end",
+        "2026-12-01T22:00",
+    )
+    assert result.exit_code == 0, result.output
+    engine = create_engine(f"sqlite:///{tmp_path / 'cli.sqlite3'}")
+    with engine.connect() as conn:
+        starts, ends = conn.execute(text("SELECT starts_at, ends_at FROM shifts")).one()
+    assert str(starts).startswith("2026-12-01 23:00") and str(ends).startswith("2026-12-02 03:00")
+
+
+def test_line_set_changes_named_settings(warmline: CliRunner, tmp_path: Path) -> None:
+    run(warmline, "line", "add", "--number", "+15550001111", "--name", "L", "--timezone", "UTC")
+    result = run(
+        warmline, "line", "set", "+15550001111", "offer_timeout_s=60", "escalate_timeout_s=180"
+    )
+    assert result.exit_code == 0 and "offer_timeout_s=60" in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ("line", "add", "--number", "12", "--name", "L", "--timezone", "UTC"),
+            "is not a phone number",
+        ),
+        (
+            ("line", "add", "--number", "+15550007777", "--name", "L", "--timezone", "Mars/Base"),
+            "unknown time zone",
+        ),
+        (
+            ("line", "add", "--number", "+15550001111", "--name", "Dup", "--timezone", "UTC"),
+            "already exists",
+        ),
+        (("line", "set", "+15550009999", "offer_timeout_s=60"), "no line with number"),
+        (("line", "set", "+15550001111", "offer_timeout_s=soon"), "whole number"),
+        (("line", "set", "+15550001111", "offer_timeout_s=60", "colour=blue"), "unknown setting"),
+        (("line", "set", "+15550001111", "offer_timeout_s=900"), "timeouts must grow"),
+        (("volunteer", "add", "--name", "Jo", "--phone", "not-a-number"), "is not a phone number"),
+        (("volunteer", "add", "--name", "Again", "--phone", "+15550002222"), "already exists"),
+        (
+            (
+                "shift",
+                "add",
+                "--line",
+                "+15550001111",
+                "--volunteer",
+                "+15550003333",
+                "--start",
+                "2026-12-01T18:00",
+                "--end",
+                "2026-12-01T22:00",
+            ),
+            "no volunteer",
+        ),
+        (
+            (
+                "shift",
+                "add",
+                "--line",
+                "+15550001111",
+                "--volunteer",
+                "+15550002222",
+                "--start",
+                "2026-12-01T22:00",
+                "--end",
+                "2026-12-01T18:00",
+            ),
+            "--end must be after --start",
+        ),
+        (
+            (
+                "shift",
+                "add",
+                "--line",
+                "+15550001111",
+                "--volunteer",
+                "+15550002222",
+                "--start",
+                "2026-12-01T18:00",
+                "--end",
+                "2026-12-01T18:00",
+            ),
+            "--end must be after --start",
+        ),
+        (
+            (
+                "shift",
+                "add",
+                "--line",
+                "+15550001111",
+                "--volunteer",
+                "+15550002222",
+                "--start",
+                "tomorrow",
+                "--end",
+                "2026-12-01T18:00",
+            ),
+            "is not a date and time",
+        ),
+        (
+            (
+                "shift",
+                "add",
+                "--line",
+                "+15550001111",
+                "--volunteer",
+                "+15550002222",
+                "--start",
+                "2026-03-08T02:30",
+                "--end",
+                "2026-03-08T05:00",
+            ),
+            "does not exist",
+        ),
+        (
+            (
+                "shift",
+                "add",
+                "--line",
+                "+15550001111",
+                "--volunteer",
+                "+15550002222",
+                "--start",
+                "2026-12-01T19:00",
+                "--end",
+                "2026-12-01T23:00",
+            ),
+            "overlaps",
+        ),
+        (
+            (
+                "shift",
+                "add",
+                "--line",
+                "+15550001111",
+                "--volunteer",
+                "+15550002222",
+                "--start",
+                "2026-12-02T19:00",
+                "--end",
+                "2026-12-02T23:00",
+                "--role",
+                "boss",
+            ),
+            "--role must be one of",
+        ),
+        (
+            (
+                "shift",
+                "add",
+                "--line",
+                "+15550001111",
+                "--volunteer",
+                "+15550002222",
+                "--start",
+                "2026-12-02T19:00",
+                "--end",
+                "2026-12-02T23:00",
+                "--weekly",
+            ),
+            "--weekly is not available yet",
+        ),
+    ],
+)
+def test_bad_input_gets_one_line_exit_1_and_writes_nothing(
+    warmline: CliRunner, tmp_path: Path, args: tuple[str, ...], message: str
+) -> None:
+    run(
+        warmline,
+        "line",
+        "add",
+        "--number",
+        "+15550001111",
+        "--name",
+        "Peer Line",
+        "--timezone",
+        "America/New_York",
+    )
+    run(warmline, "volunteer", "add", "--name", "Sam", "--phone", "+15550002222")
+    run(
+        warmline,
+        "shift",
+        "add",
+        "--line",
+        "+15550001111",
+        "--volunteer",
+        "+15550002222",
+        "--start",
+        "2026-12-01T18:00",
+        "--end",
+        "2026-12-01T22:00",
+    )
+    before = (count(Line, tmp_path), count(Volunteer, tmp_path), count(Shift, tmp_path))
+    engine = create_engine(f"sqlite:///{tmp_path / 'cli.sqlite3'}")
+    with engine.connect() as conn:
+        settings_before = conn.execute(
+            text("SELECT offer_timeout_s, escalate_timeout_s FROM lines")
+        ).all()
+
+    result = run(warmline, *args)
+
+    assert result.exit_code == 1
+    assert message in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert (count(Line, tmp_path), count(Volunteer, tmp_path), count(Shift, tmp_path)) == before
+    with engine.connect() as conn:
+        assert (
+            conn.execute(text("SELECT offer_timeout_s, escalate_timeout_s FROM lines")).all()
+            == settings_before
+        )
+
+
+def test_an_ambiguous_local_time_is_resolved_and_said(warmline: CliRunner) -> None:
+    run(
+        warmline,
+        "line",
+        "add",
+        "--number",
+        "+15550001111",
+        "--name",
+        "L",
+        "--timezone",
+        "America/New_York",
+    )
+    run(warmline, "volunteer", "add", "--name", "Sam", "--phone", "+15550002222")
+    result = run(
+        warmline,
+        "shift",
+        "add",
+        "--line",
+        "+15550001111",
+        "--volunteer",
+        "+15550002222",
+        "--start",
+        "2026-11-01T01:30",
+        "--end",
+        "2026-11-01T05:00",
+    )
+    assert result.exit_code == 0 and "happens twice" in result.output
+
+
+def test_keys_generate_prints_usable_values(warmline: CliRunner) -> None:
+    result = run(warmline, "keys", "generate")
+    names = [line.split("=", 1)[0] for line in result.output.splitlines()]
+    assert names == ["SECRET_KEY", "WARMLINE_DATA_KEY", "WARMLINE_HMAC_KEY"]
+
+
+def test_production_without_settings_refuses_in_one_line(
+    warmline: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WARMLINE_ENV", "production")
+    result = run(warmline, "volunteer", "add", "--name", "Sam", "--phone", "+15550002222")
+    assert result.exit_code == 1
+    assert "production needs these settings" in result.output and "SECRET_KEY" in result.output

@@ -1,0 +1,137 @@
+"""The embedded default: `warmline run` alone serves the demo line with its own queue and worker."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+from twilio.request_validator import RequestValidator
+
+from warmline.config import DEVELOPMENT_AUTH_TOKEN
+from warmline.demo import DEMO_LINE, DEMO_TEXTERS
+
+WARMLINE = str(Path(sys.executable).parent / "warmline")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def embedded(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """`warmline run` on a free port, in an empty folder, its output captured."""
+    port = free_port()
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("TWILIO_", "REDIS_", "DATABASE_", "WARMLINE_"))
+    }
+    env["PUBLIC_URL"] = f"http://127.0.0.1:{port}"
+    output = tmp_path / "run.log"
+    with output.open("w") as sink:
+        process = subprocess.Popen(
+            [WARMLINE, "run", "--port", str(port)],
+            cwd=tmp_path,
+            env=env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(base + "/healthz", timeout=1).ok:
+                    break
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("warmline run did not start: " + output.read_text())
+        yield base, output
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def wait_for(path: Path, text: str, seconds: float = 15) -> str:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        content = path.read_text()
+        if text in content:
+            return content
+        time.sleep(0.1)
+    raise AssertionError(f"{text!r} never appeared in the output:\n{path.read_text()}")
+
+
+def test_a_text_to_the_demo_line_is_greeted_and_offered_with_no_redis_or_twilio(
+    embedded: tuple[str, Path], tmp_path: Path
+) -> None:
+    base, output = embedded
+    form = {
+        "MessageSid": "SM" + "e" * 32,
+        "From": DEMO_TEXTERS["texter"],
+        "To": DEMO_LINE,
+        "Body": "hello",
+    }
+    signature = RequestValidator(DEVELOPMENT_AUTH_TOKEN).compute_signature(
+        base + "/twilio/sms", form
+    )
+    response = requests.post(
+        base + "/twilio/sms", data=form, headers={"X-Twilio-Signature": signature}, timeout=5
+    )
+    assert response.status_code == 200
+    content = wait_for(output, "Sam (volunteer): Demo Warmline: someone is waiting to talk")
+    assert "Hi, this is Demo Warmline" in content and "988" in content
+    assert "Alex (volunteer): Demo Warmline: someone is waiting" in content
+    assert "Riley (volunteer): Demo Warmline: someone is waiting" not in content  # coordinator
+    assert (tmp_path / "instance" / "warmline.sqlite3").exists()
+    assert requests.get(base + "/readyz", timeout=5).json()["checks"] == {
+        "database": "ok",
+        "redis": "embedded",
+    }
+
+
+def test_the_simulator_walks_a_whole_conversation(tmp_path: Path) -> None:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("TWILIO_", "REDIS_", "DATABASE_", "WARMLINE_"))
+    }
+    first = subprocess.run(
+        [WARMLINE, "simulate"],
+        input="texter: I can't sleep again\n",
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    ref = first.stdout.split("Reply ")[1].split(" ")[0]
+    script = f"sam: {ref}\ntexter: thanks for answering\nsam: I'm glad you texted\nsam: done\n"
+    second = subprocess.run(
+        [WARMLINE, "simulate"],
+        input=script,
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    out = second.stdout
+    assert f"Sam (volunteer): #{ref}: I can't sleep again" in out
+    assert f"Alex (volunteer): #{ref} was taken by another peer" in out
+    assert f"Sam (volunteer): #{ref}: thanks for answering" in out
+    assert re.search(r"→ texter [0-9a-f]{6}: I'm glad you texted", out)
+    assert "Thank you for texting Demo Warmline" in out

@@ -1,0 +1,144 @@
+"""Outbound texts: sent once, retried when it can help, in order, and never lost by the queue."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+from sqlalchemy import select, update
+
+from tests.conftest import PUBLIC_URL
+from tests.integration.conftest import Line
+from tests.integration.test_sms_flow import SAM, TEXTER, ref_offered
+from warmline.jobqueue import RedisJobQueue
+from warmline.models import InboundMessage, Outbox
+from warmline.services import outbox
+from warmline.services.sweeper import sweep
+from warmline.timeutil import utcnow
+from workers import jobs
+
+
+def claimed(line: Line) -> str:
+    line.add_volunteer("Sam", SAM)
+    line.text(TEXTER, "hello")
+    ref = ref_offered(line, SAM)
+    line.text(SAM, ref)
+    return ref
+
+
+def test_running_a_send_job_again_sends_nothing_twice(line: Line) -> None:
+    claimed(line)
+    before = len(line.fake.requests)
+    with line.rt.db.session() as session:
+        ids = session.scalars(select(Outbox.id)).all()
+    for outbox_id in ids:
+        jobs.send_outbox(outbox_id)
+    assert len(line.fake.requests) == before
+    with line.rt.db.session() as session:
+        assert set(session.scalars(select(Outbox.status))) == {"sent"}
+
+
+def test_a_transient_error_is_retried_later_and_delivers_once_in_order(line: Line) -> None:
+    claimed(line)
+    line.fake.fail_for(TEXTER, 503, 20500)
+    line.text(SAM, "first")
+    line.text(SAM, "second")
+    assert line.sent_to(TEXTER)[-1] == "first"  # tried once, refused
+    with line.rt.db.session() as session:
+        rows = session.scalars(
+            select(Outbox).where(Outbox.status == "queued").order_by(Outbox.id)
+        ).all()
+        assert [r.attempts for r in rows] == [1, 0]  # the second waits behind the first
+        first_id = rows[0].id
+
+    line.fake.failures.clear()
+    later = utcnow() + timedelta(minutes=10)
+    outbox.send(line.rt.db, line.rt.vault, line.rt.transport, first_id + 1, lambda: later)
+    assert line.sent_to(TEXTER)[-3:] == ["first", "first", "second"]
+    with line.rt.db.session() as session:
+        assert session.scalar(select(Outbox.status).where(Outbox.id == first_id)) == "sent"
+
+
+def test_a_permanent_error_fails_without_retrying_and_wipes_the_words(line: Line) -> None:
+    claimed(line)
+    line.fake.fail_for(TEXTER, 400, 21610)
+    line.text(SAM, "are you there?")
+    attempts = len(line.sent_to(TEXTER))
+    with line.rt.db.session() as session:
+        row = session.scalars(select(Outbox).order_by(Outbox.id.desc())).first()
+        assert row is not None
+        assert (row.status, row.error_code, row.body_sealed) == ("failed", 21610, None)
+        row_id = row.id
+    later = utcnow() + timedelta(hours=1)
+    outbox.send(line.rt.db, line.rt.vault, line.rt.transport, row_id, lambda: later)
+    assert len(line.sent_to(TEXTER)) == attempts
+
+
+def test_status_callbacks_move_forward_only(line: Line) -> None:
+    claimed(line)
+    with line.rt.db.session() as session:
+        sid = session.scalars(
+            select(Outbox.twilio_sid).where(Outbox.twilio_sid.is_not(None))
+        ).first()
+    assert sid
+
+    def report(status: str) -> int:
+        form = {"MessageSid": sid, "MessageStatus": status, "AccountSid": "AC" + "a1" * 16}
+        signature = line.validator.compute_signature(PUBLIC_URL + "/twilio/sms/status", form)
+        response = line.client.post(
+            "/twilio/sms/status", data=form, headers={"X-Twilio-Signature": signature}
+        )
+        return response.status_code
+
+    def status() -> str | None:
+        with line.rt.db.session() as session:
+            return session.scalar(select(Outbox.status).where(Outbox.twilio_sid == sid))
+
+    assert report("delivered") == 204 and status() == "delivered"
+    assert report("sent") == 204 and status() == "delivered"
+    assert (
+        line.client.post(
+            "/twilio/sms/status", data={"MessageSid": sid, "MessageStatus": "failed"}
+        ).status_code
+        == 403
+    )
+    assert status() == "delivered"
+
+
+def test_a_send_cut_off_by_a_dead_worker_is_sent_again_and_marked(line: Line) -> None:
+    claimed(line)
+    line.text(SAM, "after the crash")
+    with line.rt.db.session() as session:
+        row = session.scalars(select(Outbox).order_by(Outbox.id.desc())).first()
+        assert row is not None
+        row.status, row.body_sealed = "sending", line.rt.vault.seal("after the crash")
+        row.updated_at = utcnow() - timedelta(minutes=5)
+        session.commit()
+        row_id = row.id
+    sweep(line.rt)
+    with line.rt.db.session() as session:
+        row = session.get_one(Outbox, row_id)
+        assert (row.status, row.interrupted) == ("sent", True)
+    assert line.sent_to(TEXTER)[-2:] == ["after the crash", "after the crash"]
+
+
+def test_with_redis_down_the_webhook_answers_fast_and_the_sweeper_relays_later(line: Line) -> None:
+    claimed(line)
+    working_queue = line.rt.queue
+    line.rt.queue = RedisJobQueue("redis://127.0.0.1:1/0")  # nothing listens there
+    try:
+        started = time.monotonic()
+        response = line.post_sms(TEXTER, "are you still there?")
+        assert response.status_code == 200
+        assert time.monotonic() - started < 1.0
+        assert line.sent_to(SAM)[-1] != "#" + "are you still there?"
+        with line.rt.db.session() as session:
+            session.execute(
+                update(InboundMessage).values(received_at=utcnow() - timedelta(seconds=30))
+            )
+            session.commit()
+        report = sweep(line.rt)
+    finally:
+        line.rt.queue = working_queue
+    assert report.inbound == 1
+    assert line.sent_to(SAM)[-1].endswith(": are you still there?")
