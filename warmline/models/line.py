@@ -1,0 +1,35 @@
+"""A line: the public number, its policy and its wording."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    String,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from warmline.models.base import Base
+
+
+class Line(Base):
+    """A public number people text or call, with its own policy and wording."""
+
+    __tablename__ = "lines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str] = mapped_column(String(80))
+    timezone: Mapped[str] = mapped_column(String(64))
+    region: Mapped[str] = mapped_column(String(2))
+    crisis_numbers: Mapped[str] = mapped_column(String(300))
+    hours_text: Mapped[str] = mapped_column(String(300))
+    offer_timeout_s: Mapped[int] = mapped_column(default=120)
+    escalate_timeout_s: Mapped[int] = mapped_column(default=300)
+    fallback_timeout_s: Mapped[int] = mapped_column(default=600)
+    idle_close_s: Mapped[int] = mapped_column(default=3600)
+    max_active_per_volunteer: Mapped[int] = mapped_column(default=2)
+    ring_strategy: Mapped[str] = mapped_column(String(12), default="simultaneous")
+    ring_timeout_s: Mapped[int] = mapped_column(default=20)
+    voice_fallback: Mapped[str] = mapped_column(String(40), default="voicemail")
+    created_at: Mapped[datetime]

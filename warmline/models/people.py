@@ -1,0 +1,43 @@
+"""The people the line knows: volunteers, and contacts known only by key."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    ForeignKey,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from warmline.models.base import Base
+
+
+class Volunteer(Base):
+    """A peer who answers from their own phone; their number is kept only encrypted."""
+
+    __tablename__ = "volunteers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    phone_key: Mapped[str] = mapped_column(String(64), unique=True)
+    phone_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    is_on: Mapped[bool] = mapped_column(default=True)
+    is_active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime]
+
+
+class Contact(Base):
+    """A texter or caller on one line, known by contact key; the number is sealed and purged."""
+
+    __tablename__ = "contacts"
+    __table_args__ = (UniqueConstraint("line_id", "contact_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    line_id: Mapped[int] = mapped_column(ForeignKey("lines.id", ondelete="CASCADE"))
+    contact_key: Mapped[str] = mapped_column(String(64))
+    number_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    opted_out_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
