@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from warmline.models import Line, Shift
+from warmline.models import Line, ShiftOccurrence
 from warmline.privacy import Keyring, Vault
-from warmline.services import admin
+from warmline.services import admin, rota
 
 DEMO_LINE = "+15550001111"
 DEMO_TEXTERS = {"texter": "+15550009001", "texter2": "+15550009002"}
@@ -48,28 +48,30 @@ def seed_if_empty(session: Session, keyring: Keyring, vault: Vault, now: datetim
 
 
 def keep_demo_on_shift(session: Session, keyring: Keyring, now: datetime) -> None:
-    """Give each demo volunteer a shift covering the next day, if they have none now."""
+    """Give each demo volunteer a shift covering the next day, if they have none left today."""
     line = admin.find_line(session, DEMO_LINE)
     if line is None:
         return
+    zone = rota.zone_of(line)
     for person in DEMO_VOLUNTEERS:
         volunteer = admin.get_volunteer(session, keyring, person.phone, line.region)
         current = session.scalar(
-            select(Shift.id).where(
-                Shift.line_id == line.id,
-                Shift.volunteer_id == volunteer.id,
-                Shift.ends_at > now,
+            select(ShiftOccurrence.id).where(
+                ShiftOccurrence.line_id == line.id,
+                ShiftOccurrence.volunteer_id == volunteer.id,
+                ShiftOccurrence.starts_at <= now,
+                ShiftOccurrence.ends_at > now + timedelta(hours=1),
             )
         )
         if current is None:
-            session.add(
-                Shift(
-                    line_id=line.id,
-                    volunteer_id=volunteer.id,
-                    role=person.role,
-                    starts_at=now - timedelta(minutes=1),
-                    ends_at=now + timedelta(days=1),
-                    created_at=now,
-                )
+            start = (
+                (now - timedelta(minutes=1))
+                .astimezone(zone)
+                .replace(tzinfo=None, second=0, microsecond=0)
             )
-    session.commit()
+            new = rota.NewShift(line, volunteer.id, person.role, start, start + timedelta(hours=23))
+            try:
+                rota.add_shift(session, new, now)
+                session.commit()
+            except rota.RotaError:
+                session.rollback()  # overlaps the shift ending soon: the next start adds it

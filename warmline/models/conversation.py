@@ -49,6 +49,7 @@ class Conversation(Base):
     closed_at: Mapped[datetime | None]
     last_activity_at: Mapped[datetime]
     outcome: Mapped[str | None] = mapped_column(String(20))
+    crisis_at: Mapped[datetime | None]
 
 
 class Offer(Base):

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import (
-    String,
-)
+from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from warmline.models.base import Base
@@ -32,4 +30,8 @@ class Line(Base):
     ring_strategy: Mapped[str] = mapped_column(String(12), default="simultaneous")
     ring_timeout_s: Mapped[int] = mapped_column(default=20)
     voice_fallback: Mapped[str] = mapped_column(String(40), default="voicemail")
+    offer_strategy: Mapped[str] = mapped_column(String(12), default="broadcast")
+    reminder_lead_s: Mapped[int] = mapped_column(default=3600)
+    crisis_words_en: Mapped[str] = mapped_column(Text, default="")
+    crisis_words_es: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime]

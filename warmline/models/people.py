@@ -26,6 +26,7 @@ class Volunteer(Base):
     phone_sealed: Mapped[bytes] = mapped_column(LargeBinary)
     is_on: Mapped[bool] = mapped_column(default=True)
     is_active: Mapped[bool] = mapped_column(default=True)
+    calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime]
 
 

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from warmline import phones
-from warmline.domain.localtime import NonexistentLocalTime, Resolved, to_utc
+from warmline.domain.localtime import NonexistentLocalTime, to_utc
 from warmline.models import Line, Shift, Volunteer
 from warmline.privacy import Keyring, Vault
+from warmline.services import rota
 
 DEFAULT_CRISIS = {"US": "call or text 988, or call 911"}
 DEFAULT_HOURS = "Peers answer when they are on shift."
@@ -196,50 +197,47 @@ def add_shift(
     end: str,
     role: str,
     now: datetime,
+    weekly: bool = False,
+    until: str | None = None,
 ) -> ShiftAdded:
-    """Add a one-off shift, times read in the line's zone; refuse overlaps and empty shifts."""
+    """Add a shift, once or weekly, times read in the line's zone; refuse overlaps and empties."""
     if role not in ROLES:
         raise InvalidInput(f"--role must be one of {', '.join(ROLES)}")
     line = get_line(session, line_raw)
     volunteer = get_volunteer(session, keyring, volunteer_raw, line.region)
     line_zone = zone(line.timezone)
-    starts = _instant(start, "--start", line_zone)
-    ends = _instant(end, "--end", line_zone)
-    if ends.utc <= starts.utc:
+    local_start = _local(start, "--start", line_zone)
+    local_end = _local(end, "--end", line_zone)
+    if local_end <= local_start:
         raise InvalidInput("--end must be after --start")
-    overlap = session.scalar(
-        select(Shift.id).where(
-            Shift.line_id == line.id,
-            Shift.volunteer_id == volunteer.id,
-            Shift.starts_at < ends.utc,
-            Shift.ends_at > starts.utc,
-        )
-    )
-    if overlap is not None:
-        raise InvalidInput(
-            "this volunteer already has a shift on this line that overlaps those times"
-        )
-    shift = Shift(
-        line_id=line.id,
-        volunteer_id=volunteer.id,
-        role=role,
-        starts_at=starts.utc,
-        ends_at=ends.utc,
-        created_at=now,
-    )
-    session.add(shift)
+    repeat_until = None
+    if until is not None:
+        try:
+            repeat_until = date.fromisoformat(until.strip())
+        except ValueError:
+            raise InvalidInput(f"--until: {until!r} is not a date like 2027-06-30") from None
+    new = rota.NewShift(line, volunteer.id, role, local_start, local_end, weekly, repeat_until)
+    try:
+        shift, notes = rota.add_shift(session, new, now)
+    except rota.RotaError as exc:
+        session.rollback()
+        raise InvalidInput(str(exc)) from None
     session.commit()
-    return ShiftAdded(shift, tuple(n for n in (starts.note, ends.note) if n))
+    return ShiftAdded(shift, tuple(notes))
 
 
-def _instant(raw: str, what: str, line_zone: ZoneInfo) -> Resolved:
+def _local(raw: str, what: str, line_zone: ZoneInfo) -> datetime:
+    """A wall-clock time in the line's zone; a time given with an offset is converted to it."""
     try:
         value = datetime.fromisoformat(raw.strip())
     except ValueError:
         raise InvalidInput(
             f"{what}: {raw!r} is not a date and time like 2026-12-01T18:00"
         ) from None
+    if value.tzinfo is not None:
+        return value.astimezone(line_zone).replace(tzinfo=None)
     try:
-        return to_utc(value, line_zone)
+        to_utc(value, line_zone)
     except NonexistentLocalTime as exc:
         raise InvalidInput(f"{what}: {exc}") from None
+    return value

@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from warmline.domain.availability import ShiftWindow, VolunteerState, available_volunteers
-from warmline.models import Conversation, Line, Shift, Volunteer
+from warmline.models import Conversation, Line, Volunteer
+from warmline.services import rota
+
+_INSTANT = timedelta(microseconds=1)
 
 
 def current_shifts(session: Session, line: Line, now: datetime) -> list[ShiftWindow]:
     """The line's shifts running at `now`."""
-    rows = session.scalars(
-        select(Shift).where(Shift.line_id == line.id, Shift.starts_at <= now, Shift.ends_at > now)
-    )
-    return [ShiftWindow(s.volunteer_id, s.role, s.starts_at, s.ends_at) for s in rows]
+    return [w for w in rota.occurrences(session, line, now, now + _INSTANT) if w.covers(now)]
 
 
 def active_counts(session: Session, volunteer_ids: Iterable[int]) -> dict[int, int]:
