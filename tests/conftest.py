@@ -22,8 +22,9 @@ from warmline.config import Settings
 PG_ADMIN_URL = os.environ.get(
     "TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
-TEST_DB = os.environ.get("TEST_PG_DATABASE", "warmline_test")
-REDIS_TEST_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+# Per process, so test runs side by side (several engineers, one machine) never collide.
+TEST_DB = os.environ.get("TEST_PG_DATABASE", f"warmline_test_{os.getpid()}")
+REDIS_TEST_URL = os.environ.get("TEST_REDIS_URL", f"redis://127.0.0.1:6379/{1 + os.getpid() % 11}")
 AUTH_TOKEN = "test-auth-token-0123456789abcdef"
 ACCOUNT_SID = "AC" + "a1" * 16
 PUBLIC_URL = "https://warmline.example.org"
@@ -65,6 +66,10 @@ def database_url() -> Iterator[str]:
 
     migrate.upgrade(url)
     yield url
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{TEST_DB}" WITH (FORCE)'))
+    admin.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -119,6 +124,14 @@ class FakeTwilioHttp:
         """Bodies sent to `number`, in order."""
         return [m["Body"] for m in self.messages() if m["To"] == number]
 
+    def calls(self) -> list[dict[str, Any]]:
+        """The call-create requests' form data, in order."""
+        return [r.data for r in self.requests if r.url.endswith("/Calls.json")]
+
+    def deleted(self) -> list[str]:
+        """URLs the platform asked Twilio to DELETE, in order."""
+        return [r.url for r in self.requests if r.method.upper() == "DELETE"]
+
 
 def make_http_client(fake: FakeTwilioHttp) -> Any:
     """A twilio-python HttpClient that talks to `fake` instead of the network."""
@@ -137,7 +150,9 @@ def make_http_client(fake: FakeTwilioHttp) -> Any:
                 return Response(
                     status, json.dumps({"code": code, "message": "refused", "status": status})
                 )
-            sid = "SM" + secrets.token_hex(16)
+            if method.upper() == "DELETE":
+                return Response(204, "")
+            sid = ("CA" if uri.endswith("/Calls.json") else "SM") + secrets.token_hex(16)
             return Response(
                 201,
                 json.dumps(

@@ -9,17 +9,24 @@ from warmline.config import Settings, load_settings
 
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the Flask application for `settings` (default: from the environment)."""
-    from warmline import health, logs, runtime
-    from warmline.telephony import webhooks
+    from warmline import calendar_feed, dashboard, health, logs, runtime
+    from warmline.telephony import voice, webhooks
 
     logs.configure()
     settings = settings or load_settings()
     rt = runtime.build(settings)
+    if settings.production:
+        from warmline.keycheck import check_data_keys
+
+        check_data_keys(rt)
     runtime.install(rt)
 
     app = Flask(__name__, instance_path=str(settings.instance_path.resolve()))
     app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=1024 * 1024)
     app.extensions["warmline"] = rt
     app.register_blueprint(webhooks.bp)
+    app.register_blueprint(voice.bp)
     app.register_blueprint(health.bp)
+    app.register_blueprint(calendar_feed.bp)
+    dashboard.init_app(app, settings)
     return app

@@ -112,6 +112,31 @@ def line_set(number: str, assignments: tuple[str, ...]) -> None:
         click.echo("set " + ", ".join(f"{k}={v}" for k, v in changes.items()))
 
 
+@line.command("hours")
+@click.argument("number")
+@click.argument("spec")
+def line_hours(number: str, spec: str) -> None:
+    """Set weekly hours: "mon-fri 18:00-23:00; sat,sun 12:00-02:00" or "always"."""
+    with _runtime() as rt, rt.db.session() as session, _operator_errors():
+        click.echo(admin.set_hours(session, number, spec))
+
+
+@line.group("closure")
+def line_closure() -> None:
+    """Holidays and one-off closures."""
+
+
+@line_closure.command("add")
+@click.argument("number")
+@click.option("--start", required=True)
+@click.option("--end", required=True)
+@click.option("--reason", default="")
+def line_closure_add(number: str, start: str, end: str, reason: str) -> None:
+    """Close the line from --start to --end (the line's time zone)."""
+    with _runtime() as rt, rt.db.session() as session, _operator_errors():
+        click.echo(admin.add_closure(session, number, start, end, reason, utcnow()))
+
+
 @main.group()
 def volunteer() -> None:
     """Volunteers: the peers who answer."""
@@ -129,6 +154,23 @@ def volunteer_add(name: str, phone: str) -> None:
         click.echo(f"added volunteer {added.name} (id {added.id})")
 
 
+@volunteer.command("calendar")
+@click.option("--phone", required=True)
+@click.option("--revoke", is_flag=True, help="Stop the volunteer's calendar feed.")
+def volunteer_calendar(phone: str, revoke: bool) -> None:
+    """Print a new private calendar feed URL for a volunteer (the old one stops working)."""
+    from warmline.services import calendar
+
+    with _runtime() as rt, rt.db.session() as session, _operator_errors():
+        person = admin.get_volunteer(session, rt.keyring, phone, "US")
+        if revoke:
+            calendar.revoke(session, person)
+            click.echo(f"calendar feed of {person.name} revoked")
+            return
+        token = calendar.issue(session, person)
+        click.echo(f"{rt.settings.public_url}/rota/{token}.ics")
+
+
 @main.group()
 def shift() -> None:
     """Shifts on the rota."""
@@ -140,13 +182,20 @@ def shift() -> None:
 @click.option("--start", required=True, help="e.g. 2026-12-01T18:00 (the line's time zone)")
 @click.option("--end", required=True)
 @click.option("--role", default="primary", show_default=True)
-@click.option("--weekly", is_flag=True, help="Repeat every week (arrives with the rota).")
+@click.option("--weekly", is_flag=True, help="Repeat every week at the same local times.")
+@click.option("--until", default=None, help="Last date of a weekly shift, e.g. 2027-06-30.")
 def shift_add(
-    line_number: str, volunteer_phone: str, start: str, end: str, role: str, weekly: bool
+    line_number: str,
+    volunteer_phone: str,
+    start: str,
+    end: str,
+    role: str,
+    weekly: bool,
+    until: str | None,
 ) -> None:
-    """Add a shift."""
-    if weekly:
-        raise click.ClickException("--weekly is not available yet: add one-off shifts for now")
+    """Add a shift, once or weekly."""
+    if until is not None and not weekly:
+        raise click.ClickException("--until goes with --weekly")
     with _runtime() as rt, rt.db.session() as session, _operator_errors():
         added = admin.add_shift(
             session,
@@ -157,10 +206,93 @@ def shift_add(
             end=end,
             role=role,
             now=utcnow(),
+            weekly=weekly,
+            until=until,
         )
         for note in added.notes:
             click.echo(f"note: {note}")
-        click.echo(f"added {added.shift.role} shift {added.shift.id}")
+        repeat = " weekly" if added.shift.weekly else ""
+        click.echo(f"added{repeat} {added.shift.role} shift {added.shift.id}")
+
+
+@shift.command("list")
+@click.option("--line", "line_number", required=True)
+@click.option("--days", default=7, show_default=True, type=click.IntRange(1, 90))
+def shift_list(line_number: str, days: int) -> None:
+    """The line's shifts from now on, in its time zone."""
+    with _runtime() as rt, rt.db.session() as session, _operator_errors():
+        for row in admin.list_shifts(session, rt.vault, line_number, days, utcnow()):
+            click.echo(row)
+
+
+@shift.command("cancel")
+@click.argument("shift_id", type=int)
+def shift_cancel(shift_id: int) -> None:
+    """Cancel a shift (every date from now on)."""
+    with _runtime() as rt, rt.db.session() as session, _operator_errors():
+        removed = admin.cancel_shift(session, shift_id, utcnow())
+        click.echo(f"cancelled shift {shift_id} ({removed} upcoming dates removed)")
+
+
+@shift.command("skip")
+@click.argument("shift_id", type=int)
+@click.argument("day")
+def shift_skip(shift_id: int, day: str) -> None:
+    """Skip one date of a weekly shift, e.g. warmline shift skip 12 2026-12-24."""
+    with _runtime() as rt, rt.db.session() as session, _operator_errors():
+        admin.except_date(session, rt.keyring, shift_id, day, None, utcnow())
+        click.echo(f"shift {shift_id} skips {day}")
+
+
+@shift.command("hand")
+@click.argument("shift_id", type=int)
+@click.argument("day")
+@click.option("--to", "to_phone", required=True, help="The volunteer who takes that date.")
+def shift_hand(shift_id: int, day: str, to_phone: str) -> None:
+    """Hand one date of a shift to another volunteer."""
+    with _runtime() as rt, rt.db.session() as session, _operator_errors():
+        admin.except_date(session, rt.keyring, shift_id, day, to_phone, utcnow())
+        click.echo(f"shift {shift_id} on {day} handed over")
+
+
+@shift.command("open")
+@click.option("--line", "line_number", required=True)
+@click.option("--start", required=True)
+@click.option("--end", required=True)
+@click.option("--role", default="primary", show_default=True)
+def shift_open(line_number: str, start: str, end: str, role: str) -> None:
+    """Post an open shift; the line's volunteers are texted CLAIM <code>."""
+    with _runtime() as rt, rt.db.session() as session, _operator_errors():
+        posted, outbox_ids = admin.post_open_shift(
+            session, rt.vault, line_number, start, end, role, utcnow()
+        )
+        from warmline.services import outbox
+
+        outbox.enqueue_all(rt.queue, outbox_ids)
+        click.echo(f"posted open shift {posted.code} to {len(outbox_ids)} volunteers")
+
+
+@main.group()
+def coordinator() -> None:
+    """Coordinators: who may sign in to the dashboard."""
+
+
+@coordinator.command("add")
+@click.option("--email", required=True)
+def coordinator_add(email: str) -> None:
+    """Add a coordinator; the password is read from stdin (asked twice on a terminal)."""
+    from warmline.services import coordinators
+
+    if sys.stdin.isatty():
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True, err=True)
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    with _runtime() as rt, rt.db.session() as session:
+        try:
+            added = coordinators.add(session, email, password, utcnow())
+        except coordinators.CoordinatorError as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"added coordinator {added.email}")
 
 
 @main.group()
@@ -173,6 +305,62 @@ def keys_generate() -> None:
     """Print fresh SECRET_KEY, WARMLINE_DATA_KEY and WARMLINE_HMAC_KEY values."""
     for name, value in config.generate_keys().items():
         click.echo(f"{name}={value}")
+
+
+@keys.command("rotate")
+def keys_rotate() -> None:
+    """Re-encrypt everything under the newest WARMLINE_DATA_KEY and re-key numbers we still hold."""
+    from warmline.privacy import UnreadableSecret
+    from warmline.services import keys as key_rotation
+
+    with _runtime() as rt, rt.db.session() as session:
+        try:
+            done = key_rotation.rotate(session, rt.vault, rt.keyring)
+        except UnreadableSecret:
+            raise click.ClickException(
+                "a stored value opens with none of WARMLINE_DATA_KEY's keys: add the old key "
+                "after the new one (newest first) and run this again"
+            ) from None
+        click.echo(f"re-encrypted {done.sealed} values; re-keyed {done.rekeyed} numbers")
+
+
+@main.group()
+def contact() -> None:
+    """One texter's data: export it (subject access) or erase it."""
+
+
+@contact.command("export")
+@click.option("--line", "line_number", required=True)
+@click.option("--phone", required=True)
+def contact_export(line_number: str, phone: str) -> None:
+    """Print, as JSON, everything held about a number on a line."""
+    import json
+
+    from warmline.services import subject_access
+
+    with _runtime() as rt, rt.db.session() as session, _operator_errors():
+        target = admin.get_line(session, line_number)
+        e164 = admin.number(phone, target.region, "--phone")
+        data = subject_access.export(session, rt.keyring, target, e164)
+        click.echo(json.dumps(data, indent=2))
+
+
+@contact.command("erase")
+@click.option("--line", "line_number", required=True)
+@click.option("--phone", required=True)
+def contact_erase(line_number: str, phone: str) -> None:
+    """Erase everything tied to a number on a line, now, and tell the texter."""
+    from warmline.services import outbox, subject_access
+
+    with _runtime() as rt, rt.db.session() as session, _operator_errors():
+        target = admin.get_line(session, line_number)
+        e164 = admin.number(phone, target.region, "--phone")
+        erased, outbox_ids = subject_access.erase_number(
+            session, rt.vault, rt.keyring, target, e164, utcnow()
+        )
+        session.commit()
+        outbox.enqueue_all(rt.queue, outbox_ids)
+        click.echo("erased" if erased else "nothing held for that number on this line")
 
 
 @main.command()

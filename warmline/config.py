@@ -43,6 +43,7 @@ class Settings:
     data_keys: tuple[str, ...]
     hmac_key: bytes
     instance_path: Path
+    older_hmac_keys: tuple[bytes, ...] = ()
 
     @property
     def embedded(self) -> bool:
@@ -100,9 +101,12 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     if not data_keys:
         raise ConfigError("WARMLINE_DATA_KEY holds no key")
 
-    hmac_key = secret("WARMLINE_HMAC_KEY").encode()
-    if len(hmac_key) < MIN_HMAC_KEY_BYTES:
-        raise ConfigError(f"WARMLINE_HMAC_KEY must be at least {MIN_HMAC_KEY_BYTES} bytes")
+    hmac_keys = [k.strip().encode() for k in secret("WARMLINE_HMAC_KEY").split(",") if k.strip()]
+    if not hmac_keys or any(len(k) < MIN_HMAC_KEY_BYTES for k in hmac_keys):
+        raise ConfigError(
+            f"WARMLINE_HMAC_KEY must be at least {MIN_HMAC_KEY_BYTES} bytes "
+            "(several keys: comma-separated, newest first)"
+        )
 
     account_sid = get("TWILIO_ACCOUNT_SID")
     if env == "production" and account_sid is not None and not account_sid.startswith("AC"):
@@ -118,7 +122,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         twilio_api_base_url=(get("TWILIO_API_BASE_URL") or DEFAULT_TWILIO_API_BASE_URL).rstrip("/"),
         public_url=(get("PUBLIC_URL") or "http://127.0.0.1:5000").rstrip("/"),
         data_keys=data_keys,
-        hmac_key=hmac_key,
+        hmac_key=hmac_keys[0],
+        older_hmac_keys=tuple(hmac_keys[1:]),
         instance_path=instance_path,
     )
 

@@ -22,6 +22,13 @@ class Vault:
         """Encrypt `plaintext` with the newest key."""
         return self._fernet.encrypt(plaintext.encode())
 
+    def rotate(self, token: bytes) -> bytes:
+        """The same secret, encrypted again under the newest key."""
+        try:
+            return self._fernet.rotate(bytes(token))
+        except InvalidToken:
+            raise UnreadableSecret("no configured data key opens this value") from None
+
     def open(self, token: bytes) -> str:
         """Decrypt a token made by `seal` under any configured key."""
         try:
@@ -31,11 +38,19 @@ class Vault:
 
 
 class Keyring:
-    """Turns phone numbers into stable, non-reversible keys."""
+    """Turns phone numbers into stable, non-reversible keys; older keys still recognise."""
 
-    def __init__(self, hmac_key: bytes) -> None:
-        self._hmac_key = hmac_key
+    def __init__(self, hmac_key: bytes, older: tuple[bytes, ...] = ()) -> None:
+        self._keys = (hmac_key, *older)
 
     def key_for(self, e164: str) -> str:
-        """The contact key of an E.164 number: HMAC-SHA256, hex."""
-        return hmac.new(self._hmac_key, e164.encode(), hashlib.sha256).hexdigest()
+        """The contact key of an E.164 number under the newest key: HMAC-SHA256, hex."""
+        return self._digest(self._keys[0], e164)
+
+    def keys_for(self, e164: str) -> list[str]:
+        """The number's key under every configured key, newest first (for lookups)."""
+        return [self._digest(key, e164) for key in self._keys]
+
+    @staticmethod
+    def _digest(key: bytes, e164: str) -> str:
+        return hmac.new(key, e164.encode(), hashlib.sha256).hexdigest()

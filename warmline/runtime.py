@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from warmline.calling import VoiceCarrier
 from warmline.config import Settings, load_settings
 from warmline.db import Database
 from warmline.jobqueue import JobQueue, RedisJobQueue, ThreadJobQueue
 from warmline.privacy import Keyring, Vault
+from warmline.records import CarrierRecords
 from warmline.transport import Transport
 
 STATUS_CALLBACK_PATH = "/twilio/sms/status"
@@ -23,6 +25,20 @@ class Runtime:
     transport: Transport
     vault: Vault
     keyring: Keyring
+
+    @property
+    def voice(self) -> VoiceCarrier:
+        """Call-backs and recordings, through the same Twilio client as the texts."""
+        from warmline.telephony.caller import carrier_for
+
+        return carrier_for(self.transport, self.settings.public_url)
+
+    @property
+    def records(self) -> CarrierRecords:
+        """The carrier's stored copies of messages, for the retention purge."""
+        from warmline.telephony.records import records_for
+
+        return records_for(self.transport)
 
 
 _current: Runtime | None = None
@@ -54,7 +70,7 @@ def build(settings: Settings) -> Runtime:
         queue=queue,
         transport=transport,
         vault=Vault(settings.data_keys),
-        keyring=Keyring(settings.hmac_key),
+        keyring=Keyring(settings.hmac_key, settings.older_hmac_keys),
     )
 
 

@@ -25,6 +25,44 @@ ENGLISH: Final[dict[str, str]] = {
     ),
     "passed_to_texter": "Your peer had to step away. We're finding someone else for you now.",
     "offer": "{line_name}: someone is waiting to talk (#{ref}). Reply {ref} to take it.",
+    "offer_crisis": (
+        "{line_name}: CRISIS WORDS - someone is waiting to talk (#{ref}) and used crisis words. "
+        "Reply {ref} to take it."
+    ),
+    "unclaimed_alert": "{line_name}: #{ref} has waited {minutes} min and no peer has taken it.",
+    "everyone_busy": (
+        "We're sorry for the wait: every peer is busy right now. Please stay with us, "
+        "we will text you as soon as someone is free. If you are in danger, {crisis}."
+    ),
+    "closed_now": (
+        "{line_name} is closed right now. {hours} If you are in danger or need help now, {crisis}."
+    ),
+    "closing_time": (
+        "{line_name} is closing now and we could not reach you in time. We're sorry. "
+        "{hours} If you need help now, {crisis}."
+    ),
+    "crisis_resources": (
+        "It sounds like things are really hard right now. If you are in danger, {crisis}. "
+        "A peer is with you here too."
+    ),
+    "crisis_alert": "{line_name}: crisis words in #{ref}. Please check in with the peer or the queue.",
+    "crisis_to_volunteer": (
+        "#{ref}: crisis words were used. The texter was sent the crisis numbers and the "
+        "on-call coordinator was alerted. You're not alone with this."
+    ),
+    "shift_reminder": "{line_name}: a reminder of your shift {when}. Text OFF if you can't make it, or SWAP.",
+    "gap_alert": "{line_name}: no peer is on the rota {when}. Post an open shift or ask someone to cover.",
+    "open_shift": "{line_name}: open shift {when}. Reply CLAIM {code} to take it.",
+    "swap_offer": "{line_name}: {peer} asks for a swap: {when}. Reply CLAIM {code} to take it.",
+    "open_shift_yours": "The shift {when} is yours. Thank you!",
+    "open_shift_gone": "Open shift {code} is already taken or no longer open. Thank you for offering.",
+    "open_shift_refused": "You can't take open shift {code}: {reason}.",
+    "own_swap": "That's your own swap request ({code}); another peer needs to claim it.",
+    "swap_taken": "{peer} took your shift {when}.",
+    "swap_asked": "Your shift {when} is offered to the others. You'll hear when someone takes it.",
+    "swap_pending": "Your shift {when} is already offered for a swap (code {code}).",
+    "no_shift_to_swap": "You have no upcoming shift on this line to swap.",
+    "closed_idle": "#{ref} was closed after a long quiet spell. Thank you for being there.",
     "claimed": "You have #{ref}. Their messages start with #{ref}:. Reply DONE when finished.",
     "already_yours": "#{ref} is already yours.",
     "taken": "#{ref} was taken by another peer. Thank you.",
@@ -44,6 +82,13 @@ ENGLISH: Final[dict[str, str]] = {
     "closed_for_volunteer": "#{ref} is closed. Thank you for being there.",
     "passed_for_volunteer": "#{ref} is back in the queue for another peer.",
     "texter_opted_out": "#{ref}: the texter opted out and the conversation is closed.",
+    "texter_forgotten": "#{ref}: the texter asked us to forget them; the conversation is closed.",
+    "tag_question": "How did #{ref} go? Reply with one word: {tags}, or SKIP.",
+    "tag_unknown": "Nothing waits for a tag, or that is not one of: {tags}.",
+    "tag_thanks": "Thank you: #{ref} is tagged {tag}.",
+    "consent_yes": "Thank you. We'll keep only the times and how it went, never your words. Text FORGET any time.",
+    "consent_no": "Okay, we won't keep a record of this contact. Your support doesn't change.",
+    "forgotten": "We've erased what we kept about you. You can text this number again any time.",
     "texter_unreachable": "#{ref}: not delivered, the texter has opted out of texts.",
     "now_on": "You're ON: you'll be offered conversations during your shifts.",
     "now_off": "You're OFF: no new offers until you text ON. Your open conversations stay yours.",
@@ -53,7 +98,7 @@ ENGLISH: Final[dict[str, str]] = {
     "status_off": "You're OFF.",
     "volunteer_help": (
         "Reply a ref (K4P) to take a conversation. #REF words: reply to one. "
-        "DONE, PASS, ESCALATE [REF]. ON, OFF, STATUS, HELP."
+        "DONE, PASS, ESCALATE [REF]. ON, OFF, STATUS, SWAP, CLAIM <code>, HELP."
     ),
     "escalation_alert": "{line_name}: {peer} asks for support with #{ref}.",
     "escalated": "The on-call coordinator has been alerted about #{ref}.",
@@ -62,6 +107,64 @@ ENGLISH: Final[dict[str, str]] = {
         "if someone is in danger, {crisis}."
     ),
     "not_supported": "{command} is not available on this line yet. Text HELP for commands.",
+    # Spoken on calls (<Say>); never a phone number, never the other side's details.
+    "voice_greeting": (
+        "Hi, this is {line_name}, peer support from people who have been there. "
+        "This is not a crisis line: if you are in danger, {crisis}. "
+        "We're finding a peer for you now."
+    ),
+    "voice_still_looking": "Thank you for holding. We're still finding a peer for you.",
+    "voice_screen": "{line_name} call. Press 1 to accept.",
+    "voice_thanks": "Thank you for calling {line_name}. Take care.",
+    "voice_after_hours": (
+        "You've reached {line_name}, peer support. No peers are answering right now. "
+        "{hours} If you are in danger, {crisis}. Please call again."
+    ),
+    "voice_voicemail": (
+        "All our peers are busy right now. Please leave a short message after the tone, "
+        "and a peer will call you back from this number. If you are in danger, {crisis}."
+    ),
+    "voice_voicemail_hidden": (
+        "All our peers are busy right now. Your number is hidden, so we cannot call you back, "
+        "but you can leave a message for our peers after the tone. "
+        "If you are in danger, {crisis}."
+    ),
+    "voice_message_saved": "Thank you. A peer will hear your message soon. Take care.",
+    "voice_no_message": (
+        "We didn't hear a message. Please call again any time. If you are in danger, {crisis}."
+    ),
+    "voice_forwarding": "All our peers are busy right now. Connecting you to someone who can help.",
+    "voice_no_one": (
+        "No one could answer right now. {hours} If you are in danger, {crisis}. Please call again."
+    ),
+    "voice_unknown_line": "Sorry, this number is not in service.",
+    "voice_callback_gate": "{line_name} voicemail {spoken_ref}. Press 1 to hear it.",
+    "voice_callback_prompt": (
+        "Press 1 to call them back now. They will see the line's number, not yours."
+    ),
+    "voice_callback_hidden": (
+        "Their number is hidden, so we cannot call them back. Thank you for listening."
+    ),
+    "voice_callback_done": "Thank you for calling them back.",
+    "voice_callback_missed": (
+        "They didn't answer. The voicemail is still waiting: text CALL {ref} to try again."
+    ),
+    # Texted to volunteers about voicemail.
+    "voicemail_offer": (
+        "{line_name}: a caller left a voicemail (#{ref}). "
+        "Reply CALL {ref} to hear it and call them back from the line number."
+    ),
+    "voicemail_offer_hidden": (
+        "{line_name}: a caller left a voicemail (#{ref}); their number is hidden. "
+        "Reply CALL {ref} to hear it."
+    ),
+    "callback_calling": (
+        "Calling you now from the line number about voicemail #{ref}: "
+        "press 1 to hear it, then 1 to call them back."
+    ),
+    "callback_unknown": "There is no voicemail #{ref} waiting. Thank you for checking.",
+    "callback_taken": "Another peer is already calling back #{ref}. Thank you.",
+    "callback_missed": "The call about voicemail #{ref} did not connect. Text CALL {ref} to try again.",
 }
 
 

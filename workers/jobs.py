@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 from warmline import runtime
-from warmline.services import inbound, outbox
+from warmline.services import inbound, outbox, voicemail
 from warmline.timeutil import utcnow
 
 
 def process_inbound(event_id: int) -> None:
     """Process an inbound text (and earlier ones from the same sender) exactly once."""
     rt = runtime.current()
-    inbound.process(rt.db, rt.vault, rt.queue, event_id, utcnow)
+    inbound.process(rt.db, rt.vault, rt.queue, event_id, utcnow, rt.keyring)
 
 
 def send_outbox(outbox_id: int) -> None:
     """Send one outbox text (after older ones to the same person); a re-run sends nothing twice."""
     rt = runtime.current()
     outbox.send(rt.db, rt.vault, rt.transport, outbox_id, utcnow)
+
+
+def delete_recording(voicemail_id: int) -> None:
+    """Delete a handled voicemail's recording at Twilio; a re-run finds it gone and stops."""
+    rt = runtime.current()
+    voicemail.delete_recording(rt.db, rt.voice, voicemail_id, utcnow())

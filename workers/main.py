@@ -12,7 +12,9 @@ from rq import SimpleWorker
 from rq.serializers import JSONSerializer
 
 from warmline import logs, runtime
+from warmline.config import ConfigError
 from warmline.jobqueue import QUEUE_NAME
+from warmline.keycheck import check_data_keys
 from warmline.services.sweeper import sweep_forever
 
 log = logging.getLogger(__name__)
@@ -21,7 +23,12 @@ log = logging.getLogger(__name__)
 def run() -> None:
     """Run the sweeper thread and an RQ worker until stopped."""
     logs.configure()
-    rt = runtime.current()
+    try:
+        rt = runtime.current()
+        if rt.settings.production:
+            check_data_keys(rt)
+    except ConfigError as exc:
+        raise SystemExit(f"warmline worker: {exc}") from None
     redis_url = rt.settings.redis_url
     if redis_url is None:
         raise SystemExit(

@@ -222,9 +222,108 @@ def test_line_set_changes_named_settings(warmline: CliRunner, tmp_path: Path) ->
                 "2026-12-02T19:00",
                 "--end",
                 "2026-12-02T23:00",
+                "--until",
+                "2027-01-01",
+            ),
+            "--until goes with --weekly",
+        ),
+        (
+            (
+                "shift",
+                "add",
+                "--line",
+                "+15550001111",
+                "--volunteer",
+                "+15550002222",
+                "--start",
+                "2026-12-02T19:00",
+                "--end",
+                "2026-12-02T23:00",
+                "--weekly",
+                "--until",
+                "soon",
+            ),
+            "is not a date",
+        ),
+        (
+            (
+                "shift",
+                "add",
+                "--line",
+                "+15550001111",
+                "--volunteer",
+                "+15550002222",
+                "--start",
+                "2026-02-22T02:30",
+                "--end",
+                "2026-02-22T05:00",
                 "--weekly",
             ),
-            "--weekly is not available yet",
+            "does not exist",
+        ),
+        (
+            (
+                "shift",
+                "add",
+                "--line",
+                "+15550001111",
+                "--volunteer",
+                "+15550002222",
+                "--start",
+                "2026-11-24T19:00",
+                "--end",
+                "2026-11-24T23:00",
+                "--weekly",
+            ),
+            "overlaps",
+        ),
+        (
+            (
+                "shift",
+                "add",
+                "--line",
+                "+15550001111",
+                "--volunteer",
+                "+15550002222",
+                "--start",
+                "2026-12-03T08:00",
+                "--end",
+                "2026-12-04T09:00",
+            ),
+            "at most 24 hours",
+        ),
+        (("shift", "cancel", "999"), "no shift 999"),
+        (("line", "set", "+15550001111", "offer_strategy=random"), "offer_strategy must be"),
+        (("line", "set", "+15550001111", "timezone=Europe/London"), "upcoming shifts"),
+        (("shift", "skip", "1", "2026-12-02"), "does not happen"),
+        (("shift", "skip", "1", "tomorrow"), "is not a date"),
+        (("shift", "hand", "1", "2026-12-01", "--to", "+15550009999"), "no volunteer"),
+        (("line", "hours", "+15550001111", "weekdays 9-5"), "days are written"),
+        (
+            (
+                "line",
+                "closure",
+                "add",
+                "+15550001111",
+                "--start",
+                "2026-12-25T00:00",
+                "--end",
+                "2026-12-24T00:00",
+            ),
+            "must end after",
+        ),
+        (
+            (
+                "shift",
+                "open",
+                "--line",
+                "+15550001111",
+                "--start",
+                "2020-01-01T10:00",
+                "--end",
+                "2020-01-01T12:00",
+            ),
+            "already over",
         ),
     ],
 )
@@ -262,6 +361,16 @@ def test_bad_input_gets_one_line_exit_1_and_writes_nothing(
         settings_before = conn.execute(
             text("SELECT offer_timeout_s, escalate_timeout_s FROM lines")
         ).all()
+        counts_before = {
+            t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one()
+            for t in (
+                "shift_occurrences",
+                "shift_exceptions",
+                "line_hours",
+                "closures",
+                "open_shifts",
+            )
+        }
 
     result = run(warmline, *args)
 
@@ -269,6 +378,12 @@ def test_bad_input_gets_one_line_exit_1_and_writes_nothing(
     assert message in result.output
     assert len(result.output.strip().splitlines()) == 1
     assert (count(Line, tmp_path), count(Volunteer, tmp_path), count(Shift, tmp_path)) == before
+    for table in ("shift_occurrences", "shift_exceptions", "line_hours", "closures", "open_shifts"):
+        with engine.connect() as conn:
+            assert (
+                conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
+                == counts_before[table]
+            )
     with engine.connect() as conn:
         assert (
             conn.execute(text("SELECT offer_timeout_s, escalate_timeout_s FROM lines")).all()
@@ -318,3 +433,59 @@ def test_production_without_settings_refuses_in_one_line(
     result = run(warmline, "volunteer", "add", "--name", "Sam", "--phone", "+15550002222")
     assert result.exit_code == 1
     assert "production needs these settings" in result.output and "SECRET_KEY" in result.output
+
+
+def test_the_rota_can_be_kept_from_the_command_line(warmline: CliRunner) -> None:
+    run(
+        warmline,
+        "line",
+        "add",
+        "--number",
+        "+15550001111",
+        "--name",
+        "L",
+        "--timezone",
+        "America/New_York",
+    )
+    run(warmline, "volunteer", "add", "--name", "Sam", "--phone", "+15550002222")
+    run(warmline, "volunteer", "add", "--name", "Alex", "--phone", "+15550003333")
+    result = run(
+        warmline,
+        "shift",
+        "add",
+        "--line",
+        "+15550001111",
+        "--volunteer",
+        "+15550002222",
+        "--start",
+        "2030-01-07T22:00",
+        "--end",
+        "2030-01-08T06:00",
+        "--weekly",
+        "--until",
+        "2030-03-31",
+    )
+    assert result.exit_code == 0 and "added weekly primary shift 1" in result.output
+    assert run(warmline, "shift", "skip", "1", "2030-01-14").exit_code == 0
+    assert run(warmline, "shift", "hand", "1", "2030-01-21", "--to", "+15550003333").exit_code == 0
+    assert run(warmline, "line", "hours", "+15550001111", "mon-fri 18:00-08:00").exit_code == 0
+    assert (
+        run(
+            warmline,
+            "line",
+            "closure",
+            "add",
+            "+15550001111",
+            "--start",
+            "2030-01-01T00:00",
+            "--end",
+            "2030-01-02T00:00",
+            "--reason",
+            "New Year",
+        ).exit_code
+        == 0
+    )
+    listed = run(warmline, "shift", "list", "--line", "+15550001111", "--days", "90").output
+    assert "no shifts in that time" in listed  # the list starts now; these shifts are in 2030
+    result = run(warmline, "shift", "cancel", "1")
+    assert result.exit_code == 0 and "cancelled shift 1" in result.output

@@ -90,7 +90,8 @@ def test_a_text_to_the_demo_line_is_greeted_and_offered_with_no_redis_or_twilio(
         base + "/twilio/sms", data=form, headers={"X-Twilio-Signature": signature}, timeout=5
     )
     assert response.status_code == 200
-    content = wait_for(output, "Sam (volunteer): Demo Warmline: someone is waiting to talk")
+    wait_for(output, "Sam (volunteer): Demo Warmline: someone is waiting to talk")
+    content = wait_for(output, "Alex (volunteer): Demo Warmline: someone is waiting to talk")
     assert "Hi, this is Demo Warmline" in content and "988" in content
     assert "Alex (volunteer): Demo Warmline: someone is waiting" in content
     assert "Riley (volunteer): Demo Warmline: someone is waiting" not in content  # coordinator
@@ -117,7 +118,9 @@ def test_the_simulator_walks_a_whole_conversation(tmp_path: Path) -> None:
         timeout=60,
         check=True,
     )
-    ref = first.stdout.split("Reply ")[1].split(" ")[0]
+    match = re.search(r"Reply ([A-Z][2-9][A-Z]) to take it", first.stdout)
+    assert match, first.stdout
+    ref = match.group(1)
     script = f"sam: {ref}\ntexter: thanks for answering\nsam: I'm glad you texted\nsam: done\n"
     second = subprocess.run(
         [WARMLINE, "simulate"],

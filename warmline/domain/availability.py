@@ -29,6 +29,7 @@ class VolunteerState:
     is_active: bool
     is_on: bool
     active_conversations: int
+    on_call: bool = False
 
 
 def on_shift(shifts: Iterable[ShiftWindow], now: datetime, roles: Iterable[str]) -> set[int]:
@@ -38,10 +39,11 @@ def on_shift(shifts: Iterable[ShiftWindow], now: datetime, roles: Iterable[str])
 
 
 def is_available(state: VolunteerState, shift_roles: set[str], capacity: int) -> bool:
-    """On a current primary or backup shift, not OFF, still active, and under capacity."""
+    """On a current primary or backup shift, not OFF, still active, under capacity, not on a call."""
     return (
         state.is_active
         and state.is_on
+        and not state.on_call
         and bool(shift_roles & {"primary", "backup"})
         and state.active_conversations < capacity
     )

@@ -5,15 +5,25 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from warmline.domain.refs import REF_REGEX
+from warmline.domain.refs import DIGITS, LETTERS, REF_REGEX
 
 _REF = rf"#?({REF_REGEX})"
 _FLAGS = re.IGNORECASE | re.DOTALL
 _TAKE = re.compile(rf"(?:TAKE\s+)?{_REF}", _FLAGS)
 _REF_ACTION = re.compile(rf"(DONE|PASS|ESCALATE)(?:\s+{_REF})?", _FLAGS)
 _PAUSE = re.compile(r"PAUSE(?:\s+(\d{1,3}))?", _FLAGS)
+_CALL = re.compile(rf"CALL\s+{_REF}", _FLAGS)
 _ADDRESSED = re.compile(rf"{_REF}\s*[:\s]\s*(.*)", _FLAGS)
-_BARE = {"ON": "ON", "OFF": "OFF", "BREAK": "OFF", "STATUS": "STATUS", "HELP": "HELP"}
+_BARE = {
+    "ON": "ON",
+    "OFF": "OFF",
+    "BREAK": "OFF",
+    "STATUS": "STATUS",
+    "HELP": "HELP",
+    "SWAP": "SWAP",
+}
+_TAG = re.compile(r"TAG\s+(\w[\w-]{0,29})", _FLAGS)
+_CLAIM = re.compile(rf"CLAIM\s+([{LETTERS}]{{2}}[{DIGITS}]{{2}})", _FLAGS)
 
 
 @dataclass(frozen=True)
@@ -41,6 +51,12 @@ def parse_volunteer_text(body: str) -> Command | Relay:
     if match := _REF_ACTION.fullmatch(text):
         ref = match.group(2)
         return Command(match.group(1).upper(), ref=ref.upper() if ref else None)
+    if match := _TAG.fullmatch(text):
+        return Command("TAG", ref=match.group(1).lower())
+    if match := _CLAIM.fullmatch(text):
+        return Command("CLAIM", ref=match.group(1).upper())
+    if match := _CALL.fullmatch(text):
+        return Command("CALL", ref=match.group(1).upper())
     if match := _PAUSE.fullmatch(text):
         minutes = match.group(1)
         return Command("PAUSE", minutes=int(minutes) if minutes else None)

@@ -16,6 +16,9 @@ class TexterKeyword(Enum):
     OPT_OUT = "opt_out"
     OPT_IN = "opt_in"
     HELP = "help"
+    YES = "yes"
+    NO = "no"
+    FORGET = "forget"
 
 
 def texter_keyword(body: str) -> TexterKeyword | None:
@@ -25,6 +28,12 @@ def texter_keyword(body: str) -> TexterKeyword | None:
         return TexterKeyword.OPT_OUT
     if word in OPT_IN_WORDS:
         return TexterKeyword.OPT_IN
-    if word == "HELP":
-        return TexterKeyword.HELP
-    return None
+    return _SINGLE.get(word)
+
+
+_SINGLE = {
+    "HELP": TexterKeyword.HELP,
+    "YES": TexterKeyword.YES,
+    "NO": TexterKeyword.NO,
+    "FORGET": TexterKeyword.FORGET,
+}

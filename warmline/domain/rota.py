@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+from warmline.domain.availability import ShiftWindow, VolunteerState, available_volunteers
 from warmline.domain.localtime import NonexistentLocalTime, to_utc
 
 MAX_SHIFT = timedelta(hours=24)
@@ -208,3 +209,38 @@ def _subtract(base: list[Interval], remove: list[Interval]) -> list[Interval]:
         if cursor < e:
             result.append((cursor, e))
     return result
+
+
+@dataclass(frozen=True)
+class RotaSnapshot:
+    """Everything availability depends on, for one line, as plain data."""
+
+    patterns: tuple[ShiftPattern, ...]
+    zone: ZoneInfo
+    hours: OpeningHours = OpeningHours()
+    off: Mapping[int, tuple[Interval, ...]] = field(default_factory=dict)
+    load: Mapping[int, int] = field(default_factory=dict)
+    capacity: int = 2
+
+
+def available_at(rota: RotaSnapshot, now: datetime) -> set[int]:
+    """Volunteers who may be offered a contact at `now`: the line open, on a primary shift,
+    not OFF, under capacity."""
+    if not rota.hours.is_open(now, rota.zone):
+        return set()
+    windows = [
+        ShiftWindow(o.volunteer_id, o.role, o.starts_at, o.ends_at)
+        for pattern in rota.patterns
+        for o in expand(pattern, rota.zone, now + timedelta(seconds=1))
+        if o.starts_at <= now < o.ends_at
+    ]
+    states = [
+        VolunteerState(
+            volunteer_id=vid,
+            is_active=True,
+            is_on=not any(s <= now < e for s, e in rota.off.get(vid, ())),
+            active_conversations=rota.load.get(vid, 0),
+        )
+        for vid in {w.volunteer_id for w in windows}
+    ]
+    return set(available_volunteers(states, windows, now, rota.capacity))

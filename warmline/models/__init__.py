@@ -1,7 +1,16 @@
 """The database tables, as typed SQLAlchemy models, one small module per concern."""
 
 from warmline.models.base import Base, UTCDateTime
+from warmline.models.call import Call, CallLeg, CallStep, Voicemail
+from warmline.models.consent import (
+    CarrierRecord,
+    ConsentRecord,
+    ConsentWording,
+    ContactCount,
+    ContactLogEntry,
+)
 from warmline.models.conversation import Conversation, InboundMessage, Offer
+from warmline.models.coordinator import AuditEntry, Coordinator
 from warmline.models.line import Line
 from warmline.models.outbox import Outbox
 from warmline.models.people import Contact, Volunteer
@@ -17,10 +26,20 @@ from warmline.models.rota import (
 from warmline.models.timer import Timer
 
 __all__ = [
+    "AuditEntry",
     "Base",
+    "Call",
+    "CallLeg",
+    "CallStep",
+    "CarrierRecord",
     "Closure",
+    "ConsentRecord",
+    "ConsentWording",
     "Contact",
+    "ContactCount",
+    "ContactLogEntry",
     "Conversation",
+    "Coordinator",
     "InboundMessage",
     "Line",
     "LineHours",
@@ -33,5 +52,6 @@ __all__ = [
     "ShiftOccurrence",
     "Timer",
     "UTCDateTime",
+    "Voicemail",
     "Volunteer",
 ]

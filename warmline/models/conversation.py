@@ -35,6 +35,8 @@ class Conversation(Base):
         Index("ix_conversations_line_status", "line_id", "status"),
         Index("ix_conversations_volunteer_status", "volunteer_id", "status"),
         Index("ix_conversations_contact_status", "contact_id", "status"),
+        # The dashboard's statistics read a line's conversations by day.
+        Index("ix_conversations_line_created", "line_id", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -50,6 +52,9 @@ class Conversation(Base):
     last_activity_at: Mapped[datetime]
     outcome: Mapped[str | None] = mapped_column(String(20))
     crisis_at: Mapped[datetime | None]
+    channel: Mapped[str] = mapped_column(String(8), default="sms")
+    outcome_tag: Mapped[str | None] = mapped_column(String(30))
+    tag_asked_at: Mapped[datetime | None]
 
 
 class Offer(Base):

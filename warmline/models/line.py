@@ -9,6 +9,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from warmline.models.base import Base
 
+DEFAULT_OUTCOME_TAGS = "talked, resources, referred, crisis, disconnected"
+
 
 class Line(Base):
     """A public number people text or call, with its own policy and wording."""
@@ -30,8 +32,16 @@ class Line(Base):
     ring_strategy: Mapped[str] = mapped_column(String(12), default="simultaneous")
     ring_timeout_s: Mapped[int] = mapped_column(default=20)
     voice_fallback: Mapped[str] = mapped_column(String(40), default="voicemail")
+    # How <Say> speaks on this line's calls; an empty voice is Twilio's default for the language.
+    say_language: Mapped[str] = mapped_column(String(12), default="en-US")
+    say_voice: Mapped[str] = mapped_column(String(40), default="")
     offer_strategy: Mapped[str] = mapped_column(String(12), default="broadcast")
     reminder_lead_s: Mapped[int] = mapped_column(default=3600)
     crisis_words_en: Mapped[str] = mapped_column(Text, default="")
     crisis_words_es: Mapped[str] = mapped_column(Text, default="")
+    outcome_tags: Mapped[str] = mapped_column(String(300), default=DEFAULT_OUTCOME_TAGS)
+    number_retention_h: Mapped[int] = mapped_column(default=24)
+    unsent_text_max_h: Mapped[int] = mapped_column(default=1)
+    log_retention_days: Mapped[int] = mapped_column(default=365)
+    recording_retention_days: Mapped[int] = mapped_column(default=7)
     created_at: Mapped[datetime]

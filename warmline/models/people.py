@@ -41,4 +41,6 @@ class Contact(Base):
     contact_key: Mapped[str] = mapped_column(String(64))
     number_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
     opted_out_at: Mapped[datetime | None]
+    # FORGET: everything else is gone; the sealed number waits only for the confirmation text.
+    erase_requested_at: Mapped[datetime | None]
     created_at: Mapped[datetime]

@@ -48,7 +48,9 @@ class ShiftException(Base):
     shift_id: Mapped[int] = mapped_column(ForeignKey("shifts.id", ondelete="CASCADE"))
     local_date: Mapped[date]
     kind: Mapped[str] = mapped_column(String(10))
-    volunteer_id: Mapped[int | None] = mapped_column(ForeignKey("volunteers.id", ondelete="CASCADE"))
+    volunteer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("volunteers.id", ondelete="CASCADE")
+    )
     created_at: Mapped[datetime]
 
 

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from warmline import phones
+from warmline.domain.hours import InvalidHours, describe, parse_hours
 from warmline.domain.localtime import NonexistentLocalTime, to_utc
-from warmline.models import Line, Shift, Volunteer
+from warmline.models import Line, OpenShift, Shift, ShiftOccurrence, Volunteer
 from warmline.privacy import Keyring, Vault
 from warmline.services import rota
+from warmline.timeutil import utcnow
 
 DEFAULT_CRISIS = {"US": "call or text 988, or call 911"}
 DEFAULT_HOURS = "Peers answer when they are on shift."
@@ -25,8 +27,17 @@ INT_SETTINGS = {
     "idle_close_s": (60, 7 * 86400),
     "max_active_per_volunteer": (1, 20),
     "ring_timeout_s": (5, 120),
+    "reminder_lead_s": (0, 86400),
 }
-TEXT_SETTINGS = {"name": 80, "crisis_numbers": 300, "hours_text": 300}
+TEXT_SETTINGS = {
+    "name": 80,
+    "crisis_numbers": 300,
+    "hours_text": 300,
+    "say_language": 12,
+    "say_voice": 40,
+    "crisis_words_en": 2000,
+    "crisis_words_es": 2000,
+}
 
 
 class InvalidInput(ValueError):
@@ -104,7 +115,9 @@ def get_line(session: Session, number_raw: str) -> Line:
     return line
 
 
-def set_line(session: Session, line: Line, assignments: list[str]) -> dict[str, object]:
+def set_line(
+    session: Session, line: Line, assignments: list[str], now: datetime | None = None
+) -> dict[str, object]:
     """Apply `name=value` settings all together, or none of them."""
     changes: dict[str, object] = {}
     for assignment in assignments:
@@ -123,6 +136,17 @@ def set_line(session: Session, line: Line, assignments: list[str]) -> dict[str, 
         raise InvalidInput(
             "timeouts must grow: offer_timeout_s < escalate_timeout_s < fallback_timeout_s"
         )
+    if "timezone" in changes and changes["timezone"] != line.timezone:
+        upcoming = session.scalar(
+            select(ShiftOccurrence.id)
+            .where(ShiftOccurrence.line_id == line.id, ShiftOccurrence.ends_at > (now or utcnow()))
+            .limit(1)
+        )
+        if upcoming is not None:
+            # Shifts were entered as wall-clock times in the old zone; moving them silently is worse.
+            raise InvalidInput(
+                "the line has upcoming shifts: cancel them before changing its time zone"
+            )
     for name, new_value in changes.items():
         setattr(line, name, new_value)
     session.commit()
@@ -142,6 +166,10 @@ def _setting_value(key: str, value: str) -> object:
     if key == "timezone":
         zone(value)
         return value
+    if key == "offer_strategy":
+        if value not in ("broadcast", "longest_idle"):
+            raise InvalidInput("offer_strategy must be broadcast or longest_idle")
+        return value
     if key == "ring_strategy":
         if value not in ("simultaneous", "sequential"):
             raise InvalidInput("ring_strategy must be simultaneous or sequential")
@@ -152,7 +180,16 @@ def _setting_value(key: str, value: str) -> object:
         if value.startswith("number:"):
             return "number:" + number(value[len("number:") :], "US", "voice_fallback")
         return value
-    known = sorted([*INT_SETTINGS, *TEXT_SETTINGS, "timezone", "ring_strategy", "voice_fallback"])
+    known = sorted(
+        [
+            *INT_SETTINGS,
+            *TEXT_SETTINGS,
+            "timezone",
+            "offer_strategy",
+            "ring_strategy",
+            "voice_fallback",
+        ]
+    )
     raise InvalidInput(f"unknown setting {key!r}; known: {', '.join(known)}")
 
 
@@ -241,3 +278,135 @@ def _local(raw: str, what: str, line_zone: ZoneInfo) -> datetime:
     except NonexistentLocalTime as exc:
         raise InvalidInput(f"{what}: {exc}") from None
     return value
+
+
+def get_shift(session: Session, shift_id: int) -> Shift:
+    """The shift with this id, or a clear error."""
+    shift = session.get(Shift, shift_id)
+    if shift is None or shift.cancelled_at is not None:
+        raise InvalidInput(f"no shift {shift_id} (see `warmline shift list`)")
+    return shift
+
+
+def list_shifts(
+    session: Session, vault: Vault, line_raw: str, days: int, now: datetime
+) -> list[str]:
+    """One line of text per shift occurrence in the next `days` days, in the line's time."""
+    line = get_line(session, line_raw)
+    line_zone = zone(line.timezone)
+    rows = session.execute(
+        select(ShiftOccurrence, Volunteer.name)
+        .join(Volunteer, Volunteer.id == ShiftOccurrence.volunteer_id)
+        .where(
+            ShiftOccurrence.line_id == line.id,
+            ShiftOccurrence.ends_at > now,
+            ShiftOccurrence.starts_at < now + timedelta(days=days),
+        )
+        .order_by(ShiftOccurrence.starts_at, ShiftOccurrence.id)
+    ).all()
+    lines = []
+    for occurrence, name in rows:
+        start = occurrence.starts_at.astimezone(line_zone)
+        end = occurrence.ends_at.astimezone(line_zone)
+        lines.append(
+            f"{occurrence.shift_id:>5}  {start:%a %Y-%m-%d %H:%M}-{end:%H:%M %Z}  "
+            f"{occurrence.role:<11} {name}"
+        )
+    return lines or ["no shifts in that time"]
+
+
+def cancel_shift(session: Session, shift_id: int, now: datetime) -> int:
+    """Cancel a shift from now on."""
+    removed = rota.cancel_shift(session, get_shift(session, shift_id), now)
+    session.commit()
+    return removed
+
+
+def except_date(
+    session: Session,
+    keyring: Keyring,
+    shift_id: int,
+    day: str,
+    to_phone: str | None,
+    now: datetime,
+) -> None:
+    """Skip a date of a shift, or hand it to the volunteer with `to_phone`."""
+    shift = get_shift(session, shift_id)
+    try:
+        local_day = date.fromisoformat(day.strip())
+    except ValueError:
+        raise InvalidInput(f"{day!r} is not a date like 2026-12-24") from None
+    line = session.get_one(Line, shift.line_id)
+    to_id = None
+    if to_phone is not None:
+        to_id = get_volunteer(session, keyring, to_phone, line.region).id
+        if to_id == shift.volunteer_id:
+            raise InvalidInput("that volunteer already has this shift")
+    try:
+        rota.except_date(session, shift, local_day, now, to_id)
+    except rota.RotaError as exc:
+        session.rollback()
+        raise InvalidInput(str(exc)) from None
+    session.commit()
+
+
+def post_open_shift(
+    session: Session,
+    vault: Vault,
+    line_raw: str,
+    start: str,
+    end: str,
+    role: str,
+    now: datetime,
+) -> tuple[OpenShift, list[int]]:
+    """Post an open shift and text the line's volunteers; returns it and the outbox ids."""
+    from warmline.services import rota_sms
+    from warmline.services.turn import Turn
+
+    if role not in ROLES:
+        raise InvalidInput(f"--role must be one of {', '.join(ROLES)}")
+    line = get_line(session, line_raw)
+    line_zone = zone(line.timezone)
+    starts = to_utc(_local(start, "--start", line_zone), line_zone).utc
+    ends = to_utc(_local(end, "--end", line_zone), line_zone).utc
+    if ends <= starts:
+        raise InvalidInput("--end must be after --start")
+    if ends <= now:
+        raise InvalidInput("that shift is already over")
+    turn = Turn(session, vault, line, now)
+    posted = rota_sms.post_open_shift(turn, starts, ends, role)
+    session.commit()
+    return posted, turn.outbox_ids()
+
+
+def set_hours(session: Session, line_raw: str, spec: str) -> str:
+    """Replace the line's weekly hours; the texts the line sends say them."""
+    line = get_line(session, line_raw)
+    try:
+        windows = parse_hours(spec)
+    except InvalidHours as exc:
+        raise InvalidInput(str(exc)) from None
+    rota.set_hours(session, line, windows)
+    if windows:
+        line.hours_text = f"Our hours ({line.timezone}): {describe(windows)}."
+    else:
+        line.hours_text = DEFAULT_HOURS
+    session.commit()
+    return f"hours of {line.number}: {describe(windows)}"
+
+
+def add_closure(
+    session: Session, line_raw: str, start: str, end: str, reason: str, now: datetime
+) -> str:
+    """Close the line for a while, times in its zone."""
+    line = get_line(session, line_raw)
+    line_zone = zone(line.timezone)
+    starts = to_utc(_local(start, "--start", line_zone), line_zone).utc
+    ends = to_utc(_local(end, "--end", line_zone), line_zone).utc
+    try:
+        closure = rota.add_closure(session, line, starts, ends, reason, now)
+    except rota.RotaError as exc:
+        session.rollback()
+        raise InvalidInput(str(exc)) from None
+    session.commit()
+    return f"line {line.number} closed from {start} to {end} (closure {closure.id})"

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from warmline.domain.availability import ShiftWindow, VolunteerState, available_volunteers
-from warmline.models import Conversation, Line, Volunteer
+from warmline.models import Call, Conversation, Line, Voicemail, Volunteer
 from warmline.services import rota
 
 _INSTANT = timedelta(microseconds=1)
@@ -33,20 +33,38 @@ def active_counts(session: Session, volunteer_ids: Iterable[int]) -> dict[int, i
     return {int(vid): int(n) for vid, n in rows if vid is not None}
 
 
+def on_call_ids(session: Session, volunteer_ids: Iterable[int]) -> set[int]:
+    """Volunteers busy on a call now: a bridged call, or a voicemail call-back in progress."""
+    ids = list(volunteer_ids)
+    if not ids:
+        return set()
+    calls = select(Call.volunteer_id).where(Call.status == "connected", Call.volunteer_id.in_(ids))
+    callbacks = select(Voicemail.volunteer_id).where(
+        Voicemail.status == "calling", Voicemail.volunteer_id.in_(ids)
+    )
+    return {int(v) for v in session.scalars(calls.union(callbacks)) if v is not None}
+
+
 def available_now(
-    session: Session, line: Line, now: datetime, exclude: Iterable[int] = ()
+    session: Session,
+    line: Line,
+    now: datetime,
+    exclude: Iterable[int] = (),
+    roles: tuple[str, ...] = ("primary",),
 ) -> list[Volunteer]:
-    """Volunteers on a current primary shift who are ON and under the line's capacity."""
+    """Volunteers on a current shift in `roles` who are ON and under the line's capacity."""
     shifts = current_shifts(session, line, now)
-    ids = {s.volunteer_id for s in shifts} - set(exclude)
+    ids = {s.volunteer_id for s in shifts if s.role in roles} - set(exclude)
     if not ids:
         return []
     volunteers = {v.id: v for v in session.scalars(select(Volunteer).where(Volunteer.id.in_(ids)))}
     counts = active_counts(session, ids)
+    busy = on_call_ids(session, ids)
     states = [
-        VolunteerState(v.id, v.is_active, v.is_on, counts.get(v.id, 0)) for v in volunteers.values()
+        VolunteerState(v.id, v.is_active, v.is_on, counts.get(v.id, 0), on_call=v.id in busy)
+        for v in volunteers.values()
     ]
-    chosen = available_volunteers(states, shifts, now, line.max_active_per_volunteer)
+    chosen = available_volunteers(states, shifts, now, line.max_active_per_volunteer, roles)
     return [volunteers[i] for i in chosen]
 
 

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from warmline.domain.offers import longest_idle
 from warmline.domain.refs import new_ref
-from warmline.models import Contact, Conversation, InboundMessage, Offer, Volunteer
+from warmline.models import Contact, Conversation, InboundMessage, Line, Offer, Volunteer
+from warmline.services import contact_log, timers
 from warmline.services.availability import available_now
 from warmline.services.turn import Turn
 
 REF_ATTEMPTS = 20
+TAG_WINDOW = timedelta(hours=1)
 
 
 def open_for_contact(session: Session, contact: Contact) -> Conversation | None:
@@ -56,19 +60,80 @@ def start(turn: Turn, contact: Contact) -> Conversation:
         except IntegrityError:
             in_use.add(ref)  # another process took it a moment ago
             continue
+        timers.schedule_waiting(turn.session, turn.line, conversation, turn.now)
         return conversation
     raise RuntimeError("no free conversation reference on this line")
 
 
 def offer(turn: Turn, conversation: Conversation, exclude: Iterable[int] = ()) -> int:
-    """Offer a waiting conversation to every available volunteer; returns how many."""
+    """Offer a waiting conversation by the line's strategy; returns how many were offered."""
     volunteers = available_now(turn.session, turn.line, turn.now, exclude=exclude)
-    for volunteer in volunteers:
-        turn.session.add(
-            Offer(conversation_id=conversation.id, volunteer_id=volunteer.id, offered_at=turn.now)
-        )
-        turn.tell_volunteer(volunteer, "offer", conversation.id, ref=conversation.ref)
+    if turn.line.offer_strategy == "longest_idle" and volunteers:
+        chosen = longest_idle([v.id for v in volunteers], _last_busy(turn.session, volunteers))
+        volunteers = [v for v in volunteers if v.id == chosen]
+    offer_to(turn, conversation, volunteers)
     return len(volunteers)
+
+
+def offer_to(turn: Turn, conversation: Conversation, volunteers: Iterable[Volunteer]) -> None:
+    """Text each volunteer the offer (flagged when crisis words were used) and record it."""
+    already = set(
+        turn.session.scalars(
+            select(Offer.volunteer_id).where(Offer.conversation_id == conversation.id)
+        )
+    )
+    key = "offer_crisis" if conversation.crisis_at is not None else "offer"
+    for volunteer in volunteers:
+        if volunteer.id not in already:
+            turn.session.add(
+                Offer(
+                    conversation_id=conversation.id, volunteer_id=volunteer.id, offered_at=turn.now
+                )
+            )
+        turn.tell_volunteer(volunteer, key, conversation.id, ref=conversation.ref)
+
+
+def offer_next_to(turn: Turn, volunteer: Volunteer) -> None:
+    """Offer a volunteer who has just become free the head of the queue, if they can take it."""
+    if volunteer.id not in {v.id for v in available_now(turn.session, turn.line, turn.now)}:
+        return
+    offered = select(Offer.conversation_id).where(Offer.volunteer_id == volunteer.id)
+    head = turn.session.scalar(
+        waiting_queue(turn.line.id).where(Conversation.id.not_in(offered)).limit(1)
+    )
+    if head is not None:
+        offer_to(turn, head, [volunteer])
+
+
+def waiting_queue(line_id: int) -> Select[Conversation]:
+    """The line's waiting conversations in the order peers should take them: crisis, then oldest."""
+    return (
+        select(Conversation)
+        .where(Conversation.line_id == line_id, Conversation.status == "waiting")
+        .order_by(Conversation.crisis_at.is_(None), Conversation.waiting_since, Conversation.id)
+    )
+
+
+def _last_busy(session: Session, volunteers: list[Volunteer]) -> dict[int, datetime]:
+    """When each volunteer was last offered or took a conversation."""
+    ids = [v.id for v in volunteers]
+    last: dict[int, datetime] = {}
+    rows = session.execute(
+        select(Offer.volunteer_id, func.max(Offer.offered_at))
+        .where(Offer.volunteer_id.in_(ids))
+        .group_by(Offer.volunteer_id)
+    )
+    for vid, when in rows:
+        last[vid] = when
+    rows = session.execute(
+        select(Conversation.volunteer_id, func.max(Conversation.claimed_at))
+        .where(Conversation.volunteer_id.in_(ids))
+        .group_by(Conversation.volunteer_id)
+    )
+    for vid, when in rows:
+        if vid is not None and when is not None:
+            last[vid] = max(last.get(vid, when), when)
+    return last
 
 
 def claim(turn: Turn, volunteer: Volunteer, ref: str) -> None:
@@ -98,6 +163,8 @@ def claim(turn: Turn, volunteer: Volunteer, ref: str) -> None:
         turn.tell_volunteer(volunteer, "already_taken", ref=ref)
         return
     turn.session.refresh(conversation)
+    timers.cancel(turn.session, conversation.id, turn.now, "claimed")
+    timers.schedule_idle(turn.session, turn.line, conversation, turn.now)
     turn.tell_volunteer(volunteer, "claimed", conversation.id, ref=ref)
     contact = _contact_of(turn.session, conversation)
     if contact is not None:
@@ -153,15 +220,46 @@ def relay_to_texter(
     turn.text_contact(contact, text, conversation.id)
 
 
-def close(turn: Turn, volunteer: Volunteer, conversation: Conversation) -> None:
+def close(
+    turn: Turn, volunteer: Volunteer, conversation: Conversation, outcome: str = "done"
+) -> None:
     """Close an active conversation: a kind goodbye to the texter, thanks to the volunteer."""
-    conversation.status = "closed"
-    conversation.closed_at = turn.now
-    conversation.outcome = "done"
+    finish(turn, conversation, outcome)
     contact = _contact_of(turn.session, conversation)
     if contact is not None:
         turn.text_contact(contact, turn.say("closing"), conversation.id)
-    turn.tell_volunteer(volunteer, "closed_for_volunteer", conversation.id, ref=conversation.ref)
+    key = "closed_idle" if outcome == "idle" else "closed_for_volunteer"
+    turn.tell_volunteer(volunteer, key, conversation.id, ref=conversation.ref)
+    tags = outcome_tags(turn.line)
+    if tags:
+        conversation.tag_asked_at = turn.now
+        turn.tell_volunteer(
+            volunteer, "tag_question", conversation.id, ref=conversation.ref, tags=", ".join(tags)
+        )
+    turn.session.flush()
+    offer_next_to(turn, volunteer)
+
+
+def finish(turn: Turn, conversation: Conversation, outcome: str) -> None:
+    """Every ending: closed, deadlines retired, held words wiped, counted and (with consent) logged."""
+    conversation.status = "closed"
+    conversation.closed_at = turn.now
+    conversation.outcome = outcome
+    timers.cancel(turn.session, conversation.id, turn.now, outcome)
+    turn.session.execute(
+        update(InboundMessage)
+        .where(
+            InboundMessage.conversation_id == conversation.id, InboundMessage.relayed_at.is_(None)
+        )
+        .values(body_sealed=None)
+    )
+    turn.session.flush()
+    contact_log.record_end(turn.session, turn.line, conversation, turn.now)
+
+
+def outcome_tags(line: Line) -> list[str]:
+    """The line's outcome tags, in its order."""
+    return [t.strip().lower() for t in line.outcome_tags.split(",") if t.strip()]
 
 
 def pass_back(turn: Turn, volunteer: Volunteer, conversation: Conversation) -> None:
@@ -170,6 +268,8 @@ def pass_back(turn: Turn, volunteer: Volunteer, conversation: Conversation) -> N
     conversation.volunteer_id = None
     conversation.claimed_at = None
     conversation.waiting_since = turn.now
+    timers.cancel(turn.session, conversation.id, turn.now, "passed")
+    timers.schedule_waiting(turn.session, turn.line, conversation, turn.now)
     turn.session.execute(delete(Offer).where(Offer.conversation_id == conversation.id))
     turn.tell_volunteer(volunteer, "passed_for_volunteer", conversation.id, ref=conversation.ref)
     contact = _contact_of(turn.session, conversation)
@@ -179,21 +279,21 @@ def pass_back(turn: Turn, volunteer: Volunteer, conversation: Conversation) -> N
     offer(turn, conversation, exclude=[volunteer.id])
 
 
-def end_by_opt_out(turn: Turn, conversation: Conversation) -> None:
-    """The texter opted out: close, drop their held words, tell the volunteer if there is one."""
-    conversation.status = "closed"
-    conversation.closed_at = turn.now
-    conversation.outcome = "opted_out"
-    turn.session.execute(
-        update(InboundMessage)
-        .where(
-            InboundMessage.conversation_id == conversation.id, InboundMessage.relayed_at.is_(None)
-        )
-        .values(body_sealed=None)
-    )
+def close_unanswered(turn: Turn, conversation: Conversation, outcome: str) -> None:
+    """Close a conversation no peer took (the line closed): a kind message with the hours."""
+    finish(turn, conversation, outcome)
+    contact = _contact_of(turn.session, conversation)
+    if contact is not None:
+        turn.text_contact(contact, turn.say("closing_time"), conversation.id)
+
+
+def end_by_texter(turn: Turn, conversation: Conversation, outcome: str) -> None:
+    """The texter opted out or asked to be forgotten: close and tell the volunteer, if any."""
+    finish(turn, conversation, outcome)
     if conversation.volunteer_id is not None:
         volunteer = turn.session.get_one(Volunteer, conversation.volunteer_id)
-        turn.tell_volunteer(volunteer, "texter_opted_out", conversation.id, ref=conversation.ref)
+        key = "texter_opted_out" if outcome == "opted_out" else "texter_forgotten"
+        turn.tell_volunteer(volunteer, key, conversation.id, ref=conversation.ref)
 
 
 def active_for(
@@ -206,6 +306,24 @@ def active_for(
     if line_id is not None:
         query = query.where(Conversation.line_id == line_id)
     return list(session.scalars(query.order_by(Conversation.id)))
+
+
+def awaiting_tag(
+    session: Session, volunteer: Volunteer, line_id: int, now: datetime
+) -> Conversation | None:
+    """The volunteer's conversation closed in the last hour whose outcome tag was asked for."""
+    return session.scalar(
+        select(Conversation)
+        .where(
+            Conversation.line_id == line_id,
+            Conversation.volunteer_id == volunteer.id,
+            Conversation.status == "closed",
+            Conversation.tag_asked_at > now - TAG_WINDOW,
+            Conversation.outcome_tag.is_(None),
+        )
+        .order_by(Conversation.closed_at.desc())
+        .limit(1)
+    )
 
 
 def waiting_count(session: Session, line_id: int) -> int:

@@ -16,7 +16,7 @@ from warmline.jobqueue import PROCESS_INBOUND, JobQueue
 from warmline.locks import INBOUND_SENDER, key_lock
 from warmline.models import InboundMessage, Line, Volunteer
 from warmline.privacy import Keyring, Vault
-from warmline.services import outbox, texters, volunteers_sms
+from warmline.services import carrier_copies, outbox, texters, volunteers_sms
 from warmline.services.turn import Turn
 
 log = logging.getLogger(__name__)
@@ -72,7 +72,14 @@ def receive(
 Clock = Callable[[], datetime]
 
 
-def process(db: Database, vault: Vault, queue: JobQueue, event_id: int, clock: Clock) -> None:
+def process(
+    db: Database,
+    vault: Vault,
+    queue: JobQueue,
+    event_id: int,
+    clock: Clock,
+    keyring: Keyring | None = None,
+) -> None:
     """Process text `event_id` and any earlier unprocessed texts from the same sender, in order."""
     with db.session() as session:
         found = session.execute(
@@ -96,11 +103,13 @@ def process(db: Database, vault: Vault, queue: JobQueue, event_id: int, clock: C
                 .order_by(InboundMessage.id)
             ).all()
         for pending_id in pending:
-            outbox_ids = _process_one(db, vault, pending_id, clock())
+            outbox_ids = _process_one(db, vault, pending_id, clock(), keyring)
             outbox.enqueue_all(queue, outbox_ids)
 
 
-def _process_one(db: Database, vault: Vault, event_id: int, now: datetime) -> list[int]:
+def _process_one(
+    db: Database, vault: Vault, event_id: int, now: datetime, keyring: Keyring | None
+) -> list[int]:
     """Handle one text exactly once; returns the outbox rows it wrote."""
     with db.session() as session:
         message = session.scalar(
@@ -113,18 +122,26 @@ def _process_one(db: Database, vault: Vault, event_id: int, now: datetime) -> li
         assert message.sender_sealed is not None and message.body_sealed is not None
         sender = vault.open(message.sender_sealed)
         body = vault.open(message.body_sealed)
+        # After an HMAC key rotation a known number may still carry its key under an older one.
+        keys = keyring.keys_for(sender) if keyring is not None else [message.sender_key]
+        if message.sender_key not in keys:
+            keys = [message.sender_key, *keys]
         volunteer = session.scalar(
-            select(Volunteer).where(Volunteer.phone_key == message.sender_key, Volunteer.is_active)
+            select(Volunteer).where(Volunteer.phone_key.in_(keys), Volunteer.is_active)
         )
+        if volunteer is not None and volunteer.phone_key != message.sender_key:
+            volunteer.phone_key = message.sender_key
         if volunteer is not None:
             volunteers_sms.handle(turn, volunteer, body)
             message.body_sealed = None
-        else:
-            texters.handle(turn, message, sender, body)
-            if message.conversation_id is None:  # a keyword, not words for a peer
-                message.body_sealed = None
+        elif texters.handle(turn, message, sender, body, keys) is texters.Erased:
+            session.commit()  # FORGET: this message went with everything else
+            return turn.outbox_ids()
+        elif message.conversation_id is None:  # a keyword, not words for a peer
+            message.body_sealed = None
         message.sender_sealed = None
         message.processed_at = now
+        carrier_copies.remember(session, [message.message_sid], now + carrier_copies.SETTLE)
         session.commit()
         return turn.outbox_ids()
 

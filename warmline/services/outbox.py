@@ -15,6 +15,7 @@ from warmline.jobqueue import SEND_OUTBOX, JobQueue
 from warmline.locks import OUTBOX_RECIPIENT, key_lock
 from warmline.models import Contact, Line, Outbox, Volunteer
 from warmline.privacy import Vault
+from warmline.services import carrier_copies
 from warmline.transport import SendError, Transport
 
 log = logging.getLogger(__name__)
@@ -118,6 +119,7 @@ def _send_one(
             return _after_failure(session, row, exc, clock())
         row.twilio_sid = sid
         _finish(row, "sent", clock(), error_code=None)
+        carrier_copies.remember(session, [sid], clock() + carrier_copies.SETTLE)
         session.commit()
         return True
 

@@ -63,7 +63,8 @@ def add_shift(session: Session, new: NewShift, now: datetime) -> tuple[Shift, li
         notes = validate(pattern, zone)
     except InvalidShift as exc:
         raise RotaError(str(exc)) from None
-    horizon = now + HORIZON
+    first_start = new.local_start.replace(tzinfo=zone).astimezone(now.tzinfo)
+    horizon = max(now, first_start) + HORIZON
     planned = list(expand(pattern, zone, horizon))
     if not planned:
         raise RotaError("that shift never happens (its repeat ends before it starts)")
@@ -235,8 +236,13 @@ def except_date(
 
 def occurrences(session: Session, line: Line, start: datetime, end: datetime) -> list[ShiftWindow]:
     """Every shift of the line overlapping [start, end), in UTC, ordered by start."""
-    rows = session.scalars(
-        select(ShiftOccurrence)
+    rows = session.execute(
+        select(
+            ShiftOccurrence.volunteer_id,
+            ShiftOccurrence.role,
+            ShiftOccurrence.starts_at,
+            ShiftOccurrence.ends_at,
+        )
         .where(
             ShiftOccurrence.line_id == line.id,
             # Bounded on both sides so the index range stays small whatever the rota's length.
@@ -246,7 +252,7 @@ def occurrences(session: Session, line: Line, start: datetime, end: datetime) ->
         )
         .order_by(ShiftOccurrence.starts_at, ShiftOccurrence.id)
     )
-    return [ShiftWindow(o.volunteer_id, o.role, o.starts_at, o.ends_at) for o in rows]
+    return [ShiftWindow(vid, role, starts, ends) for vid, role, starts, ends in rows]
 
 
 def opening_hours(session: Session, line: Line, start: datetime, end: datetime) -> OpeningHours:
@@ -278,3 +284,28 @@ def coverage_gaps(
     end = now + ahead
     windows = occurrences(session, line, now, end)
     return uncovered(windows, now, end, opening_hours(session, line, now, end), zone_of(line))
+
+
+def set_hours(session: Session, line: Line, windows: list[tuple[int, int, int]]) -> None:
+    """Replace the line's weekly hours (an empty list means always open)."""
+    session.execute(delete(LineHours).where(LineHours.line_id == line.id))
+    for weekday, opens, closes in windows:
+        # 24:00 closes at midnight; stored as 1440 so it reads as the end of the day.
+        session.add(
+            LineHours(line_id=line.id, weekday=weekday, opens_minute=opens, closes_minute=closes)
+        )
+    session.flush()
+
+
+def add_closure(
+    session: Session, line: Line, starts_at: datetime, ends_at: datetime, reason: str, now: datetime
+) -> Closure:
+    """Close the line for a holiday or an emergency."""
+    if ends_at <= starts_at:
+        raise RotaError("the closure must end after it starts")
+    closure = Closure(
+        line_id=line.id, starts_at=starts_at, ends_at=ends_at, reason=reason[:120], created_at=now
+    )
+    session.add(closure)
+    session.flush()
+    return closure

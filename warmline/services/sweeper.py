@@ -4,14 +4,30 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from warmline.jobqueue import SEND_OUTBOX
 from warmline.runtime import Runtime
-from warmline.services import inbound, outbox
+from warmline.services import (
+    escalation,
+    inbound,
+    outbox,
+    retention,
+    rota,
+    rota_sms,
+    voicemail,
+)
 from warmline.timeutil import utcnow
 
 log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+
+# Rota texts, the occurrence horizon and the retention purge: about once a minute is enough.
+ROTA_INTERVAL_S = 60.0
 
 
 @dataclass(frozen=True)
@@ -21,6 +37,7 @@ class SweepReport:
     inbound: int
     outbound: int
     interrupted: int
+    timers: int = 0
 
 
 @dataclass
@@ -37,33 +54,49 @@ class _SendHere:
         return True
 
 
-def sweep(rt: Runtime) -> SweepReport:
-    """Process stranded texts and send due ones; safe to run in many processes at once."""
-    now = utcnow()
+def sweep(rt: Runtime, with_rota: bool = False, clock: Clock = utcnow) -> SweepReport:
+    """Process stranded texts, act on due deadlines, send due texts; safe in many processes."""
+    now = clock()
     with rt.db.session() as session:
         interrupted = outbox.recover_interrupted(session, now)
         inbound_ids = inbound.stranded_ids(session, now)
+        timer_ids = escalation.due_ids(session, now)
         outbound_ids = outbox.due_ids(session, now)
     follow_ups = _SendHere()
     for event_id in inbound_ids:
-        inbound.process(rt.db, rt.vault, follow_ups, event_id, utcnow)
+        inbound.process(rt.db, rt.vault, follow_ups, event_id, clock, rt.keyring)
+    for timer_id in timer_ids:
+        follow_ups.outbox_ids.extend(escalation.run(rt.db, rt.vault, timer_id, clock()))
+    follow_ups.outbox_ids.extend(escalation.close_waiting_after_hours(rt.db, rt.vault, clock()))
+    follow_ups.outbox_ids.extend(voicemail.sweep(rt.db, rt.vault, rt.voice, clock()))
+    if with_rota:
+        with rt.db.session() as session:
+            rota.extend_horizon(session, clock())
+        follow_ups.outbox_ids.extend(rota_sms.send_reminders(rt.db, rt.vault, clock()))
+        follow_ups.outbox_ids.extend(rota_sms.alert_gaps(rt.db, rt.vault, clock()))
+        retention.purge(rt.db, rt.records, clock())
     for outbox_id in sorted({*outbound_ids, *follow_ups.outbox_ids}):
-        outbox.send(rt.db, rt.vault, rt.transport, outbox_id, utcnow)
-    if inbound_ids or outbound_ids or interrupted:
+        outbox.send(rt.db, rt.vault, rt.transport, outbox_id, clock)
+    if inbound_ids or outbound_ids or interrupted or timer_ids:
         log.info(
-            "sweep: %d inbound, %d outbound, %d interrupted",
+            "sweep: %d inbound, %d timers, %d outbound, %d interrupted",
             len(inbound_ids),
+            len(timer_ids),
             len(outbound_ids),
             interrupted,
         )
-    return SweepReport(len(inbound_ids), len(outbound_ids), interrupted)
+    return SweepReport(len(inbound_ids), len(outbound_ids), interrupted, len(timer_ids))
 
 
 def sweep_forever(rt: Runtime, stop: threading.Event, interval: float = 1.0) -> None:
     """Sweep every `interval` seconds until `stop` is set; a failed sweep is logged and retried."""
+    last_rota = 0.0
     while not stop.is_set():
+        with_rota = time.monotonic() - last_rota >= ROTA_INTERVAL_S
         try:
-            sweep(rt)
+            sweep(rt, with_rota=with_rota)
+            if with_rota:
+                last_rota = time.monotonic()
         except Exception:
             log.exception("sweep failed; retrying")
         stop.wait(interval)

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from warmline.domain.commands import Command, Relay, parse_volunteer_text
 from warmline.models import Conversation, Volunteer
-from warmline.services import conversations
+from warmline.services import contact_log, conversations, rota_sms, voicemail
 from warmline.services.availability import coordinators_on_call, current_shifts
 from warmline.services.turn import Turn
 
@@ -26,6 +26,8 @@ def handle(turn: Turn, volunteer: Volunteer, body: str) -> None:
 
 
 def _relay(turn: Turn, volunteer: Volunteer, relay: Relay) -> None:
+    if relay.ref is None and _tag_answer(turn, volunteer, relay.text, require_idle=True):
+        return
     conversation = _own_conversation(turn, volunteer, relay.ref)
     if conversation is None:
         return
@@ -76,6 +78,48 @@ def _escalate(turn: Turn, volunteer: Volunteer, command: Command) -> None:
 def _on(turn: Turn, volunteer: Volunteer, command: Command) -> None:
     volunteer.is_on = True
     turn.tell_volunteer(volunteer, "now_on")
+    turn.session.flush()
+    conversations.offer_next_to(turn, volunteer)
+
+
+def _tag(turn: Turn, volunteer: Volunteer, command: Command) -> None:
+    if not _tag_answer(turn, volunteer, command.ref or "", require_idle=False):
+        tags = ", ".join(conversations.outcome_tags(turn.line))
+        turn.tell_volunteer(volunteer, "tag_unknown", tags=tags)
+
+
+def _tag_answer(turn: Turn, volunteer: Volunteer, text: str, require_idle: bool) -> bool:
+    """An outcome tag (or SKIP) for the volunteer's last closed conversation, if one waits for it.
+
+    A bare word counts only when the volunteer has no active conversation, so it is never
+    mistaken for words meant for a texter.
+    """
+    word = text.strip().lower()
+    if word != "skip" and word not in conversations.outcome_tags(turn.line):
+        return False
+    if require_idle and conversations.active_for(turn.session, volunteer, turn.line.id):
+        return False
+    awaiting = conversations.awaiting_tag(turn.session, volunteer, turn.line.id, turn.now)
+    if awaiting is None:
+        return False
+    contact_log.tag(turn.session, awaiting, None if word == "skip" else word)
+    if word != "skip":
+        turn.tell_volunteer(volunteer, "tag_thanks", ref=awaiting.ref, tag=word)
+    return True
+
+
+def _claim_shift(turn: Turn, volunteer: Volunteer, command: Command) -> None:
+    assert command.ref is not None
+    rota_sms.claim_open_shift(turn, volunteer, command.ref)
+
+
+def _call(turn: Turn, volunteer: Volunteer, command: Command) -> None:
+    assert command.ref is not None
+    voicemail.request_callback(turn, volunteer, command.ref)
+
+
+def _swap(turn: Turn, volunteer: Volunteer, command: Command) -> None:
+    rota_sms.request_swap(turn, volunteer)
 
 
 def _off(turn: Turn, volunteer: Volunteer, command: Command) -> None:
@@ -146,4 +190,7 @@ _ACTIONS: dict[str, Callable[[Turn, Volunteer, Command], None]] = {
     "OFF": _off,
     "STATUS": _status,
     "HELP": _help,
+    "CLAIM": _claim_shift,
+    "SWAP": _swap,
+    "CALL": _call,
 }

@@ -1,0 +1,215 @@
+"""Dashboard pages against a small and a large history: the larger may cost at most 3x the smaller.
+
+Run from the repository root (PostgreSQL on 127.0.0.1:5432, user postgres, trust auth):
+
+    .venv/bin/python bench/dashboard.py
+
+In one run it recreates the database `warmline_bench_dashboard`, migrates it, adds a line, a
+coordinator and two volunteers on shift, a queue of 20 waiting and 10 active conversations, and
+then a history of closed conversations at 100 a day: first 1,000 rows (10 days), then 100,000
+(1,000 days). After each it signs in through the real app (in-process, the Flask test client) and
+times GET / (Now), GET /now.json (what Now polls) and GET /stats?days=30 (statistics, aggregated
+in SQL): the median of 25 requests after 5 warm-ups. The consented contact log (issue 5) does not
+exist yet, so the history is the conversations table, which is what Now and the statistics read.
+
+Prints both times and the ratio per page. Exit status 0 when every ratio is at most 3, 1 when
+not, 2 when PostgreSQL is unreachable. The database is dropped afterwards unless --keep-db.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from cryptography.fernet import Fernet
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from warmline import create_app, migrate  # noqa: E402
+from warmline.config import Settings  # noqa: E402
+from warmline.services import admin, coordinators  # noqa: E402
+
+PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+DB_NAME = "warmline_bench_dashboard"
+DATABASE_URL = f"postgresql+psycopg://postgres@127.0.0.1:5432/{DB_NAME}"
+LINE_NUMBER = "+15550001111"
+EMAIL = "bench@example.org"
+PASSWORD = "a long bench passphrase"
+PAGES = {"Now": "/", "Now (poll)": "/now.json", "Statistics (30 days)": "/stats?days=30"}
+PER_DAY = 100
+SMALL, LARGE = 1_000, 100_000
+MAX_RATIO = 3.0
+WARMUP, RUNS = 5, 25
+
+HISTORY = text(
+    """
+    INSERT INTO conversations (line_id, ref, status, volunteer_id, created_at, waiting_since,
+                               claimed_at, closed_at, last_activity_at, outcome, crisis_at)
+    SELECT :line_id,
+           'Z' || lpad((g % 1000)::text, 3, '0'),
+           'closed',
+           CASE WHEN g % 10 = 0 THEN NULL ELSE :volunteer_id END,
+           :now - g * (interval '1 day' / CAST(:per_day AS integer)),
+           :now - g * (interval '1 day' / CAST(:per_day AS integer)),
+           CASE WHEN g % 10 = 0 THEN NULL
+                ELSE :now - g * (interval '1 day' / CAST(:per_day AS integer)) + ((g * 7919) % 300) * interval '1 second'
+           END,
+           :now - g * (interval '1 day' / CAST(:per_day AS integer)) + interval '20 minutes',
+           :now - g * (interval '1 day' / CAST(:per_day AS integer)) + interval '20 minutes',
+           CASE WHEN g % 10 = 0 THEN 'unanswered' ELSE 'done' END,
+           CASE WHEN g % 50 = 0 THEN :now - g * (interval '1 day' / CAST(:per_day AS integer)) END
+    FROM generate_series(CAST(:first AS integer), CAST(:last AS integer)) AS g
+    """
+)
+OPEN = text(
+    """
+    INSERT INTO conversations (line_id, ref, status, volunteer_id, created_at, waiting_since,
+                               claimed_at, last_activity_at)
+    SELECT :line_id, 'W' || lpad(g::text, 2, '0'),
+           CASE WHEN g <= 20 THEN 'waiting' ELSE 'active' END,
+           CASE WHEN g <= 20 THEN NULL ELSE :volunteer_id END,
+           :now - g * interval '1 minute', :now - g * interval '1 minute',
+           CASE WHEN g <= 20 THEN NULL ELSE :now END, :now
+    FROM generate_series(1, 30) AS g
+    """
+)
+
+
+def recreate_database() -> None:
+    """Drop and create the bench database."""
+    engine = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{DB_NAME}"'))
+    engine.dispose()
+
+
+def drop_database() -> None:
+    """Remove the bench database."""
+    engine = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)'))
+    engine.dispose()
+
+
+def settings(instance: Path) -> Settings:
+    """An embedded-queue, console-transport app on the bench database."""
+    return Settings(
+        env="development",
+        database_url=DATABASE_URL,
+        redis_url=None,
+        secret_key="bench-secret-key",
+        twilio_account_sid=None,
+        twilio_auth_token="bench-token",
+        twilio_api_base_url="https://api.twilio.com",
+        public_url="http://127.0.0.1:5000",
+        data_keys=(Fernet.generate_key().decode(),),
+        hmac_key=b"b" * 32,
+        instance_path=instance,
+    )
+
+
+def time_pages(client: object) -> dict[str, float]:
+    """Median milliseconds per page."""
+    results = {}
+    for name, path in PAGES.items():
+        for _ in range(WARMUP):
+            assert client.get(path).status_code == 200  # type: ignore[attr-defined]
+        samples = []
+        for _ in range(RUNS):
+            started = time.perf_counter()
+            response = client.get(path)  # type: ignore[attr-defined]
+            samples.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200
+        results[name] = statistics.median(samples)
+    return results
+
+
+def main() -> int:
+    """Seed, measure small, grow, measure large, compare."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--keep-db", action="store_true")
+    args = parser.parse_args()
+    try:
+        recreate_database()
+    except OperationalError as exc:
+        print(f"PostgreSQL is unreachable: {exc.orig}", file=sys.stderr)
+        return 2
+    try:
+        migrate.upgrade(DATABASE_URL)
+        with tempfile.TemporaryDirectory() as instance:
+            app = create_app(settings(Path(instance)))
+            rt = app.extensions["warmline"]
+            now = datetime.now(UTC)
+            with rt.db.session() as session:
+                line = admin.add_line(
+                    session,
+                    number_raw=LINE_NUMBER,
+                    name="Bench Line",
+                    timezone="America/New_York",
+                    now=now,
+                )
+                coordinators.add(session, EMAIL, PASSWORD, now)
+                sam = admin.add_volunteer(
+                    session, rt.keyring, rt.vault, name="Sam", phone_raw="+15550002222", now=now
+                )
+                admin.add_volunteer(
+                    session, rt.keyring, rt.vault, name="Alex", phone_raw="+15550003333", now=now
+                )
+                for phone in ("+15550002222", "+15550003333"):
+                    admin.add_shift(
+                        session,
+                        rt.keyring,
+                        line_raw=LINE_NUMBER,
+                        volunteer_raw=phone,
+                        start=(now - timedelta(hours=1)).isoformat(),
+                        end=(now + timedelta(hours=3)).isoformat(),
+                        role="primary",
+                        now=now,
+                    )
+                ids = {"line_id": line.id, "volunteer_id": sam.id, "now": now, "per_day": PER_DAY}
+                session.execute(OPEN, ids)
+                session.execute(HISTORY, {**ids, "first": 1, "last": SMALL})
+                session.commit()
+            with rt.db.engine.connect() as conn:
+                conn.execute(text("ANALYZE"))
+            client = app.test_client()
+            page = client.get("/signin").get_data(as_text=True)
+            token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+            signed = client.post(
+                "/signin", data={"email": EMAIL, "password": PASSWORD, "csrf_token": token}
+            )
+            assert signed.status_code == 302, "sign-in failed"
+            small = time_pages(client)
+            with rt.db.session() as session:
+                session.execute(HISTORY, {**ids, "first": SMALL + 1, "last": LARGE})
+                session.commit()
+            with rt.db.engine.connect() as conn:
+                conn.execute(text("ANALYZE"))
+            large = time_pages(client)
+            rt.db.engine.dispose()
+    finally:
+        if not args.keep_db:
+            drop_database()
+    ok = True
+    print(f"dashboard pages, median of {RUNS} requests (in-process, PostgreSQL)")
+    print(f"{'page':<24}{f'{SMALL:,} rows':>14}{f'{LARGE:,} rows':>16}{'ratio':>9}")
+    for name in PAGES:
+        ratio = large[name] / small[name]
+        ok = ok and ratio <= MAX_RATIO
+        print(f"{name:<24}{small[name]:>11.1f} ms{large[name]:>13.1f} ms{ratio:>8.2f}x")
+    print(f"the larger must cost at most {MAX_RATIO:.0f}x the smaller: {'yes' if ok else 'NO'}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,80 @@
+"""A coordinator signed in to the dashboard of the test line, through Flask's test client."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.integration.conftest import Line
+from warmline.runtime import Runtime
+from warmline.services import coordinators
+from warmline.timeutil import utcnow
+
+EMAIL = "coord@example.org"
+PASSWORD = "a long and calm passphrase"
+CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+class Dashboard:
+    """A browser-like client: keeps the session cookie and sends the page's CSRF token."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+        self.token = ""
+        self.followed = ""  # the page a POST redirected to, as the browser then showed it
+
+    def get(self, path: str, **kwargs: Any) -> Any:
+        """GET a page and remember its CSRF token."""
+        response = self.client.get(path, **kwargs)
+        found = CSRF_FIELD.search(response.get_data(as_text=True))
+        if found:
+            self.token = found.group(1)
+        return response
+
+    def post(self, path: str, form: dict[str, str], csrf: bool = True) -> Any:
+        """POST a form as the page would, with its CSRF token unless told not to."""
+        if csrf and not self.token:
+            self.get("/signin")
+        data = {**form, **({"csrf_token": self.token} if csrf else {})}
+        response = self.client.post(path, data=data)
+        if response.status_code in (302, 303):
+            # As a browser would: show the next page (with its notice) and pick up a fresh token.
+            self.followed = self.get(response.headers["Location"]).get_data(as_text=True)
+        return response
+
+    def sign_in(self, email: str = EMAIL, password: str = PASSWORD) -> Any:
+        """Sign in through the form."""
+        self.get("/signin")
+        return self.post("/signin", {"email": email, "password": password})
+
+    def text(self, path: str) -> str:
+        """The page's HTML."""
+        response = self.get(path)
+        assert response.status_code == 200, response.status_code
+        return str(response.get_data(as_text=True))
+
+
+@pytest.fixture
+def coordinator(rt: Runtime) -> str:
+    """A coordinator account; returns its email."""
+    with rt.db.session() as session:
+        coordinators.add(session, EMAIL, PASSWORD, utcnow())
+    return EMAIL
+
+
+@pytest.fixture
+def browser(app: Flask) -> Dashboard:
+    """A dashboard client that has not signed in."""
+    return Dashboard(app.test_client())
+
+
+@pytest.fixture
+def signed_in(line: Line, coordinator: str, browser: Dashboard) -> Dashboard:
+    """A coordinator signed in, on a line that exists."""
+    response = browser.sign_in()
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return browser

@@ -1,0 +1,40 @@
+"""How the dashboard writes durations and draws charts."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from warmline.dashboard import charts
+from warmline.dashboard.present import duration
+
+
+@pytest.mark.parametrize(
+    ("seconds", "said"),
+    [
+        (0, "0 s"),
+        (59.9, "59 s"),
+        (60, "1 min 00 s"),
+        (65, "1 min 05 s"),
+        (3600, "1 h 00 min"),
+        (-3, "0 s"),
+    ],
+)
+def test_waits_read_as_a_person_would_say_them(seconds: float, said: str) -> None:
+    assert duration(seconds) == said
+
+
+def test_chart_labels_are_escaped_and_bars_scale_to_the_largest_value() -> None:
+    svg = str(charts.bars("Texts <per> day", ["<b>", "Tue"], [("Texts", [2, 8])]))
+    assert "<b>" not in svg and "&lt;b&gt;" in svg and "Texts &lt;per&gt; day" in svg
+    heights = [
+        float(h)
+        for h in re.findall(r'<rect x="[\d.]+" y="[\d.]+" width="[\d.]+" height="([\d.]+)"', svg)
+    ]
+    assert heights[1] == pytest.approx(heights[0] * 4)
+
+
+def test_a_day_without_a_wait_breaks_the_line_instead_of_drawing_zero() -> None:
+    svg = str(charts.lines("Waits", ["a", "b", "c"], [("Median", [30, None, 60])], unit="s"))
+    assert svg.count("<polyline") == 2 and svg.count("<circle") == 2

@@ -1,0 +1,35 @@
+"""The coordinator dashboard: sign-in, Now, rota, volunteers, statistics, settings, audit log."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from warmline.config import Settings
+
+STATE_LABELS = {"available": "Available", "busy": "Busy", "off": "OFF", "on_call": "On call"}
+ESCALATION_LABELS = {"alerted": "coordinator alerted", "no coordinator": "no coordinator on call"}
+
+
+def init_app(app: Flask, settings: Settings) -> None:
+    """Register the dashboard on `app`, with its sessions, CSRF, rate limits and headers."""
+    from warmline.dashboard import (  # noqa: F401  (each module adds its views to the blueprint)
+        audit_log,
+        auth,
+        line_settings,
+        now,
+        present,
+        rota,
+        security,
+        stats,
+        volunteers,
+    )
+    from warmline.dashboard.blueprint import bp
+
+    app.register_blueprint(bp)
+    app.add_template_filter(present.local, "local")
+    app.add_template_filter(present.clock, "clock")
+    app.add_template_filter(present.duration, "duration")
+    app.add_template_filter(present.iso, "iso")
+    app.add_template_global(lambda state: STATE_LABELS.get(state, state), "state_label")
+    app.add_template_global(lambda kind: ESCALATION_LABELS.get(kind, kind), "escalation_label")
+    security.install(app, settings)

@@ -1,0 +1,18 @@
+"""The audit log page: who did what, and when."""
+
+from __future__ import annotations
+
+from flask import render_template, request
+
+from warmline.dashboard.blueprint import bp
+from warmline.dashboard.context import db
+from warmline.services import audit
+
+
+@bp.get("/audit")
+def audit_log() -> str:
+    """Newest first, a page at a time."""
+    before = request.args.get("before", type=int)
+    entries = audit.page(db(), before_id=before)
+    older = entries[-1].id if len(entries) == audit.PAGE_SIZE else None
+    return render_template("audit.html", entries=entries, older=older, first=before is None)

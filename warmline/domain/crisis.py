@@ -1,0 +1,59 @@
+"""Crisis words: a texter's words that call for the safety message and a coordinator."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+
+DEFAULT_CRISIS_WORDS: Mapping[str, tuple[str, ...]] = {
+    "en": (
+        "suicide",
+        "suicidal",
+        "kill myself",
+        "end my life",
+        "want to die",
+        "hurt myself",
+        "self harm",
+        "overdose",
+        "no reason to live",
+        "better off dead",
+    ),
+    "es": (
+        "suicidio",
+        "suicidarme",
+        "matarme",
+        "quitarme la vida",
+        "quiero morir",
+        "hacerme dano",
+        "sobredosis",
+        "no quiero vivir",
+    ),
+}
+
+
+def fold(text: str) -> str:
+    """Lower case, accents removed, runs of non-letters made single spaces."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(re.findall(r"[^\W_]+", plain))
+
+
+def word_lists(configured: Mapping[str, str]) -> dict[str, tuple[str, ...]]:
+    """The line's words per language (comma-separated settings), defaults where it has none."""
+    lists: dict[str, tuple[str, ...]] = {}
+    for language, defaults in DEFAULT_CRISIS_WORDS.items():
+        own = tuple(w.strip() for w in configured.get(language, "").split(",") if w.strip())
+        lists[language] = own or defaults
+    return lists
+
+
+def mentions_crisis(text: str, lists: Mapping[str, Iterable[str]]) -> bool:
+    """True when `text` contains any word or phrase of any language, as whole words."""
+    haystack = f" {fold(text)} "
+    return any(
+        f" {fold(phrase)} " in haystack
+        for words in lists.values()
+        for phrase in words
+        if fold(phrase)
+    )

@@ -1,0 +1,65 @@
+"""Opening hours as people write them: `Mon-Fri 18:00-23:00; Sat,Sun 12:00-02:00`."""
+
+from __future__ import annotations
+
+import re
+
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_TIME = re.compile(r"([01]?\d|2[0-4]):([0-5]\d)")
+
+
+class InvalidHours(ValueError):
+    """Hours we cannot read, with a message saying why."""
+
+
+def parse_hours(spec: str) -> list[tuple[int, int, int]]:
+    """Weekly windows (weekday, opens minute, closes minute); `always` means no windows (24/7)."""
+    text = spec.strip().lower()
+    if text in ("always", "24/7", ""):
+        return []
+    windows: list[tuple[int, int, int]] = []
+    for part in (p.strip() for p in text.split(";") if p.strip()):
+        days_text, _, times_text = part.partition(" ")
+        days = _days(days_text)
+        opens, sep, closes = times_text.replace(" ", "").partition("-")
+        if not sep:
+            raise InvalidHours(f"{part!r}: expected times like 18:00-23:00")
+        open_minute, close_minute = _minute(opens), _minute(closes)
+        if open_minute == close_minute or open_minute >= 1440:
+            raise InvalidHours(
+                f"{part!r}: opening and closing must differ (use 00:00-24:00 for all day)"
+            )
+        windows.extend((day, open_minute, close_minute) for day in days)
+    return windows
+
+
+def describe(windows: list[tuple[int, int, int]]) -> str:
+    """Hours in words, for texts: `Mon 18:00-23:00, Tue 18:00-23:00`."""
+    if not windows:
+        return "always open"
+    return ", ".join(
+        f"{DAYS[d].title()} {o // 60:02d}:{o % 60:02d}-{c // 60:02d}:{c % 60:02d}"
+        for d, o, c in sorted(windows)
+    )
+
+
+def _days(text: str) -> list[int]:
+    days: list[int] = []
+    for item in text.split(","):
+        first, sep, last = item.partition("-")
+        if first not in DAYS or (sep and last not in DAYS):
+            raise InvalidHours(f"{text!r}: days are written mon, tue, ... sun (e.g. mon-fri)")
+        start, end = DAYS.index(first), DAYS.index(last) if sep else DAYS.index(first)
+        span = range(start, end + 1) if end >= start else [*range(start, 7), *range(0, end + 1)]
+        days.extend(span)
+    return sorted(set(days))
+
+
+def _minute(text: str) -> int:
+    match = _TIME.fullmatch(text)
+    if match is None:
+        raise InvalidHours(f"{text!r} is not a time like 18:00")
+    minute = int(match.group(1)) * 60 + int(match.group(2))
+    if minute > 1440:
+        raise InvalidHours(f"{text!r} is not a time like 18:00")
+    return minute

@@ -1,0 +1,43 @@
+"""Coordinators who sign in to the dashboard, and the audit log of what they did there."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from warmline.models.base import Base
+
+
+class Coordinator(Base):
+    """A person who watches the line from the dashboard; the password is kept only as argon2id."""
+
+    __tablename__ = "coordinators"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    # Bumped on a password change so every session signed in before it stops working.
+    session_epoch: Mapped[int] = mapped_column(default=0)
+    is_active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime]
+    password_changed_at: Mapped[datetime]
+
+
+class AuditEntry(Base):
+    """One thing a coordinator did: who, what, to what, when; never a number or message text."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_line_id", "line_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    coordinator_id: Mapped[int | None] = mapped_column(
+        ForeignKey("coordinators.id", ondelete="SET NULL")
+    )
+    # The email is copied so the entry still says who after the account is gone.
+    actor: Mapped[str] = mapped_column(String(254))
+    action: Mapped[str] = mapped_column(String(40))
+    subject: Mapped[str] = mapped_column(String(200))
+    line_id: Mapped[int | None] = mapped_column(ForeignKey("lines.id", ondelete="SET NULL"))
+    at: Mapped[datetime]

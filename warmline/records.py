@@ -1,0 +1,12 @@
+"""What the retention purge needs from the carrier: deleting its copy of a message."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+
+class CarrierRecords(Protocol):
+    """Deletes the carrier's stored copy of a message; raises SendError when it cannot."""
+
+    def delete_message(self, message_sid: str) -> None:
+        """Delete a message record at the carrier; one already gone counts as deleted."""

@@ -1,0 +1,96 @@
+"""What outlives a conversation: anonymous counts always, a log row only with consent."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from warmline.models import Contact, ContactCount, ContactLogEntry, Conversation, Line
+from warmline.services import consent
+
+
+def record_end(session: Session, line: Line, conversation: Conversation, now: datetime) -> None:
+    """Count the conversation; log its facts if the contact has said yes (and not withdrawn)."""
+    _count(session, line, conversation)
+    contact = session.get(Contact, conversation.contact_id) if conversation.contact_id else None
+    if contact is None:
+        return
+    state = consent.state(session, line, [contact.contact_key], now)
+    if not state.consented or state.consent_version is None:
+        return
+    wait = (
+        int((conversation.claimed_at - conversation.created_at).total_seconds())
+        if conversation.claimed_at
+        else None
+    )
+    duration = (
+        int((now - conversation.claimed_at).total_seconds()) if conversation.claimed_at else None
+    )
+    session.add(
+        ContactLogEntry(
+            line_id=line.id,
+            channel=conversation.channel,
+            started_at=conversation.created_at,
+            ended_at=now,
+            first_response_wait_s=wait,
+            duration_s=duration,
+            volunteer_id=conversation.volunteer_id,
+            outcome=conversation.outcome,
+            crisis=conversation.crisis_at is not None,
+            consent_version=state.consent_version,
+            contact_key=contact.contact_key,
+            conversation_id=conversation.id,
+        )
+    )
+
+
+def tag(session: Session, conversation: Conversation, outcome_tag: str | None) -> None:
+    """The volunteer's outcome tag, on the conversation and its log row if there is one."""
+    conversation.outcome_tag = outcome_tag or "skipped"
+    if outcome_tag:
+        session.execute(
+            update(ContactLogEntry)
+            .where(ContactLogEntry.conversation_id == conversation.id)
+            .values(outcome=outcome_tag)
+        )
+
+
+def _count(session: Session, line: Line, conversation: Conversation) -> None:
+    """Add one to the day's anonymous counts, safely across processes."""
+    day = conversation.created_at.date()
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    answered = 1 if conversation.claimed_at is not None else 0
+    crisis = 1 if conversation.crisis_at is not None else 0
+    statement = insert(ContactCount).values(
+        line_id=line.id,
+        day=day,
+        channel=conversation.channel,
+        contacts=1,
+        answered=answered,
+        crisis=crisis,
+    )
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["line_id", "day", "channel"],
+            set_={
+                "contacts": ContactCount.contacts + 1,
+                "answered": ContactCount.answered + answered,
+                "crisis": ContactCount.crisis + crisis,
+            },
+        )
+    )
+
+
+def log_rows(session: Session, line: Line, contact_key: str) -> list[ContactLogEntry]:
+    """The consented log rows of one contact (for export)."""
+    return list(
+        session.scalars(
+            select(ContactLogEntry)
+            .where(ContactLogEntry.line_id == line.id, ContactLogEntry.contact_key == contact_key)
+            .order_by(ContactLogEntry.started_at)
+        )
+    )

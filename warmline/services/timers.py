@@ -1,0 +1,50 @@
+"""Writing and retiring a conversation's deadlines (the sweeper acts on them)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from warmline.models import Conversation, Line, Timer
+
+WAITING_STEPS = ("reoffer", "escalate", "fallback")
+IDLE = "idle_close"
+
+
+def schedule_waiting(
+    session: Session, line: Line, conversation: Conversation, now: datetime
+) -> None:
+    """Write the re-offer, escalation and fallback deadlines of a newly waiting conversation."""
+    delays = (line.offer_timeout_s, line.escalate_timeout_s, line.fallback_timeout_s)
+    for kind, delay in zip(WAITING_STEPS, delays, strict=True):
+        session.add(
+            Timer(
+                conversation_id=conversation.id,
+                kind=kind,
+                due_at=now + timedelta(seconds=delay),
+                created_at=now,
+            )
+        )
+
+
+def schedule_idle(session: Session, line: Line, conversation: Conversation, now: datetime) -> None:
+    """Write the idle-close deadline of a conversation a peer has just taken."""
+    session.add(
+        Timer(
+            conversation_id=conversation.id,
+            kind=IDLE,
+            due_at=now + timedelta(seconds=line.idle_close_s),
+            created_at=now,
+        )
+    )
+
+
+def cancel(session: Session, conversation_id: int, now: datetime, outcome: str) -> None:
+    """Retire a conversation's pending deadlines (claimed, closed, passed)."""
+    session.execute(
+        update(Timer)
+        .where(Timer.conversation_id == conversation_id, Timer.done_at.is_(None))
+        .values(done_at=now, outcome=outcome)
+    )

@@ -1,0 +1,42 @@
+"""Deleting Twilio's stored copies of messages (bodies and numbers) through the REST API."""
+
+from __future__ import annotations
+
+from twilio.base.exceptions import TwilioException, TwilioRestException
+from twilio.rest import Client
+
+from warmline.records import CarrierRecords
+from warmline.telephony.sender import TwilioTransport
+from warmline.transport import SendError, Transport
+
+
+class TwilioRecords:
+    """Message deletion at Twilio (or wherever TWILIO_API_BASE_URL points)."""
+
+    def __init__(self, client: Client) -> None:
+        self.client = client
+
+    def delete_message(self, message_sid: str) -> None:
+        """Delete the message; Twilio's 404 means it is already gone."""
+        try:
+            self.client.messages(message_sid).delete()
+        except TwilioRestException as exc:
+            if exc.status == 404:
+                return
+            raise SendError(exc.code, exc.status) from None
+        except (TwilioException, OSError):
+            raise SendError(None, None) from None
+
+
+class NoRecords:
+    """Development: the console keeps no copies, so there is nothing to delete."""
+
+    def delete_message(self, message_sid: str) -> None:
+        """Nothing to do."""
+
+
+def records_for(transport: Transport) -> CarrierRecords:
+    """The records edge matching the text transport."""
+    if isinstance(transport, TwilioTransport):
+        return TwilioRecords(transport.client)
+    return NoRecords()

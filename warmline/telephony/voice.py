@@ -1,0 +1,212 @@
+"""Twilio's voice webhooks: translate the form, call the service, answer with TwiML."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+from flask import Blueprint, Response, current_app, request
+
+from warmline import phones
+from warmline.runtime import Runtime
+from warmline.services import calls, outbox, voicemail
+from warmline.services.voice_plans import Answer
+from warmline.telephony.signature import twilio_signed
+from warmline.telephony.voice_twiml import twiml
+from warmline.timeutil import utcnow
+
+log = logging.getLogger(__name__)
+bp = Blueprint("voice", __name__, url_prefix="/twilio/voice")
+
+
+@bp.post("")
+@twilio_signed
+def incoming_call() -> Response:
+    """A call to one of our numbers: greet and ring peers, or fall back, or give the hours."""
+    rt = _rt()
+    sid = _field("CallSid")[:64]
+    if not sid:
+        # Without a CallSid nothing can be idempotent, but the caller must still be routed.
+        log.warning("incoming call without a CallSid")
+        sid = calls.MISSING_SID_PREFIX + secrets.token_hex(16)
+    try:
+        to = phones.normalise(request.form.get("To", ""), "US")
+    except phones.InvalidNumber:
+        to = None
+    call = calls.IncomingCall(call_sid=sid, to=to, raw_from=request.form.get("From", ""))
+    with rt.db.session() as session:
+        answer = calls.incoming(session, rt.keyring, rt.vault, call, utcnow())
+    return _answer(rt, answer)
+
+
+@bp.post("/dialed")
+@twilio_signed
+def dialed() -> Response:
+    """A <Dial> ended: log the accepted call, or move to the next tier or the fallback."""
+    rt = _rt()
+    report = calls.DialReport(
+        dial_status=_field("DialCallStatus").lower(),
+        caller_status=_field("CallStatus").lower(),
+        duration_s=_int_field("DialCallDuration"),
+    )
+    with rt.db.session() as session:
+        answer = calls.dialed(
+            session, rt.vault, _arg("call"), _arg("step"), _field("CallSid"), report, utcnow()
+        )
+    return _answer(rt, answer)
+
+
+@bp.post("/screen")
+@twilio_signed
+def screen() -> Response:
+    """A volunteer answered: who is calling, press 1 to accept."""
+    rt = _rt()
+    with rt.db.session() as session:
+        answer = calls.screen(
+            session,
+            _arg("call"),
+            _arg("leg"),
+            _field("ParentCallSid"),
+            _field("CallSid"),
+            utcnow(),
+        )
+    return _answer(rt, answer)
+
+
+@bp.post("/accept")
+@twilio_signed
+def accept() -> Response:
+    """The volunteer's key: 1 bridges, anything else hangs up their phone."""
+    rt = _rt()
+    with rt.db.session() as session:
+        answer = calls.accept(session, _arg("call"), _arg("leg"), _field("Digits"), utcnow())
+    return _answer(rt, answer)
+
+
+@bp.post("/status")
+@twilio_signed
+def status() -> Response:
+    """Twilio's status callback for the caller's call (set on the number in Twilio's console)."""
+    rt = _rt()
+    with rt.db.session() as session:
+        calls.status_changed(session, _field("CallSid"), _field("CallStatus").lower(), utcnow())
+    return Response(status=204)
+
+
+@bp.post("/recorded")
+@twilio_signed
+def recorded() -> Response:
+    """<Record action>: keep the message, offer it to peers, thank the caller."""
+    return _answer(_rt(), _take_recording())
+
+
+@bp.post("/recording")
+@twilio_signed
+def recording() -> Response:
+    """The recording-status callback: the same, for when the action came first or not at all."""
+    _answer(_rt(), _take_recording())
+    return Response(status=204)
+
+
+@bp.post("/callback")
+@twilio_signed
+def callback_answered() -> Response:
+    """The volunteer answered the call-back: press 1 to hear the voicemail."""
+    rt = _rt()
+    with rt.db.session() as session:
+        answer = voicemail.callback_answered(
+            session, _arg("vm"), _arg("attempt"), _field("CallSid"), utcnow()
+        )
+    return _answer(rt, answer)
+
+
+@bp.post("/callback/listen")
+@twilio_signed
+def callback_listen() -> Response:
+    """Play the voicemail, then offer to call back."""
+    rt = _rt()
+    with rt.db.session() as session:
+        answer = voicemail.callback_listen(
+            session, rt.vault, _arg("vm"), _arg("attempt"), _field("Digits"), utcnow()
+        )
+    return _answer(rt, answer)
+
+
+@bp.post("/callback/connect")
+@twilio_signed
+def callback_connect() -> Response:
+    """Ring the caller from the line number and bridge them to the volunteer."""
+    rt = _rt()
+    with rt.db.session() as session:
+        answer = voicemail.callback_connect(
+            session, rt.vault, _arg("vm"), _arg("attempt"), _field("Digits")
+        )
+    return _answer(rt, answer)
+
+
+@bp.post("/callback/dialed")
+@twilio_signed
+def callback_dialed() -> Response:
+    """The call-back's dial ended: handled, or waiting for another try."""
+    rt = _rt()
+    with rt.db.session() as session:
+        answer = voicemail.callback_dialed(
+            session, _arg("vm"), _arg("attempt"), _field("DialCallStatus").lower(), utcnow()
+        )
+    return _answer(rt, answer)
+
+
+@bp.post("/callback/status")
+@twilio_signed
+def callback_status() -> Response:
+    """Status callback of the call-back call placed to the volunteer."""
+    rt = _rt()
+    with rt.db.session() as session:
+        outbox_ids = voicemail.callback_status(
+            session, rt.vault, _arg("vm"), _arg("attempt"), _field("CallStatus").lower(), utcnow()
+        )
+    outbox.enqueue_all(rt.queue, outbox_ids)
+    return Response(status=204)
+
+
+def _take_recording() -> Answer:
+    rt = _rt()
+    recording = voicemail.Recording(
+        sid=_field("RecordingSid"),
+        url=_field("RecordingUrl"),
+        duration_s=_int_field("RecordingDuration"),
+        status=_field("RecordingStatus").lower(),
+    )
+    with rt.db.session() as session:
+        return voicemail.recorded(
+            session, rt.vault, _arg("call"), _field("CallSid"), recording, utcnow()
+        )
+
+
+def _answer(rt: Runtime, answer: Answer) -> Response:
+    """Queue what the service wrote, then answer Twilio with the plan's TwiML."""
+    outbox.enqueue_all(rt.queue, answer.outbox_ids)
+    for job, row_id in answer.jobs:
+        rt.queue.enqueue(job, row_id)
+    return Response(str(twiml(answer.plan, rt.settings.public_url)), mimetype="text/xml")
+
+
+def _rt() -> Runtime:
+    runtime: Runtime = current_app.extensions["warmline"]
+    return runtime
+
+
+def _field(name: str) -> str:
+    """A form field, trimmed and bounded; missing is empty."""
+    return request.form.get(name, "").strip()[:200]
+
+
+def _int_field(name: str) -> int | None:
+    value = _field(name)
+    return int(value) if value.isdigit() else None
+
+
+def _arg(name: str) -> int:
+    """An id from our own (signed) query string; 0, which matches no row, when unreadable."""
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() and len(value) < 12 else 0
