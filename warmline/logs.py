@@ -11,9 +11,23 @@ PHONE_LIKE = re.compile(r"[+(]?\d[\d\s().-]{5,}\d")
 REDACTED = "[redacted]"
 
 
+IPV4 = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2})?")
+MIN_PHONE_DIGITS = 7
+
+
 def redact(text: str) -> str:
-    """`text` with anything that looks like a phone number replaced."""
-    return PHONE_LIKE.sub(REDACTED, text)
+    """`text` with anything that looks like a phone number (7+ digits, not an IP) replaced."""
+    return PHONE_LIKE.sub(_replacement, text)
+
+
+def _replacement(match: re.Match[str]) -> str:
+    found = match.group(0)
+    digits = sum(c.isdigit() for c in found)
+    bare = found.strip("() ")
+    if digits < MIN_PHONE_DIGITS or IPV4.fullmatch(bare) or ISO_DATE.fullmatch(bare):
+        return found
+    return REDACTED
 
 
 class RedactingFormatter(logging.Formatter):
