@@ -9,11 +9,12 @@ from warmline.config import Settings, load_settings
 
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the Flask application for `settings` (default: from the environment)."""
-    from warmline import calendar_feed, dashboard, health, logs, runtime
-    from warmline.telephony import voice, webhooks
+    from warmline import calendar_feed, dashboard, health, logs, monitoring, runtime
+    from warmline.telephony import fallback, voice, webhooks
 
     logs.configure()
     settings = settings or load_settings()
+    logs.configure(log_format=settings.log_format)
     rt = runtime.build(settings)
     if settings.production:
         from warmline.keycheck import check_data_keys
@@ -28,5 +29,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(voice.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(calendar_feed.bp)
+    app.register_blueprint(fallback.bp)
+    monitoring.init_app(app)
     dashboard.init_app(app, settings)
     return app

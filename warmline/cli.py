@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from urllib.parse import urlsplit
 
 import click
 
@@ -169,6 +170,81 @@ def volunteer_calendar(phone: str, revoke: bool) -> None:
             return
         token = calendar.issue(session, person)
         click.echo(f"{rt.settings.public_url}/rota/{token}.ics")
+
+
+@volunteer.command("topics")
+@click.option("--line", "line_number", required=True, help="The line whose topic list applies.")
+@click.option("--phone", required=True)
+@click.argument("topics")
+def volunteer_topics(line_number: str, phone: str, topics: str) -> None:
+    """Set the lived-experience topics a volunteer opted in to: "anxiety, grief" (or "none")."""
+    from warmline.services import peers
+
+    with _runtime() as rt, rt.db.session() as session, _operator_errors():
+        target = admin.get_line(session, line_number)
+        person = admin.get_volunteer(session, rt.keyring, phone, target.region)
+        unknown = peers.set_topics(target, person, topics)
+        if unknown:
+            raise admin.InvalidInput(f"not on the line's topic list: {', '.join(unknown)}")
+        session.commit()
+        click.echo(f"topics of {person.name}: {person.topics.replace(',', ', ') or 'none'}")
+
+
+@main.group()
+def resource() -> None:
+    """The line's resource library, which peers send from with RES <word>."""
+
+
+@resource.command("add")
+@click.option("--line", "line_number", required=True)
+@click.option("--title", required=True)
+@click.option("--text", required=True, help="A short text (up to 480 characters).")
+@click.option("--link", default="", help="A link or a phone number.")
+@click.option("--topics", default="", help="Comma-separated topics, e.g. anxiety,grief")
+@click.option("--language", default="en", show_default=True)
+def resource_add(
+    line_number: str, title: str, text: str, link: str, topics: str, language: str
+) -> None:
+    """Add a resource to a line's library."""
+    from warmline.services import resources
+
+    with _runtime() as rt, rt.db.session() as session, _operator_errors():
+        target = admin.get_line(session, line_number)
+        added = resources.add(
+            session,
+            target,
+            title=title,
+            text=text,
+            link=link,
+            topics=topics,
+            language=language,
+            now=utcnow(),
+        )
+        click.echo(f"added resource {added.id} ({added.title})")
+
+
+@resource.command("list")
+@click.option("--line", "line_number", required=True)
+def resource_list(line_number: str) -> None:
+    """The line's resources."""
+    from warmline.services import resources
+
+    with _runtime() as rt, rt.db.session() as session, _operator_errors():
+        for row in resources.listing(session, admin.get_line(session, line_number)):
+            click.echo(row)
+
+
+@resource.command("remove")
+@click.option("--line", "line_number", required=True)
+@click.argument("resource_id", type=int)
+def resource_remove(line_number: str, resource_id: int) -> None:
+    """Take a resource out of the library (how often it was shared is kept)."""
+    from warmline.services import resources
+
+    with _runtime() as rt, rt.db.session() as session, _operator_errors():
+        target = admin.get_line(session, line_number)
+        removed = resources.retire(session, target, resource_id, utcnow())
+        click.echo(f"removed resource {removed.id} ({removed.title})")
 
 
 @main.group()
@@ -336,12 +412,15 @@ def contact_export(line_number: str, phone: str) -> None:
     """Print, as JSON, everything held about a number on a line."""
     import json
 
-    from warmline.services import subject_access
+    from warmline.services import audit, subject_access
 
     with _runtime() as rt, rt.db.session() as session, _operator_errors():
         target = admin.get_line(session, line_number)
         e164 = admin.number(phone, target.region, "--phone")
         data = subject_access.export(session, rt.keyring, target, e164)
+        # Who looked, and when; never whose number it was.
+        audit.record(session, None, "exported contact", "", utcnow(), target.id, actor="cli")
+        session.commit()
         click.echo(json.dumps(data, indent=2))
 
 
@@ -350,7 +429,7 @@ def contact_export(line_number: str, phone: str) -> None:
 @click.option("--phone", required=True)
 def contact_erase(line_number: str, phone: str) -> None:
     """Erase everything tied to a number on a line, now, and tell the texter."""
-    from warmline.services import outbox, subject_access
+    from warmline.services import audit, outbox, subject_access
 
     with _runtime() as rt, rt.db.session() as session, _operator_errors():
         target = admin.get_line(session, line_number)
@@ -358,6 +437,8 @@ def contact_erase(line_number: str, phone: str) -> None:
         erased, outbox_ids = subject_access.erase_number(
             session, rt.vault, rt.keyring, target, e164, utcnow()
         )
+        subject = "data erased" if erased else "nothing held"
+        audit.record(session, None, "erased contact", subject, utcnow(), target.id, actor="cli")
         session.commit()
         outbox.enqueue_all(rt.queue, outbox_ids)
         click.echo("erased" if erased else "nothing held for that number on this line")
@@ -371,5 +452,53 @@ def simulate() -> None:
     simulator.repl(_settings(), sys.stdin, sys.stdout)
 
 
-if __name__ == "__main__":
-    main()
+@main.command()
+def doctor() -> None:
+    """Check configuration, database, migrations, Redis and the lines' Twilio numbers."""
+    from warmline import doctor as checks
+
+    findings = checks.run()
+    for finding in findings:
+        click.echo(finding.line())
+    if any(f.status == checks.PROBLEM for f in findings):
+        raise SystemExit(1)
+
+
+@main.group()
+def twilio() -> None:
+    """The lines' numbers at Twilio."""
+
+
+@twilio.command("configure")
+@click.option("--line", "line_number", default=None, help="Only this line (default: every line).")
+def twilio_configure(line_number: str | None) -> None:
+    """Point each line's Twilio number at PUBLIC_URL: texts, calls, their fallbacks, call status."""
+    from sqlalchemy import select
+
+    from warmline.doctor import LOCAL_HOSTS
+    from warmline.models import Line
+    from warmline.telephony.numbers import NumbersError, TwilioNumbers, configure_all
+
+    settings = _settings()
+    if settings.twilio_account_sid is None:
+        raise click.ClickException("set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN first")
+    if urlsplit(settings.public_url).hostname in LOCAL_HOSTS:
+        raise click.ClickException(
+            f"PUBLIC_URL is {settings.public_url}, which Twilio cannot reach: set it to this "
+            "deployment's public https:// address"
+        )
+    numbers = TwilioNumbers(
+        settings.twilio_account_sid, settings.twilio_auth_token, settings.twilio_api_base_url
+    )
+    with _runtime() as rt, rt.db.session() as session, _operator_errors():
+        if line_number is not None:
+            targets = [admin.get_line(session, line_number).number]
+        else:
+            targets = list(session.scalars(select(Line.number).order_by(Line.id)))
+        if not targets:
+            raise click.ClickException("no lines yet: `warmline line add --number ...` first")
+        try:
+            for outcome in configure_all(numbers, targets, settings.public_url):
+                click.echo(outcome)
+        except NumbersError as exc:
+            raise click.ClickException(str(exc)) from None

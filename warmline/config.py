@@ -5,9 +5,10 @@ from __future__ import annotations
 import base64
 import os
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cryptography.fernet import Fernet
 
@@ -22,6 +23,8 @@ PRODUCTION_REQUIRED = (
     "WARMLINE_HMAC_KEY",
 )
 MIN_HMAC_KEY_BYTES = 32
+LOG_FORMATS = ("text", "json")
+MIN_METRICS_TOKEN_CHARS = 16
 
 
 class ConfigError(Exception):
@@ -44,6 +47,12 @@ class Settings:
     hmac_key: bytes
     instance_path: Path
     older_hmac_keys: tuple[bytes, ...] = ()
+    # Operations (issue 7): pacing per sending number, log lines, the metrics endpoint.
+    send_rate_per_s: float = 1.0
+    send_burst: int = 10
+    log_format: str = "text"
+    metrics_token: str | None = None
+    prometheus_multiproc_dir: str | None = None
 
     @property
     def embedded(self) -> bool:
@@ -108,13 +117,16 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             "(several keys: comma-separated, newest first)"
         )
 
+    operations = _operations(get, env)
+
     account_sid = get("TWILIO_ACCOUNT_SID")
     if env == "production" and account_sid is not None and not account_sid.startswith("AC"):
         raise ConfigError("TWILIO_ACCOUNT_SID must start with AC")
 
     return Settings(
         env=env,
-        database_url=get("DATABASE_URL") or f"sqlite:///{instance_path / 'warmline.sqlite3'}",
+        database_url=_driver(get("DATABASE_URL"))
+        or f"sqlite:///{instance_path / 'warmline.sqlite3'}",
         redis_url=get("REDIS_URL"),
         secret_key=secret("SECRET_KEY"),
         twilio_account_sid=account_sid,
@@ -125,7 +137,60 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         hmac_key=hmac_keys[0],
         older_hmac_keys=tuple(hmac_keys[1:]),
         instance_path=instance_path,
+        **operations,
     )
+
+
+def _driver(url: str | None) -> str | None:
+    """A PostgreSQL URL as platforms hand it out (postgres://...) made to use psycopg 3."""
+    if url is None:
+        return None
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def log_format(environ: Mapping[str, str] | None = None) -> str:
+    """LOG_FORMAT alone (for gunicorn's own logs, set up before the app): `text` or `json`."""
+    env_vars = os.environ if environ is None else environ
+    env = env_vars.get("WARMLINE_ENV", "").strip() or "development"
+    value = env_vars.get("LOG_FORMAT", "").strip().lower()
+    return value if value in LOG_FORMATS else ("json" if env == "production" else "text")
+
+
+def _operations(get: Callable[[str], str | None], env: str) -> dict[str, Any]:
+    """The settings that tune how the line runs: pacing, logs and metrics."""
+    rate_text = get("SEND_RATE_PER_S") or "1"
+    burst_text = get("SEND_BURST") or "10"
+    try:
+        rate = float(rate_text)
+        burst = int(burst_text)
+    except ValueError:
+        raise ConfigError(
+            "SEND_RATE_PER_S must be a number (segments a second; 0 = no pacing) "
+            "and SEND_BURST a whole number"
+        ) from None
+    if not (0 <= rate <= 1000) or not (1 <= burst <= 10000):
+        raise ConfigError("SEND_RATE_PER_S must be 0 to 1000 and SEND_BURST 1 to 10000")
+    fmt = (get("LOG_FORMAT") or ("json" if env == "production" else "text")).lower()
+    if fmt not in LOG_FORMATS:
+        raise ConfigError(f"LOG_FORMAT must be 'text' or 'json', not {fmt!r}")
+    token = get("METRICS_TOKEN")
+    if token is not None and len(token) < MIN_METRICS_TOKEN_CHARS:
+        raise ConfigError(f"METRICS_TOKEN must be at least {MIN_METRICS_TOKEN_CHARS} characters")
+    multiproc_dir = get("PROMETHEUS_MULTIPROC_DIR")
+    if multiproc_dir is not None and not Path(multiproc_dir).is_dir():
+        raise ConfigError(
+            f"PROMETHEUS_MULTIPROC_DIR {multiproc_dir!r} is not a directory (create it first)"
+        )
+    return {
+        "send_rate_per_s": rate,
+        "send_burst": burst,
+        "log_format": fmt,
+        "metrics_token": token,
+        "prometheus_multiproc_dir": multiproc_dir,
+    }
 
 
 def generate_keys() -> dict[str, str]:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from warmline.calling import VoiceCarrier
 from warmline.config import Settings, load_settings
 from warmline.db import Database
+from warmline.domain.pacing import Pace
 from warmline.jobqueue import JobQueue, RedisJobQueue, ThreadJobQueue
+from warmline.pacer import LocalPacer, Pacer, RedisPacer
 from warmline.privacy import Keyring, Vault
 from warmline.records import CarrierRecords
+from warmline.services.line_cards import LineCards
 from warmline.transport import Transport
 
 STATUS_CALLBACK_PATH = "/twilio/sms/status"
@@ -25,6 +28,8 @@ class Runtime:
     transport: Transport
     vault: Vault
     keyring: Keyring
+    pacer: Pacer | None = None
+    line_cards: LineCards = field(default_factory=LineCards)
 
     @property
     def voice(self) -> VoiceCarrier:
@@ -64,6 +69,12 @@ def build(settings: Settings) -> Runtime:
         from warmline.telephony.sender import ConsoleTransport
 
         transport = ConsoleTransport()
+    # The console transport has no carrier to be kind to: it is never paced.
+    rate = settings.send_rate_per_s if settings.uses_twilio else 0.0
+    pace = Pace(rate, settings.send_burst)
+    pacer: Pacer = (
+        RedisPacer(queue.redis, pace) if isinstance(queue, RedisJobQueue) else LocalPacer(pace)
+    )
     return Runtime(
         settings=settings,
         db=Database(settings.database_url),
@@ -71,6 +82,7 @@ def build(settings: Settings) -> Runtime:
         transport=transport,
         vault=Vault(settings.data_keys),
         keyring=Keyring(settings.hmac_key, settings.older_hmac_keys),
+        pacer=pacer,
     )
 
 

@@ -8,7 +8,8 @@ ENGLISH: Final[dict[str, str]] = {
     "greeting": (
         "Hi, this is {line_name}. We're peers who have been there too, here to listen. "
         "This is peer support, not a crisis service: if you are in danger, {crisis}. "
-        "A peer will text you back here soon."
+        "A peer will text you back here soon. "
+        "If you like, tell us in a word what's on your mind."
     ),
     "texter_help": (
         "{line_name} is peer support by text, not a crisis service. In a crisis: {crisis}. "
@@ -165,6 +166,117 @@ ENGLISH: Final[dict[str, str]] = {
     "callback_unknown": "There is no voicemail #{ref} waiting. Thank you for checking.",
     "callback_taken": "Another peer is already calling back #{ref}. Thank you.",
     "callback_missed": "The call about voicemail #{ref} did not connect. Text CALL {ref} to try again.",
+    # The safe answers when the platform itself is in trouble (no database, a failed handler).
+    "sms_safe_reply": (
+        "Sorry, {line_name} has a technical problem and your message may not have reached a "
+        "peer. Please text again in a few minutes. {hours} If you are in danger, {crisis}."
+    ),
+    "voice_safe_reply": (
+        "Sorry, {line_name} has a technical problem and cannot connect you to a peer right now. "
+        "{hours} If you are in danger, {crisis}. Please call again in a few minutes."
+    ),
+    # Texted to the on-call coordinator, once per incident.
+    "send_failures_alert": (
+        "{line_name}: {count} texts could not be sent in the last {minutes} min. "
+        "Please check the dashboard and the Twilio console."
+    ),
+    "queue_stall_alert": (
+        "{line_name}: texts or waiting conversations have not moved for {minutes} min. "
+        "Please check that a worker is running."
+    ),
+    # Shared experience and ongoing connection (DESIGN §2): matching and continuity.
+    "offer_matched": (
+        "{line_name}: someone is waiting to talk (#{ref}) about {topic}, one of your topics. "
+        "Reply {ref} to take it."
+    ),
+    "offer_returning": (
+        "{line_name}: someone you talked with before is waiting to talk (#{ref}). "
+        "Reply {ref} to take it."
+    ),
+    "offer_withdrawn": "#{ref} is no longer waiting for you. Thank you.",
+    "continuity_note": (
+        "We're asking the peer you talked with last time first. "
+        "If you'd rather talk with someone new, reply NEW."
+    ),
+    "new_peer": "Okay, we're finding someone new for you.",
+    "peer_returned": "The peer you talked with last time is here now and reading your messages.",
+    "peer_returned_named": (
+        "{name}, the peer you talked with last time, is here now and reading your messages."
+    ),
+    "topics_set": "Your topics: {topics}. Texters who mention them may be offered to you first.",
+    "topics_cleared": "You have no topics now; offers come to you as usual.",
+    "topics_unknown": "Not on this line's list: {unknown}. Topics here: {known}.",
+    "topics_show": (
+        "Your topics: {topics}. Topics here: {known}. "
+        "Text TOPICS a, b to choose, or TOPICS NONE to clear."
+    ),
+    "continuity_on": (
+        "Returning texters you talked with may be offered to you first. They won't see your name."
+    ),
+    "continuity_on_named": (
+        "Returning texters you talked with may be offered to you first; they'll see you as {name}."
+    ),
+    "continuity_off": "Returning texters won't be offered to you first any more.",
+    # Caring check-ins, from the line; NOMORE stops them (STOP stays the carrier's word).
+    "checkin_question": (
+        "Would you like {line_name} to send you a short check-in text {when}? "
+        "Reply YES if so. No reply is fine too."
+    ),
+    "checkin_yes": (
+        "Thank you. We'll check in {when}. Reply NOMORE any time to stop these check-ins."
+    ),
+    "checkin_no": "Okay, no check-in texts. You can text this number any time.",
+    "checkin": (
+        "Hi, it's {line_name}, checking in as you asked. We hope you're doing okay. "
+        "Reply TALK if you'd like a peer to text you, or NOMORE to stop these check-ins. "
+        "In a crisis: {crisis}."
+    ),
+    "checkins_stopped": (
+        "Okay, no more check-in texts from us. You can still text this number any time."
+    ),
+    "checkin_asked": "We asked the texter of #{ref} whether they'd like check-in texts. Thank you.",
+    "checkin_off": "This line doesn't send check-in texts.",
+    "checkin_unreachable": "We can't offer check-ins for #{ref}: the texter can't be texted.",
+    "checkin_already": "The texter of #{ref} has already been asked about check-ins.",
+    "checkin_nothing": "None of your conversations closed in the last hour. Text CHECKIN <ref>.",
+    # The resource library (RES).
+    "resource": "{title}: {text}{link}",
+    "resource_sent": "Sent to #{ref}: {title}.",
+    "resource_choices": 'No resource matches "{word}". Try: {choices}.',
+    "resource_list": "Resources: {choices}.",
+    "resource_none": "This line's resource library is empty; a coordinator can add resources.",
+    # Care for the carers.
+    "debrief": (
+        "Thank you for staying with #{ref}. That sounded hard. Take a moment for yourself; "
+        "the on-call coordinator is there if you'd like to talk it through."
+    ),
+    "debrief_cooldown": (
+        "Thank you for staying with #{ref}. That sounded hard. Take a breather: no new offers "
+        "for {minutes} min (text ON if you're ready sooner). The on-call coordinator is there "
+        "if you'd like to talk it through."
+    ),
+    "carer_check_in": (
+        "{line_name}: {peer} just finished a hard conversation (#{ref}) and may welcome a check-in."
+    ),
+    "shift_cap_reached": (
+        "You've reached this line's limit per shift ({count}). Thank you: no more offers "
+        "until your next shift."
+    ),
+    "paused": (
+        "Paused until {until} ({minutes} min): no new offers. Your open conversations stay "
+        "yours. Text ON to come back sooner."
+    ),
+    "status_paused": "Paused until {until}.",
+    "volunteer_help_peer": (
+        "RES <word>: send a resource. TOPICS a, b: your topics. CONTINUITY ON/OFF. "
+        "PAUSE [min]: a break. DONE CHECKIN: close and offer check-in texts."
+    ),
+    # Gentle limits for very frequent texters; crisis words are never held back.
+    "daily_limit": (
+        "Thank you for texting {line_name} again. You've talked with our peers several times "
+        "today, so we're keeping the line free for others until tomorrow. {hours} "
+        "If you are in danger, {crisis}. Take care of yourself."
+    ),
 }
 
 

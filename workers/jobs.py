@@ -16,7 +16,7 @@ def process_inbound(event_id: int) -> None:
 def send_outbox(outbox_id: int) -> None:
     """Send one outbox text (after older ones to the same person); a re-run sends nothing twice."""
     rt = runtime.current()
-    outbox.send(rt.db, rt.vault, rt.transport, outbox_id, utcnow)
+    outbox.send(rt.db, rt.vault, rt.transport, outbox_id, utcnow, rt.pacer)
 
 
 def delete_recording(voicemail_id: int) -> None:

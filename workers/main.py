@@ -29,6 +29,7 @@ def run() -> None:
             check_data_keys(rt)
     except ConfigError as exc:
         raise SystemExit(f"warmline worker: {exc}") from None
+    logs.configure(log_format=rt.settings.log_format)
     redis_url = rt.settings.redis_url
     if redis_url is None:
         raise SystemExit(

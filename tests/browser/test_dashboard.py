@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import time
 from datetime import datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -134,6 +135,170 @@ def test_a_text_appears_in_the_queue_by_itself_its_wait_grows_and_a_claim_moves_
     desktop.shot("now-active")
 
 
+JESS = "+15550007070"
+TEXTER_3 = "+15550009003"
+
+
+def test_the_training_simulator_shows_a_texters_greeting_and_a_volunteers_claim(
+    desktop: Screen, served: Served
+) -> None:
+    served.warmline("volunteer", "add", "--name", "Jess", "--phone", JESS)
+    start = datetime.now(NEW_YORK) - timedelta(minutes=30)
+    served.warmline(
+        "shift",
+        "add",
+        "--line",
+        "+15550001111",
+        "--volunteer",
+        JESS,
+        "--start",
+        start.strftime("%Y-%m-%dT%H:%M"),
+        "--end",
+        (start + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+    )
+    page = desktop.page
+    desktop.sign_in()
+    page.get_by_role("link", name="Training").click()
+    expect(page.get_by_role("heading", name="Training simulator")).to_be_visible()
+    page.get_by_label("Text as").select_option(label="Texter 3")
+    page.get_by_label("Message").fill("is anyone there tonight?")
+    page.get_by_role("button", name="Send", exact=True).click()
+
+    texter = page.get_by_role("region", name="Texter 3")
+    expect(texter.locator(".bubble.sent")).to_contain_text("is anyone there tonight?")
+    # The greeting comes back through the worker and the console transport, without a reload.
+    expect(texter.locator(".bubble.received").first).to_contain_text(
+        "Hi, this is Peer Line", timeout=10_000
+    )
+    jess = page.get_by_role("region", name="Jess")
+    offer = jess.locator(".bubble.received", has_text="someone is waiting to talk")
+    expect(offer).to_have_count(1, timeout=10_000)
+    ref = re.search(r"Reply ([A-Z][2-9][A-Z]) to take it", offer.inner_text()).group(1)  # type: ignore[union-attr]
+
+    page.get_by_label("Text as").select_option(label="Jess (volunteer)")
+    page.get_by_label("Message").fill(ref)
+    page.get_by_role("button", name="Send", exact=True).click()
+    expect(
+        jess.locator(".bubble.received", has_text=f"#{ref}: is anyone there tonight?")
+    ).to_be_visible(timeout=10_000)
+    expect(jess.locator(".bubble.received", has_text=f"You have #{ref}")).to_be_visible()
+    body = page.locator("body").inner_text()
+    for digits in ("9003", "7070", "555-000", "+1555"):
+        assert digits not in body, digits
+    desktop.shot("training-claim")
+    page.get_by_role("link", name="Now", exact=True).click()
+    expect(page.locator('[data-part="active"] li', has_text=f"#{ref}")).to_contain_text("with Jess")
+
+
+def seed_contact_log(served: Served) -> None:
+    """A month of consented log rows and daily counts, as the line would have kept them."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(served.env["DATABASE_URL"])
+    with engine.begin() as conn:
+        line_id, volunteer_id = conn.execute(
+            text("SELECT l.id, v.id FROM lines l, volunteers v WHERE v.name = 'Jess'")
+        ).one()
+        conn.execute(
+            text(
+                """
+                INSERT INTO contact_log (line_id, channel, started_at, ended_at,
+                    first_response_wait_s, duration_s, volunteer_id, outcome, crisis,
+                    consent_version, contact_key)
+                SELECT :line_id, CASE WHEN g % 7 = 0 THEN 'voice' ELSE 'sms' END,
+                       now() - g * interval '7 hours',
+                       now() - g * interval '7 hours' + interval '25 minutes',
+                       20 + (g * 37) % 240, 900 + (g * 53) % 1800,
+                       CASE WHEN g % 5 = 0 THEN NULL ELSE :volunteer_id END,
+                       (ARRAY['talked', 'resources', 'referred', '=cmd|calc'])[1 + g % 4],
+                       g % 9 = 0, 1, lpad(to_hex(g % 11), 64, '0')
+                FROM generate_series(1, 90) AS g
+                """
+            ),
+            {"line_id": line_id, "volunteer_id": volunteer_id},
+        )
+        conn.execute(
+            text(
+                """
+                INSERT INTO contact_counts (line_id, day, channel, contacts, answered, crisis)
+                SELECT :line_id, CAST(timezone('America/New_York', now()) AS date) - g, 'sms',
+                       6 + g % 5, 5 + g % 4, g % 3
+                FROM generate_series(1, 29) AS g
+                """
+            ),
+            {"line_id": line_id},
+        )
+    engine.dispose()
+
+
+def test_the_contact_log_filters_downloads_safe_csv_and_never_shows_a_number(
+    desktop: Screen, served: Served
+) -> None:
+    seed_contact_log(served)
+    page = desktop.page
+    desktop.sign_in()
+    page.get_by_role("link", name="Contact log").click()
+    rows = page.locator("table.log tbody tr")
+    expect(rows).to_have_count(50)
+    page.get_by_label("Crisis words").select_option("yes")
+    page.get_by_role("button", name="Filter").click()
+    expect(rows).to_have_count(10)
+    expect(rows.first.locator('[data-label="Crisis words"]')).to_have_text("Yes")
+    desktop.shot("log-crisis")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download these rows (CSV)").click()
+    downloaded = download_info.value.path()
+    lines = Path(downloaded).read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 11 and lines[0].startswith("Started (America/New_York)")
+    assert not any(
+        cell.startswith(("=", "+", "-", "@")) for line in lines for cell in line.split(",")
+    )
+    assert any("'=cmd|calc" in line for line in lines)
+    body = page.locator("body").inner_text()
+    assert "0000000000" not in body  # no contact key
+    page.get_by_role("link", name="Export or erase one person’s data").click()
+    expect(page.get_by_role("heading", name="One person’s data")).to_be_visible()
+    page.get_by_label("Their phone number").nth(1).fill(TEXTER_3)
+    page.get_by_role("button", name="Continue to erase").click()
+    expect(page.get_by_role("heading", name="Erase this person’s data?")).to_be_visible()
+    assert "9003" not in page.locator("body").inner_text()
+    desktop.shot("erase-confirm")
+    page.get_by_role("button", name="Erase everything").click()
+    expect(page.get_by_role("status")).to_contain_text("Erased.")
+
+
+def test_settings_save_consent_wording_hours_and_a_closure(desktop: Screen) -> None:
+    page = desktop.page
+    desktop.sign_in()
+    page.get_by_role("link", name="Settings").click()
+    consent = page.get_by_role("group", name=re.compile(r"^Version \d+$"))
+    consent.get_by_label("What texters are asked").fill(
+        "May we keep the times of this chat, never your words or number? Reply YES or NO."
+    )
+    consent.get_by_role("button", name="Save consent question").click()
+    expect(page.get_by_role("status")).to_contain_text("saved as version 2")
+    page.get_by_label(re.compile("Weekly hours in")).fill(
+        "mon-fri 18:00-23:00; sat,sun 12:00-02:00"
+    )
+    page.get_by_role("button", name="Save opening hours").click()
+    expect(page.get_by_role("status")).to_contain_text("Opening hours saved: Mon 18:00-23:00")
+    next_year = datetime.now(NEW_YORK).year + 1
+    closure = page.get_by_role("group", name="Close the line")
+    closure.get_by_label("From (date)").fill(f"{next_year}-12-24")
+    closure.get_by_label("From (time)").fill("18:00")
+    closure.get_by_label("Until (date)").fill(f"{next_year}-12-26")
+    closure.get_by_label("Until (time)").fill("09:00")
+    closure.get_by_label("Reason (optional)").fill("Winter holidays")
+    closure.get_by_role("button", name="Add closure").click()
+    expect(page.get_by_role("status")).to_contain_text("Closure added.")
+    upcoming = page.get_by_role("list", name="Upcoming closures")
+    expect(upcoming).to_contain_text("Winter holidays")
+    expect(upcoming).to_contain_text(f"24 Dec {next_year} 18:00")
+    page.get_by_role("link", name="Audit log").click()
+    for action in ("changed consent wording", "changed hours", "added closure"):
+        expect(page.locator("table")).to_contain_text(action)
+
+
 PAGES = {
     "signin": "/signin",
     "now": "/",
@@ -143,6 +308,9 @@ PAGES = {
     "settings": "/settings",
     "audit": "/audit",
     "password": "/account/password",
+    "log": "/log",
+    "contacts": "/contacts",
+    "training": "/training",
 }
 
 

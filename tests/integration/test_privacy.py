@@ -228,3 +228,22 @@ def test_a_coordinator_erase_works_like_forget(line: Line) -> None:
     assert count(line, ContactLogEntry) == 0 and count(line, ConsentRecord) == 0
     purge_at(line, timedelta(minutes=1))
     assert count(line, Contact) == 0
+
+
+def test_a_peer_still_talking_to_someone_tags_with_the_tag_command(line: Line) -> None:
+    line.add_volunteer("Sam", SAM)
+    line.text(TEXTER, "hi")
+    line.text(SAM, ref_offered(line, SAM))
+    line.text(OTHER, "hello too")
+    line.text(SAM, ref_offered(line, SAM))
+    first = next(c for c in line.sent_to(SAM) if c.startswith("You have #")).split("#")[1][:3]
+    line.text(SAM, f"DONE {first}")
+    line.text(SAM, "talked")  # still talking to OTHER: these words are for them
+    assert line.sent_to(OTHER)[-1] == "talked"
+    line.text(SAM, "TAG talked")
+    assert "tagged talked" in line.sent_to(SAM)[-1]
+    with line.rt.db.session() as session:
+        assert (
+            session.scalar(select(Conversation.outcome_tag).where(Conversation.ref == first))
+            == "talked"
+        )

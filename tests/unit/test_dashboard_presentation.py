@@ -38,3 +38,38 @@ def test_chart_labels_are_escaped_and_bars_scale_to_the_largest_value() -> None:
 def test_a_day_without_a_wait_breaks_the_line_instead_of_drawing_zero() -> None:
     svg = str(charts.lines("Waits", ["a", "b", "c"], [("Median", [30, None, 60])], unit="s"))
     assert svg.count("<polyline") == 2 and svg.count("<circle") == 2
+
+
+@pytest.mark.parametrize(
+    ("longest", "ticks"),
+    [
+        (40, ["0s", "10s", "20s", "30s", "40s"]),
+        (59, ["0s", "15s", "30s", "45s", "1m"]),
+        (260, ["0s", "2m", "4m", "6m", "8m"]),
+        (2000, ["0s", "10m", "20m", "30m", "40m"]),
+    ],
+)
+def test_a_wait_axis_ticks_in_whole_minutes_never_rounded_seconds(
+    longest: float, ticks: list[str]
+) -> None:
+    svg = str(charts.lines("Waits", ["a"], [("Median", [longest])], unit="s"))
+    assert re.findall(r'text-anchor="end" fill="[^"]+">([^<]+)<', svg) == ticks
+
+
+@pytest.mark.parametrize(
+    ("cell", "written"),
+    [
+        ("=SUM(A1)", "'=SUM(A1)"),
+        ("+1", "'+1"),
+        ("-2+3", "'-2+3"),
+        ("@cmd", "'@cmd"),
+        ("\tx", "'\tx"),
+        ("Sam", "Sam"),
+        ("", ""),
+        ("a=b", "a=b"),
+    ],
+)
+def test_csv_cells_that_a_spreadsheet_would_run_are_kept_as_text(cell: str, written: str) -> None:
+    from warmline.dashboard.log_page import safe_cell
+
+    assert safe_cell(cell) == written

@@ -83,3 +83,7 @@ def test_the_log_formatter_redacts_messages_and_tracebacks_but_keeps_the_time() 
 )
 def test_redaction_leaves_addresses_times_and_small_numbers_readable(text: str) -> None:
     assert redact(text) == text
+
+
+def test_redaction_hides_calendar_feed_tokens() -> None:
+    assert redact("GET /rota/Abc-123_xyz.ics status=200") == "GET /rota/[token].ics status=200"

@@ -1,4 +1,5 @@
-"""The coordinator dashboard: sign-in, Now, rota, volunteers, statistics, settings, audit log."""
+"""The coordinator dashboard: sign-in, Now, rota, volunteers, the contact log, statistics,
+settings, the audit log and (outside production) the training simulator."""
 
 from __future__ import annotations
 
@@ -15,12 +16,15 @@ def init_app(app: Flask, settings: Settings) -> None:
     from warmline.dashboard import (  # noqa: F401  (each module adds its views to the blueprint)
         audit_log,
         auth,
+        contacts,
         line_settings,
+        log_page,
         now,
         present,
         rota,
         security,
         stats,
+        training,
         volunteers,
     )
     from warmline.dashboard.blueprint import bp
@@ -32,4 +36,5 @@ def init_app(app: Flask, settings: Settings) -> None:
     app.add_template_filter(present.iso, "iso")
     app.add_template_global(lambda state: STATE_LABELS.get(state, state), "state_label")
     app.add_template_global(lambda kind: ESCALATION_LABELS.get(kind, kind), "escalation_label")
+    app.jinja_env.globals["training_enabled"] = not settings.production
     security.install(app, settings)

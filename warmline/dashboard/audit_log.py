@@ -6,7 +6,7 @@ from flask import render_template, request
 
 from warmline.dashboard.blueprint import bp
 from warmline.dashboard.context import db
-from warmline.services import audit
+from warmline.services import audit, dashboard
 
 
 @bp.get("/audit")
@@ -15,4 +15,11 @@ def audit_log() -> str:
     before = request.args.get("before", type=int)
     entries = audit.page(db(), before_id=before)
     older = entries[-1].id if len(entries) == audit.PAGE_SIZE else None
-    return render_template("audit.html", entries=entries, older=older, first=before is None)
+    line_names = {line.id: line.name for line in dashboard.lines(db())}
+    return render_template(
+        "audit.html",
+        entries=entries,
+        older=older,
+        first=before is None,
+        line_names=line_names if len(line_names) > 1 else {},
+    )

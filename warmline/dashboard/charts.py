@@ -11,6 +11,9 @@ LEFT, RIGHT, TOP, BOTTOM = 44, 12, 34, 34
 INK, MUTED, GRID = "#1c2830", "#4d5b66", "#d5d9dc"
 # Each at least 3:1 against white (WCAG 1.4.11 for graphics).
 SERIES = ("#0b615c", "#2f6db3", "#9b1c22")
+STEPS = (1, 2, 5, 10, 15, 20, 30, 50, 60, 100, 120, 200, 300, 500, 600, 1000, 1200, 1800, 3600)
+# Seconds that read well on a time axis: 15 s, 30 s, then whole minutes.
+DURATION_STEPS = (1, 2, 5, 10, 15, 30, 60, 120, 180, 300, 600, 900, 1800, 3600)
 
 
 def bars(
@@ -42,7 +45,10 @@ def lines(
     unit: str,
 ) -> Markup:
     """One line per series over the labels; days with no value leave a break."""
-    top = _nice(max((v for _, values in series for v in values if v is not None), default=0))
+    top = _nice(
+        max((v for _, values in series for v in values if v is not None), default=0),
+        DURATION_STEPS if unit == "s" else STEPS,
+    )
     plot_w = WIDTH - LEFT - RIGHT
     step = plot_w / max(1, len(labels))
     parts = [_frame(title, top, True, series, unit)]
@@ -123,31 +129,11 @@ def _polyline(points: list[str], colour: str) -> str:
     return f'<polyline points="{" ".join(points)}" fill="none" stroke="{colour}" stroke-width="2"/>'
 
 
-def _nice(value: float) -> float:
-    """A round top for the axis at or above `value`."""
+def _nice(value: float, steps: Sequence[float] = ()) -> float:
+    """A round top for the axis at or above `value`: four steps of a round size."""
     if value <= 0:
         return 4  # an empty chart still gets whole-number ticks
-    for step in (
-        1,
-        2,
-        5,
-        10,
-        15,
-        20,
-        30,
-        50,
-        60,
-        100,
-        120,
-        200,
-        300,
-        500,
-        600,
-        1000,
-        1200,
-        1800,
-        3600,
-    ):
+    for step in steps or STEPS:
         if value <= step * 4:
             return step * 4
     return value * 1.1
@@ -155,5 +141,6 @@ def _nice(value: float) -> float:
 
 def _tick(value: float, unit: str) -> str:
     if unit == "s":
-        return f"{value / 60:.0f}m" if value >= 120 else f"{value:.0f}s"
+        # Duration steps are whole minutes from a minute up, so a tick never rounds.
+        return f"{value / 60:g}m" if value >= 60 else f"{value:.0f}s"
     return f"{value:.0f}"

@@ -30,6 +30,10 @@ class VolunteerState:
     is_on: bool
     active_conversations: int
     on_call: bool = False
+    # Paused (PAUSE) or cooling down after a hard conversation until then.
+    resting_until: datetime | None = None
+    # Conversations taken on the line since the current shift began (for the per-shift cap).
+    shift_conversations: int = 0
 
 
 def on_shift(shifts: Iterable[ShiftWindow], now: datetime, roles: Iterable[str]) -> set[int]:
@@ -55,11 +59,15 @@ def available_volunteers(
     now: datetime,
     capacity: int,
     roles: Iterable[str] = ("primary",),
+    shift_cap: int = 0,
 ) -> list[int]:
     """Ids of volunteers who may be offered a conversation now, in id order."""
     current = on_shift(shifts, now, roles)
     return sorted(
         s.volunteer_id
         for s in states
-        if s.volunteer_id in current and is_available(s, {"primary", "backup"}, capacity)
+        if s.volunteer_id in current
+        and is_available(s, {"primary", "backup"}, capacity)
+        and not (s.resting_until is not None and s.resting_until > now)
+        and not (shift_cap > 0 and s.shift_conversations >= shift_cap)
     )

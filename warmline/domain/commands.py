@@ -24,6 +24,13 @@ _BARE = {
 }
 _TAG = re.compile(r"TAG\s+(\w[\w-]{0,29})", _FLAGS)
 _CLAIM = re.compile(rf"CLAIM\s+([{LETTERS}]{{2}}[{DIGITS}]{{2}})", _FLAGS)
+# Peer support (DESIGN §2): close and offer check-ins, resources, topics, continuity.
+_DONE_CHECKIN = re.compile(rf"DONE(?:\s+{_REF})?\s+CHECK-?IN", _FLAGS)
+_CHECKIN = re.compile(rf"CHECK-?IN(?:\s+{_REF})?", _FLAGS)
+_WORDS = r"[^\W\d_]+(?:[\s'-]+[^\W\d_]+){0,3}"
+_RES = re.compile(rf"RES(?:\s+#?({REF_REGEX})(?=\s|$))?(?:\s+({_WORDS}))?", _FLAGS)
+_TOPICS = re.compile(r"TOPICS(?:\s+([^\W\d_][\w' ,-]{0,299}))?", _FLAGS)
+_CONTINUITY = re.compile(r"CONTINUITY\s+(ON|OFF)(?:\s+([^\W\d_][^\W\d_'-]{0,29}))?", _FLAGS)
 
 
 @dataclass(frozen=True)
@@ -33,6 +40,7 @@ class Command:
     name: str
     ref: str | None = None
     minutes: int | None = None
+    text: str | None = None
 
 
 @dataclass(frozen=True)
@@ -57,6 +65,19 @@ def parse_volunteer_text(body: str) -> Command | Relay:
         return Command("CLAIM", ref=match.group(1).upper())
     if match := _CALL.fullmatch(text):
         return Command("CALL", ref=match.group(1).upper())
+    if match := _DONE_CHECKIN.fullmatch(text):
+        ref = match.group(1)
+        return Command("DONE", ref=ref.upper() if ref else None, text="CHECKIN")
+    if match := _CHECKIN.fullmatch(text):
+        ref = match.group(1)
+        return Command("CHECKIN", ref=ref.upper() if ref else None)
+    if match := _RES.fullmatch(text):
+        ref, words = match.group(1), match.group(2)
+        return Command("RES", ref=ref.upper() if ref else None, text=words)
+    if match := _TOPICS.fullmatch(text):
+        return Command("TOPICS", text=match.group(1).strip() if match.group(1) else None)
+    if match := _CONTINUITY.fullmatch(text):
+        return Command(f"CONTINUITY_{match.group(1).upper()}", text=match.group(2))
     if match := _PAUSE.fullmatch(text):
         minutes = match.group(1)
         return Command("PAUSE", minutes=int(minutes) if minutes else None)

@@ -30,6 +30,9 @@ TWILIO_STATUS_MAP = {
 PERMANENT_ERROR_CODES = frozenset({21211, 21408, 21610, 21612, 21614, 21617, 21635})
 MAX_ATTEMPTS = 8
 MAX_BACKOFF = timedelta(minutes=5)
+# "Too many requests": the number's pace, not the text, is at fault; the wait doubles each time.
+RATE_LIMIT_ERROR_CODES = frozenset({20429})
+RATE_LIMIT_FIRST_WAIT = timedelta(seconds=5)
 
 
 def advanced_status(current: str, reported: str) -> str | None:
@@ -47,6 +50,17 @@ def is_permanent(error_code: int | None, http_status: int | None) -> bool:
     if http_status is None or http_status == 429 or http_status >= 500:
         return False
     return 400 <= http_status < 500 and error_code != 20429
+
+
+def is_rate_limited(error_code: int | None, http_status: int | None) -> bool:
+    """True when the carrier asked us to slow down (HTTP 429, Twilio 20429): later, not never."""
+    return http_status == 429 or error_code in RATE_LIMIT_ERROR_CODES
+
+
+def rate_limited_delay(attempts: int) -> timedelta:
+    """How long a text waits after its `attempts`-th try met a rate limit: longer each time."""
+    doubled: timedelta = RATE_LIMIT_FIRST_WAIT * 2 ** max(attempts - 1, 0)
+    return min(doubled, MAX_BACKOFF)
 
 
 def retry_delay(attempts: int) -> timedelta | None:

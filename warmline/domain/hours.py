@@ -43,6 +43,33 @@ def describe(windows: list[tuple[int, int, int]]) -> str:
     )
 
 
+def as_spec(windows: list[tuple[int, int, int]]) -> str:
+    """Windows written back in the syntax `parse_hours` reads: `mon-fri 18:00-23:00; sat 12:00-02:00`."""
+    if not windows:
+        return "always"
+    by_times: dict[tuple[int, int], list[int]] = {}
+    for day, opens, closes in sorted(windows):
+        by_times.setdefault((opens, closes), []).append(day)
+    parts = []
+    for (opens, closes), days in sorted(by_times.items(), key=lambda item: item[1][0]):
+        times = f"{opens // 60:02d}:{opens % 60:02d}-{closes // 60:02d}:{closes % 60:02d}"
+        parts.append(f"{_day_ranges(sorted(set(days)))} {times}")
+    return "; ".join(parts)
+
+
+def _day_ranges(days: list[int]) -> str:
+    """Days as runs: [0, 1, 2, 4] → `mon-wed,fri`."""
+    runs: list[list[int]] = []
+    for day in days:
+        if runs and day == runs[-1][-1] + 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    return ",".join(
+        DAYS[run[0]] if len(run) == 1 else f"{DAYS[run[0]]}-{DAYS[run[-1]]}" for run in runs
+    )
+
+
 def _days(text: str) -> list[int]:
     days: list[int] = []
     for item in text.split(","):

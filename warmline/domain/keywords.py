@@ -19,6 +19,8 @@ class TexterKeyword(Enum):
     YES = "yes"
     NO = "no"
     FORGET = "forget"
+    NEW = "new"
+    NO_MORE = "no_more"
 
 
 def texter_keyword(body: str) -> TexterKeyword | None:
@@ -36,4 +38,7 @@ _SINGLE = {
     "YES": TexterKeyword.YES,
     "NO": TexterKeyword.NO,
     "FORGET": TexterKeyword.FORGET,
+    # A different peer than last time (continuity skipped), and the stop word for check-ins.
+    "NEW": TexterKeyword.NEW,
+    "NOMORE": TexterKeyword.NO_MORE,
 }

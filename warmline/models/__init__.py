@@ -2,6 +2,7 @@
 
 from warmline.models.base import Base, UTCDateTime
 from warmline.models.call import Call, CallLeg, CallStep, Voicemail
+from warmline.models.checkin import CheckIn
 from warmline.models.consent import (
     CarrierRecord,
     ConsentRecord,
@@ -14,6 +15,7 @@ from warmline.models.coordinator import AuditEntry, Coordinator
 from warmline.models.line import Line
 from warmline.models.outbox import Outbox
 from warmline.models.people import Contact, Volunteer
+from warmline.models.resource import Resource, ResourceShare
 from warmline.models.rota import (
     Closure,
     LineHours,
@@ -24,6 +26,7 @@ from warmline.models.rota import (
     ShiftOccurrence,
 )
 from warmline.models.timer import Timer
+from warmline.models.training import TrainingText
 
 __all__ = [
     "AuditEntry",
@@ -32,6 +35,7 @@ __all__ = [
     "CallLeg",
     "CallStep",
     "CarrierRecord",
+    "CheckIn",
     "Closure",
     "ConsentRecord",
     "ConsentWording",
@@ -46,11 +50,14 @@ __all__ = [
     "Offer",
     "OpenShift",
     "Outbox",
+    "Resource",
+    "ResourceShare",
     "RotaNotice",
     "Shift",
     "ShiftException",
     "ShiftOccurrence",
     "Timer",
+    "TrainingText",
     "UTCDateTime",
     "Voicemail",
     "Volunteer",

@@ -79,6 +79,8 @@ class ContactCount(Base):
     contacts: Mapped[int] = mapped_column(default=0)
     answered: Mapped[int] = mapped_column(default=0)
     crisis: Mapped[int] = mapped_column(default=0)
+    # Check-in texts the line sent that day.
+    check_ins: Mapped[int] = mapped_column(default=0)
 
 
 class CarrierRecord(Base):

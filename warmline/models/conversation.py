@@ -55,6 +55,17 @@ class Conversation(Base):
     channel: Mapped[str] = mapped_column(String(8), default="sms")
     outcome_tag: Mapped[str | None] = mapped_column(String(30))
     tag_asked_at: Mapped[datetime | None]
+    # Matching: the topic named in the first text (never the words), the returning texter's
+    # previous peer offered first, the end of that head start, and a peer they asked NEW to skip.
+    topic: Mapped[str | None] = mapped_column(String(40))
+    prefer_volunteer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("volunteers.id", ondelete="SET NULL")
+    )
+    head_start_until: Mapped[datetime | None]
+    skip_volunteer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("volunteers.id", ondelete="SET NULL")
+    )
+    escalated_at: Mapped[datetime | None]
 
 
 class Offer(Base):

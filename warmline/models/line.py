@@ -44,4 +44,16 @@ class Line(Base):
     unsent_text_max_h: Mapped[int] = mapped_column(default=1)
     log_retention_days: Mapped[int] = mapped_column(default=365)
     recording_retention_days: Mapped[int] = mapped_column(default=7)
+    # Peer support (DESIGN §2). Topics: "anxiety: panic, ansiedad; grief: loss"; empty = defaults.
+    topics: Mapped[str] = mapped_column(Text, default="")
+    # Matched and returning peers are offered first for this long (0 = everyone at once).
+    match_head_start_s: Mapped[int] = mapped_column(default=45)
+    # When check-ins follow a texter's YES, e.g. "1d, 7d"; "off" = the line sends none.
+    followup_after: Mapped[str] = mapped_column(String(100), default="1d, 7d")
+    # After a crisis-flagged or escalated conversation: no new offers for this long (0 = none).
+    cooldown_min: Mapped[int] = mapped_column(default=10)
+    # Conversations a peer may take per shift (0 = no cap).
+    shift_cap: Mapped[int] = mapped_column(default=0)
+    # Conversations a texter may start per day before a kind message instead (0 = off).
+    daily_limit: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime]

@@ -8,6 +8,7 @@ from sqlalchemy import (
     ForeignKey,
     LargeBinary,
     String,
+    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -28,6 +29,14 @@ class Volunteer(Base):
     is_active: Mapped[bool] = mapped_column(default=True)
     calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime]
+    # Lived-experience topics they opted in to be matched on (comma-separated topic names).
+    topics: Mapped[str] = mapped_column(Text, default="")
+    # Agreed to be offered first to a returning texter they talked with; the name they chose.
+    continuity: Mapped[bool] = mapped_column(default=False)
+    shown_name: Mapped[str | None] = mapped_column(String(30))
+    # PAUSE, and the cool-down after a hard conversation: no new offers until then.
+    paused_until: Mapped[datetime | None]
+    cooldown_until: Mapped[datetime | None]
 
 
 class Contact(Base):
@@ -44,3 +53,5 @@ class Contact(Base):
     # FORGET: everything else is gone; the sealed number waits only for the confirmation text.
     erase_requested_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
+    # The line asked whether they would like check-in texts; cleared by their answer.
+    checkin_asked_at: Mapped[datetime | None]

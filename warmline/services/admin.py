@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -10,8 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from warmline import phones
+from warmline.domain.checkins import parse_schedule
 from warmline.domain.hours import InvalidHours, describe, parse_hours
 from warmline.domain.localtime import NonexistentLocalTime, to_utc
+from warmline.domain.topics import parse_topics
 from warmline.models import Line, OpenShift, Shift, ShiftOccurrence, Volunteer
 from warmline.privacy import Keyring, Vault
 from warmline.services import rota
@@ -21,13 +25,22 @@ DEFAULT_CRISIS = {"US": "call or text 988, or call 911"}
 DEFAULT_HOURS = "Peers answer when they are on shift."
 ROLES = ("primary", "backup", "coordinator")
 INT_SETTINGS = {
-    "offer_timeout_s": (5, 86400),
-    "escalate_timeout_s": (5, 86400),
-    "fallback_timeout_s": (5, 86400),
+    "offer_timeout_s": (2, 86400),
+    "escalate_timeout_s": (2, 86400),
+    "fallback_timeout_s": (2, 86400),
     "idle_close_s": (60, 7 * 86400),
     "max_active_per_volunteer": (1, 20),
     "ring_timeout_s": (5, 120),
     "reminder_lead_s": (0, 86400),
+    "number_retention_h": (1, 720),
+    "unsent_text_max_h": (1, 48),
+    "log_retention_days": (1, 3650),
+    "recording_retention_days": (1, 90),
+    # Peer support (DESIGN §2); 0 turns each off.
+    "match_head_start_s": (0, 600),
+    "cooldown_min": (0, 240),
+    "shift_cap": (0, 100),
+    "daily_limit": (0, 50),
 }
 TEXT_SETTINGS = {
     "name": 80,
@@ -37,7 +50,18 @@ TEXT_SETTINGS = {
     "say_voice": 40,
     "crisis_words_en": 2000,
     "crisis_words_es": 2000,
+    "outcome_tags": 300,
+    "topics": 4000,
+    "followup_after": 100,
 }
+# Settings whose empty value means something: the built-in crisis words, or no outcome question.
+MAY_BE_EMPTY = {"crisis_words_en", "crisis_words_es", "outcome_tags", "topics"}  # topics: built-in
+# Settings with a shape of their own, read by the rule that uses them.
+PARSED_SETTINGS: dict[str, Callable[[str], object]] = {
+    "topics": parse_topics,
+    "followup_after": parse_schedule,
+}
+_OUTCOME_TAG = re.compile(r"[^\W_][\w-]{0,29}")
 
 
 class InvalidInput(ValueError):
@@ -159,7 +183,20 @@ def _setting_value(key: str, value: str) -> object:
         if not value.isdigit() or not low <= int(value) <= high:
             raise InvalidInput(f"{key} must be a whole number from {low} to {high}")
         return int(value)
+    tags = [t.strip() for t in value.split(",")] if key == "outcome_tags" and value else []
+    if any(not _OUTCOME_TAG.fullmatch(t) or t.lower() == "skip" for t in tags):
+        # A tag is one word a volunteer texts back, kept in a 30-character column.
+        raise InvalidInput(
+            "outcome_tags must be single words of up to 30 letters, separated by commas"
+        )
+    if key in PARSED_SETTINGS and value:
+        try:
+            PARSED_SETTINGS[key](value)
+        except ValueError as exc:
+            raise InvalidInput(f"{key}: {exc}") from None
     if key in TEXT_SETTINGS:
+        if not value and key in MAY_BE_EMPTY:
+            return value
         if not value or len(value) > TEXT_SETTINGS[key]:
             raise InvalidInput(f"{key} must be 1 to {TEXT_SETTINGS[key]} characters")
         return value

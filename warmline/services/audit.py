@@ -19,12 +19,13 @@ def record(
     subject: str,
     now: datetime,
     line_id: int | None = None,
+    actor: str | None = None,
 ) -> None:
     """Add an entry to the log; the caller commits it with the change it describes."""
     session.add(
         AuditEntry(
             coordinator_id=coordinator.id if coordinator else None,
-            actor=coordinator.email if coordinator else "system",
+            actor=coordinator.email if coordinator else (actor or "system"),
             action=action[:40],
             subject=subject[:200],
             line_id=line_id,

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from warmline.domain.availability import ShiftWindow, VolunteerState, available_volunteers
+from warmline.domain.care import resting
 from warmline.models import Call, Conversation, Line, Voicemail, Volunteer
 from warmline.services import rota
 
@@ -60,12 +61,57 @@ def available_now(
     volunteers = {v.id: v for v in session.scalars(select(Volunteer).where(Volunteer.id.in_(ids)))}
     counts = active_counts(session, ids)
     busy = on_call_ids(session, ids)
+    taken = taken_this_shift(session, line, shifts, ids) if line.shift_cap > 0 else {}
     states = [
-        VolunteerState(v.id, v.is_active, v.is_on, counts.get(v.id, 0), on_call=v.id in busy)
+        VolunteerState(
+            v.id,
+            v.is_active,
+            v.is_on,
+            counts.get(v.id, 0),
+            on_call=v.id in busy,
+            resting_until=_resting_until(v, now),
+            shift_conversations=taken.get(v.id, 0),
+        )
         for v in volunteers.values()
     ]
-    chosen = available_volunteers(states, shifts, now, line.max_active_per_volunteer, roles)
+    chosen = available_volunteers(
+        states, shifts, now, line.max_active_per_volunteer, roles, shift_cap=line.shift_cap
+    )
     return [volunteers[i] for i in chosen]
+
+
+def _resting_until(volunteer: Volunteer, now: datetime) -> datetime | None:
+    """The end of the volunteer's pause or cool-down, if either is running."""
+    if not resting(volunteer.paused_until, volunteer.cooldown_until, now):
+        return None
+    return max(t for t in (volunteer.paused_until, volunteer.cooldown_until) if t is not None)
+
+
+def taken_this_shift(
+    session: Session, line: Line, shifts: list[ShiftWindow], volunteer_ids: Iterable[int]
+) -> dict[int, int]:
+    """How many conversations each volunteer has taken on the line since their shift began."""
+    wanted = set(volunteer_ids)
+    starts: dict[int, datetime] = {}
+    for window in shifts:
+        if window.volunteer_id in wanted:
+            starts[window.volunteer_id] = min(
+                window.starts_at, starts.get(window.volunteer_id, window.starts_at)
+            )
+    if not starts:
+        return {}
+    rows = session.execute(
+        select(Conversation.volunteer_id, Conversation.claimed_at).where(
+            Conversation.line_id == line.id,
+            Conversation.volunteer_id.in_(list(starts)),
+            Conversation.claimed_at >= min(starts.values()),
+        )
+    )
+    taken: dict[int, int] = {}
+    for vid, claimed_at in rows:
+        if vid is not None and claimed_at is not None and claimed_at >= starts[vid]:
+            taken[vid] = taken.get(vid, 0) + 1
+    return taken
 
 
 def coordinators_on_call(session: Session, line: Line, now: datetime) -> list[Volunteer]:

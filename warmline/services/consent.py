@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from warmline.models import ConsentRecord, ConsentWording, Line
@@ -41,12 +42,13 @@ def text_hash(text: str) -> str:
 
 def current_wording(session: Session, line: Line, now: datetime) -> ConsentWording:
     """The line's newest wording; the default becomes version 1 the first time it is needed."""
-    wording = session.scalar(
+    newest = (
         select(ConsentWording)
         .where(ConsentWording.line_id == line.id)
         .order_by(ConsentWording.version.desc())
         .limit(1)
     )
+    wording = session.scalar(newest)
     if wording is None:
         wording = ConsentWording(
             line_id=line.id,
@@ -55,8 +57,13 @@ def current_wording(session: Session, line: Line, now: datetime) -> ConsentWordi
             text_hash=text_hash(DEFAULT_WORDING),
             created_at=now,
         )
-        session.add(wording)
-        session.flush()
+        try:
+            with session.begin_nested():
+                session.add(wording)
+        except IntegrityError:  # two first texts at once: another process made version 1
+            found = session.scalar(newest)
+            assert found is not None
+            wording = found
     return wording
 
 

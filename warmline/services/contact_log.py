@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -60,7 +61,8 @@ def tag(session: Session, conversation: Conversation, outcome_tag: str | None) -
 
 def _count(session: Session, line: Line, conversation: Conversation) -> None:
     """Add one to the day's anonymous counts, safely across processes."""
-    day = conversation.created_at.date()
+    # The line's own calendar day, so the statistics' days match the line's clock.
+    day = conversation.created_at.astimezone(ZoneInfo(line.timezone)).date()
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     answered = 1 if conversation.claimed_at is not None else 0

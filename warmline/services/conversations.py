@@ -5,14 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, delete, func, select, update
+from sqlalchemy import ColumnElement, Select, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from warmline.domain.offers import longest_idle
 from warmline.domain.refs import new_ref
+from warmline.domain.topics import from_stored
 from warmline.models import Contact, Conversation, InboundMessage, Line, Offer, Volunteer
-from warmline.services import contact_log, timers
+from warmline.services import care, contact_log, timers
 from warmline.services.availability import available_now
 from warmline.services.turn import Turn
 
@@ -75,22 +76,30 @@ def offer(turn: Turn, conversation: Conversation, exclude: Iterable[int] = ()) -
     return len(volunteers)
 
 
-def offer_to(turn: Turn, conversation: Conversation, volunteers: Iterable[Volunteer]) -> None:
+def offer_to(
+    turn: Turn,
+    conversation: Conversation,
+    volunteers: Iterable[Volunteer],
+    key: str | None = None,
+    **fields: object,
+) -> None:
     """Text each volunteer the offer (flagged when crisis words were used) and record it."""
     already = set(
         turn.session.scalars(
             select(Offer.volunteer_id).where(Offer.conversation_id == conversation.id)
         )
     )
-    key = "offer_crisis" if conversation.crisis_at is not None else "offer"
+    key = key or ("offer_crisis" if conversation.crisis_at is not None else "offer")
     for volunteer in volunteers:
+        if volunteer.id == conversation.skip_volunteer_id:
+            continue  # the texter asked for someone new (NEW)
         if volunteer.id not in already:
             turn.session.add(
                 Offer(
                     conversation_id=conversation.id, volunteer_id=volunteer.id, offered_at=turn.now
                 )
             )
-        turn.tell_volunteer(volunteer, key, conversation.id, ref=conversation.ref)
+        turn.tell_volunteer(volunteer, key, conversation.id, ref=conversation.ref, **fields)
 
 
 def offer_next_to(turn: Turn, volunteer: Volunteer) -> None:
@@ -99,10 +108,27 @@ def offer_next_to(turn: Turn, volunteer: Volunteer) -> None:
         return
     offered = select(Offer.conversation_id).where(Offer.volunteer_id == volunteer.id)
     head = turn.session.scalar(
-        waiting_queue(turn.line.id).where(Conversation.id.not_in(offered)).limit(1)
+        waiting_queue(turn.line.id)
+        .where(Conversation.id.not_in(offered), _open_to(volunteer, turn.now))
+        .limit(1)
     )
     if head is not None:
         offer_to(turn, head, [volunteer])
+
+
+def _open_to(volunteer: Volunteer, now: datetime) -> ColumnElement[bool]:
+    """Conversations the volunteer may be offered now: not during others' head start, not skipped."""
+    head_start_over = or_(
+        Conversation.head_start_until.is_(None), Conversation.head_start_until <= now
+    )
+    matched = or_(
+        Conversation.prefer_volunteer_id == volunteer.id,
+        Conversation.topic.in_(from_stored(volunteer.topics)),
+    )
+    not_skipped = or_(
+        Conversation.skip_volunteer_id.is_(None), Conversation.skip_volunteer_id != volunteer.id
+    )
+    return or_(head_start_over, matched) & not_skipped
 
 
 def waiting_queue(line_id: int) -> Select[Conversation]:
@@ -145,6 +171,9 @@ def claim(turn: Turn, volunteer: Volunteer, ref: str) -> None:
     if conversation.volunteer_id == volunteer.id:
         turn.tell_volunteer(volunteer, "already_yours", conversation.id, ref=ref)
         return
+    if conversation.skip_volunteer_id == volunteer.id:
+        turn.tell_volunteer(volunteer, "already_taken", ref=ref)  # they asked for someone new
+        return
     count = len(active_for(turn.session, volunteer))
     if count >= turn.line.max_active_per_volunteer:
         turn.tell_volunteer(volunteer, "at_capacity", count=count, ref=ref)
@@ -164,14 +193,24 @@ def claim(turn: Turn, volunteer: Volunteer, ref: str) -> None:
         return
     turn.session.refresh(conversation)
     timers.cancel(turn.session, conversation.id, turn.now, "claimed")
+    conversation.head_start_until = None  # taken: a later PASS offers it to everyone
     timers.schedule_idle(turn.session, turn.line, conversation, turn.now)
     turn.tell_volunteer(volunteer, "claimed", conversation.id, ref=ref)
     contact = _contact_of(turn.session, conversation)
     if contact is not None:
-        turn.text_contact(contact, turn.say("peer_joined"), conversation.id)
+        turn.text_contact(contact, _joined_text(turn, conversation, volunteer), conversation.id)
     relay_held(turn, conversation, volunteer)
     for other in _offered(turn.session, conversation, exclude=volunteer.id):
         turn.tell_volunteer(other, "taken", conversation.id, ref=ref)
+
+
+def _joined_text(turn: Turn, conversation: Conversation, volunteer: Volunteer) -> str:
+    """What the texter reads when a peer takes their conversation; a returning peer says so."""
+    if conversation.prefer_volunteer_id != volunteer.id:
+        return turn.say("peer_joined")
+    if volunteer.shown_name:  # a first name the peer chose, never anything else about them
+        return turn.say("peer_returned_named", name=volunteer.shown_name)
+    return turn.say("peer_returned")
 
 
 def relay_held(turn: Turn, conversation: Conversation, volunteer: Volunteer) -> None:
@@ -236,6 +275,7 @@ def close(
         turn.tell_volunteer(
             volunteer, "tag_question", conversation.id, ref=conversation.ref, tags=", ".join(tags)
         )
+    care.after_close(turn, volunteer, conversation)
     turn.session.flush()
     offer_next_to(turn, volunteer)
 

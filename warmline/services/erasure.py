@@ -9,6 +9,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from warmline.models import (
+    CheckIn,
     ConsentRecord,
     Contact,
     ContactLogEntry,
@@ -77,6 +78,9 @@ def erase(session: Session, line_id: int, contact: Contact, now: datetime) -> Er
         )
     ).rowcount  # type: ignore[attr-defined]
     session.execute(delete(Outbox).where(Outbox.recipient_key == key, Outbox.line_id == line_id))
+    # Check-ins still to come go too, and the check-in question is forgotten.
+    session.execute(delete(CheckIn).where(CheckIn.contact_id == contact.id))
+    contact.checkin_asked_at = None
     if conversation_ids:
         # Relays of their words still waiting for a peer go too; sent ones hold no words already.
         session.execute(

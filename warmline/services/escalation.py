@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from warmline.db import Database
 from warmline.models import Contact, Conversation, Line, Timer, Volunteer
 from warmline.privacy import Vault
-from warmline.services import conversations, rota
+from warmline.services import conversations, matching, rota
 from warmline.services.availability import available_now, coordinators_on_call
 from warmline.services.timers import IDLE
 from warmline.services.turn import Turn
@@ -98,11 +98,16 @@ def _idle_close(turn: Turn, conversation: Conversation, timer: Timer) -> str:
     return "closed"
 
 
+def _widen(turn: Turn, conversation: Conversation, timer: Timer) -> str:
+    return matching.widen(turn, conversation)
+
+
 _STEPS = {
     "reoffer": _reoffer,
     "escalate": _escalate,
     "fallback": _fallback,
     IDLE: _idle_close,
+    matching.WIDEN: _widen,
 }
 
 

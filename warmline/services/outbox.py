@@ -9,11 +9,20 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from warmline import metrics
 from warmline.db import Database
-from warmline.domain.delivery import advanced_status, is_permanent, retry_delay
+from warmline.domain.delivery import (
+    advanced_status,
+    is_permanent,
+    is_rate_limited,
+    rate_limited_delay,
+    retry_delay,
+)
+from warmline.domain.segments import segments
 from warmline.jobqueue import SEND_OUTBOX, JobQueue
 from warmline.locks import OUTBOX_RECIPIENT, key_lock
 from warmline.models import Contact, Line, Outbox, Volunteer
+from warmline.pacer import Pacer
 from warmline.privacy import Vault
 from warmline.services import carrier_copies
 from warmline.transport import SendError, Transport
@@ -65,7 +74,14 @@ def enqueue_all(queue: JobQueue, outbox_ids: Iterable[int]) -> None:
         queue.enqueue(SEND_OUTBOX, outbox_id)
 
 
-def send(db: Database, vault: Vault, transport: Transport, outbox_id: int, clock: Clock) -> None:
+def send(
+    db: Database,
+    vault: Vault,
+    transport: Transport,
+    outbox_id: int,
+    clock: Clock,
+    pacer: Pacer | None = None,
+) -> None:
     """Send text `outbox_id` and any older queued texts to the same person, in order, once."""
     with db.session() as session:
         recipient_key = session.scalar(select(Outbox.recipient_key).where(Outbox.id == outbox_id))
@@ -83,12 +99,17 @@ def send(db: Database, vault: Vault, transport: Transport, outbox_id: int, clock
                 .order_by(Outbox.id)
             ).all()
         for row_id in ids:
-            if not _send_one(db, vault, transport, row_id, clock):
+            if not _send_one(db, vault, transport, row_id, clock, pacer):
                 break  # keep the person's texts in order: later ones wait for this retry
 
 
 def _send_one(
-    db: Database, vault: Vault, transport: Transport, outbox_id: int, clock: Clock
+    db: Database,
+    vault: Vault,
+    transport: Transport,
+    outbox_id: int,
+    clock: Clock,
+    pacer: Pacer | None = None,
 ) -> bool:
     """Move one text queued → sending → sent/failed; False when it must be retried later."""
     with db.session() as session:
@@ -106,6 +127,8 @@ def _send_one(
             return True
         to_number, label = recipient
         body = vault.open(row.body_sealed)
+        if pacer is not None and not _paced(session, row, pacer, segments(body), now):
+            return False
         row.status = "sending"
         row.attempts += 1
         row.updated_at = now
@@ -116,7 +139,7 @@ def _send_one(
                 from_number=line.number, to_number=to_number, body=body, label=label
             )
         except SendError as exc:
-            return _after_failure(session, row, exc, clock())
+            return _after_failure(session, row, exc, clock(), pacer)
         row.twilio_sid = sid
         _finish(row, "sent", clock(), error_code=None)
         carrier_copies.remember(session, [sid], clock() + carrier_copies.SETTLE)
@@ -124,13 +147,44 @@ def _send_one(
         return True
 
 
-def _after_failure(session: Session, row: Outbox, exc: SendError, now: datetime) -> bool:
-    delay = retry_delay(row.attempts)
+def _paced(session: Session, row: Outbox, pacer: Pacer, cost: int, now: datetime) -> bool:
+    """Spend the text's segments from its number's bucket; if it is empty the text waits."""
+    wait = pacer.take(_sender(row), cost, now.timestamp())
+    if wait <= 0:
+        return True
+    # Still queued, never dropped: the sweeper sends it when due, and the person's later texts
+    # wait behind it, so their order holds.
+    metrics.SENDS_PACED.inc()
+    row.due_at = now + timedelta(seconds=wait)
+    row.updated_at = now
+    session.commit()
+    return False
+
+
+def _sender(row: Outbox) -> str:
+    """The bucket a text spends from: its line's number."""
+    return f"line:{row.line_id}"
+
+
+def _after_failure(
+    session: Session, row: Outbox, exc: SendError, now: datetime, pacer: Pacer | None = None
+) -> bool:
+    delay: timedelta | None
+    if is_rate_limited(exc.error_code, exc.http_status):
+        # Too many requests: the text is not at fault, so it never runs out of attempts (the
+        # retention purge still expires it); its wait doubles, and its whole number waits too.
+        delay = rate_limited_delay(row.attempts)
+        if pacer is not None:
+            pacer.hold(_sender(row), delay.total_seconds(), now.timestamp())
+    else:
+        delay = retry_delay(row.attempts)
     if is_permanent(exc.error_code, exc.http_status) or delay is None:
         log.warning("outbox %s failed for good: error %s", row.id, exc.error_code)
+        metrics.SEND_FAILURES.labels(outcome="failed").inc()
         _finish(row, "failed", now, error_code=exc.error_code)
         session.commit()
         return True
+    metrics.SEND_FAILURES.labels(outcome="retry").inc()
     log.info("outbox %s will retry in %ss: error %s", row.id, delay.seconds, exc.error_code)
     row.status = "queued"
     row.error_code = exc.error_code

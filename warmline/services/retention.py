@@ -13,6 +13,7 @@ from warmline.db import Database
 from warmline.models import (
     Call,
     CarrierRecord,
+    CheckIn,
     ConsentRecord,
     Contact,
     ContactLogEntry,
@@ -23,7 +24,7 @@ from warmline.models import (
     Voicemail,
 )
 from warmline.records import CarrierRecords
-from warmline.services import carrier_copies
+from warmline.services import carrier_copies, checkins
 
 log = logging.getLogger(__name__)
 
@@ -116,6 +117,11 @@ def _purge_line(session: Session, line: Line, now: datetime, report: PurgeReport
         Voicemail.call_id == Call.id,
         Voicemail.handled_at.is_(None),
     )
+    # A check-in still to come needs the number, and so does one just sent (its text may wait).
+    check_in_pending = exists().where(
+        checkins.pending(Contact.id)
+        | ((CheckIn.contact_id == Contact.id) & (CheckIn.sent_at > numbers_until))
+    )
     report.add(
         "numbers purged",
         _rowcount(
@@ -128,6 +134,7 @@ def _purge_line(session: Session, line: Line, now: datetime, report: PurgeReport
                     Contact.created_at < numbers_until,
                     ~recent_or_open,
                     ~callback_pending,
+                    ~check_in_pending,
                 )
                 .values(number_sealed=None)
                 .execution_options(synchronize_session=False)

@@ -1,4 +1,4 @@
-"""The line's figures, aggregated in SQL: contacts per day, answer rate, waits, coverage."""
+"""The line's figures, aggregated in SQL: contacts per day by channel, answer rate, waits, coverage."""
 
 from __future__ import annotations
 
@@ -7,23 +7,29 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Date, cast, extract, func, select
+from sqlalchemy import Date, cast, func, select
 from sqlalchemy.orm import Session
 
 from warmline.domain.rota import open_intervals
-from warmline.models import Conversation, Line
+from warmline.models import ContactCount, ContactLogEntry, Line
 from warmline.services import rota
 
 
 @dataclass(frozen=True)
 class DayFigures:
-    """One local day: texts that came in, how many a peer answered, and the waits."""
+    """One local day: contacts by channel, how many a peer answered, and the logged waits."""
 
     day: date
-    contacts: int
+    texts: int
+    calls: int
     answered: int
     median_wait_s: float | None
     p90_wait_s: float | None
+
+    @property
+    def contacts(self) -> int:
+        """Texts and calls together."""
+        return self.texts + self.calls
 
 
 @dataclass(frozen=True)
@@ -31,12 +37,19 @@ class LineFigures:
     """A line over a period of whole local days, ending today."""
 
     days: list[DayFigures]
-    contacts: int
+    texts: int
+    calls: int
     answered: int
     crisis: int
     median_wait_s: float | None
     p90_wait_s: float | None
+    waits_logged: int  # consented contacts with a wait: the sample the wait figures come from
     coverage: float | None  # share of open time with a primary on shift
+
+    @property
+    def contacts(self) -> int:
+        """Texts and calls together."""
+        return self.texts + self.calls
 
     @property
     def answer_rate(self) -> float | None:
@@ -45,102 +58,113 @@ class LineFigures:
 
 
 def figures(session: Session, line: Line, today: date, days: int, now: datetime) -> LineFigures:
-    """The line's figures for the `days` local days up to `today`."""
+    """The line's figures for the `days` local days up to `today`.
+
+    Counts come from the anonymous daily counts, which outlive the conversations (purged a day
+    after they close); waits come from the consented contact log, the only place they are kept.
+    """
     zone = ZoneInfo(line.timezone)
     first = today - timedelta(days=days - 1)
     start = datetime.combine(first, datetime.min.time(), zone)
     end = datetime.combine(today + timedelta(days=1), datetime.min.time(), zone)
+    counts = _counts(session, line, first, today)
     if session.get_bind().dialect.name == "postgresql":
-        rows, totals = _postgresql(session, line, start, end)
+        waits, total_waits = _waits_postgresql(session, line, start, end)
     else:
-        rows, totals = _portable(session, line, start, end, zone)
-    by_day = {r.day: r for r in rows}
-    filled = [
-        by_day.get(
-            first + timedelta(days=i), DayFigures(first + timedelta(days=i), 0, 0, None, None)
-        )
-        for i in range(days)
-    ]
-    contacts, answered, crisis, median, p90 = totals
+        waits, total_waits = _waits_portable(session, line, start, end, zone)
+    filled = []
+    for i in range(days):
+        day = first + timedelta(days=i)
+        texts, calls, answered, _crisis = counts.get(day, (0, 0, 0, 0))
+        median, p90, _n = waits.get(day, (None, None, 0))
+        filled.append(DayFigures(day, texts, calls, answered, median, p90))
     return LineFigures(
         filled,
-        contacts,
-        answered,
-        crisis,
-        median,
-        p90,
-        _coverage(session, line, start, min(end, now)),
+        texts=sum(c[0] for c in counts.values()),
+        calls=sum(c[1] for c in counts.values()),
+        answered=sum(c[2] for c in counts.values()),
+        crisis=sum(c[3] for c in counts.values()),
+        median_wait_s=total_waits[0],
+        p90_wait_s=total_waits[1],
+        waits_logged=total_waits[2],
+        coverage=_coverage(session, line, start, min(end, now)),
     )
 
 
-Totals = tuple[int, int, int, float | None, float | None]
+Counts = dict[date, tuple[int, int, int, int]]  # texts, calls, answered, crisis
+Waits = tuple[float | None, float | None, int]  # median, 90th percentile, how many
 
 
-def _postgresql(
+def _counts(session: Session, line: Line, first: date, last: date) -> Counts:
+    """The anonymous counts per local day (they are kept by the line's calendar day)."""
+    rows = session.execute(
+        select(
+            ContactCount.day,
+            ContactCount.channel,
+            func.sum(ContactCount.contacts),
+            func.sum(ContactCount.answered),
+            func.sum(ContactCount.crisis),
+        )
+        .where(ContactCount.line_id == line.id, ContactCount.day.between(first, last))
+        .group_by(ContactCount.day, ContactCount.channel)
+    ).all()
+    out: Counts = {}
+    for day, channel, contacts, answered, crisis in rows:
+        texts, calls, answered_before, crisis_before = out.get(day, (0, 0, 0, 0))
+        if channel == "voice":
+            calls += int(contacts or 0)
+        else:
+            texts += int(contacts or 0)
+        out[day] = (
+            texts,
+            calls,
+            answered_before + int(answered or 0),
+            crisis_before + int(crisis or 0),
+        )
+    return out
+
+
+def _waits_postgresql(
     session: Session, line: Line, start: datetime, end: datetime
-) -> tuple[list[DayFigures], Totals]:
-    wait = extract("epoch", Conversation.claimed_at - Conversation.waiting_since)
-    day = cast(func.timezone(line.timezone, Conversation.created_at), Date)
+) -> tuple[dict[date, Waits], Waits]:
+    wait = ContactLogEntry.first_response_wait_s
+    day = cast(func.timezone(line.timezone, ContactLogEntry.started_at), Date)
     where = (
-        Conversation.line_id == line.id,
-        Conversation.created_at >= start,
-        Conversation.created_at < end,
+        ContactLogEntry.line_id == line.id,
+        ContactLogEntry.started_at >= start,
+        ContactLogEntry.started_at < end,
+        wait.is_not(None),
     )
     median = func.percentile_cont(0.5).within_group(wait)
     p90 = func.percentile_cont(0.9).within_group(wait)
-    rows = session.execute(
-        select(day, func.count(), func.count(Conversation.claimed_at), median, p90)
-        .where(*where)
-        .group_by(day)
-        .order_by(day)
-    ).all()
-    total = session.execute(
-        select(
-            func.count(),
-            func.count(Conversation.claimed_at),
-            func.count(Conversation.crisis_at),
-            median,
-            p90,
-        ).where(*where)
-    ).one()
+    rows = session.execute(select(day, median, p90, func.count()).where(*where).group_by(day)).all()
+    total = session.execute(select(median, p90, func.count()).where(*where)).one()
     return (
-        [DayFigures(d, int(n), int(a), _f(m), _f(p)) for d, n, a, m, p in rows],
-        (int(total[0]), int(total[1]), int(total[2]), _f(total[3]), _f(total[4])),
+        {d: (_f(m), _f(p), int(n)) for d, m, p, n in rows},
+        (_f(total[0]), _f(total[1]), int(total[2])),
     )
 
 
-def _portable(
+def _waits_portable(
     session: Session, line: Line, start: datetime, end: datetime, zone: ZoneInfo
-) -> tuple[list[DayFigures], Totals]:
-    """The same figures where the database has no percentiles (the embedded SQLite line)."""
+) -> tuple[dict[date, Waits], Waits]:
+    """The same where the database has no percentiles (the embedded SQLite line)."""
     rows = session.execute(
-        select(
-            Conversation.created_at,
-            Conversation.waiting_since,
-            Conversation.claimed_at,
-            Conversation.crisis_at,
-        ).where(
-            Conversation.line_id == line.id,
-            Conversation.created_at >= start,
-            Conversation.created_at < end,
+        select(ContactLogEntry.started_at, ContactLogEntry.first_response_wait_s).where(
+            ContactLogEntry.line_id == line.id,
+            ContactLogEntry.started_at >= start,
+            ContactLogEntry.started_at < end,
+            ContactLogEntry.first_response_wait_s.is_not(None),
         )
     ).all()
-    days: dict[date, list[float | None]] = {}
-    for created, since, claimed, _crisis in rows:
-        waited = (claimed - since).total_seconds() if claimed is not None else None
-        days.setdefault(created.astimezone(zone).date(), []).append(waited)
-    figures = [
-        DayFigures(
-            d,
-            len(w),
-            sum(1 for x in w if x is not None),
-            *_percentiles([x for x in w if x is not None]),
-        )
-        for d, w in sorted(days.items())
-    ]
-    waits = [x for w in days.values() for x in w if x is not None]
-    crisis = sum(1 for r in rows if r[3] is not None)
-    return figures, (len(rows), len(waits), crisis, *_percentiles(waits))
+    days: dict[date, list[float]] = {}
+    for started, waited in rows:
+        days.setdefault(started.astimezone(zone).date(), []).append(float(waited or 0))
+    every = [w for ws in days.values() for w in ws]
+    return (
+        {d: (*_percentiles(ws), len(ws)) for d, ws in days.items()},
+        (*_percentiles(every), len(every)),
+    )
 
 
 def _percentiles(values: list[float]) -> tuple[float | None, float | None]:

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from warmline.models import (
+    CheckIn,
     ConsentRecord,
     Contact,
     ContactLogEntry,
@@ -56,6 +57,9 @@ def export(session: Session, keyring: Keyring, line: Line, e164: str) -> dict[st
             Outbox.line_id == line.id, Outbox.recipient_key.in_(keys), Outbox.status == "queued"
         )
     )
+    check_ins = session.scalars(
+        select(CheckIn).where(CheckIn.contact_id.in_(contact_ids)).order_by(CheckIn.due_at)
+    ).all()
     return {
         "line": line.number,
         "number_kept_encrypted": any(c.number_sealed is not None for c in contacts),
@@ -70,6 +74,7 @@ def export(session: Session, keyring: Keyring, line: Line, e164: str) -> dict[st
                 "closed": _iso(c.closed_at),
                 "outcome": c.outcome,
                 "crisis_words": c.crisis_at is not None,
+                "topic": c.topic,
             }
             for c in conversations
         ],
@@ -98,6 +103,14 @@ def export(session: Session, keyring: Keyring, line: Line, e164: str) -> dict[st
         ],
         "texts_waiting_for_a_peer_encrypted": int(held or 0),
         "texts_waiting_to_be_sent": int(queued or 0),
+        "check_ins": [
+            {
+                "due": _iso(r.due_at),
+                "sent": _iso(r.sent_at),
+                "cancelled": _iso(r.cancelled_at),
+            }
+            for r in check_ins
+        ],
     }
 
 

@@ -9,15 +9,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from warmline.jobqueue import SEND_OUTBOX
+from redis.exceptions import RedisError
+
+from warmline.jobqueue import SEND_OUTBOX, RedisJobQueue
 from warmline.runtime import Runtime
 from warmline.services import (
+    checkins,
     escalation,
     inbound,
+    line_alerts,
     outbox,
     retention,
     rota,
     rota_sms,
+    spill,
     voicemail,
 )
 from warmline.timeutil import utcnow
@@ -38,6 +43,7 @@ class SweepReport:
     outbound: int
     interrupted: int
     timers: int = 0
+    check_ins: int = 0
 
 
 @dataclass
@@ -57,16 +63,20 @@ class _SendHere:
 def sweep(rt: Runtime, with_rota: bool = False, clock: Clock = utcnow) -> SweepReport:
     """Process stranded texts, act on due deadlines, send due texts; safe in many processes."""
     now = clock()
+    _drain_spill(rt)
     with rt.db.session() as session:
         interrupted = outbox.recover_interrupted(session, now)
         inbound_ids = inbound.stranded_ids(session, now)
         timer_ids = escalation.due_ids(session, now)
+        check_in_ids = checkins.due_ids(session, now)
         outbound_ids = outbox.due_ids(session, now)
     follow_ups = _SendHere()
     for event_id in inbound_ids:
         inbound.process(rt.db, rt.vault, follow_ups, event_id, clock, rt.keyring)
     for timer_id in timer_ids:
         follow_ups.outbox_ids.extend(escalation.run(rt.db, rt.vault, timer_id, clock()))
+    for check_in_id in check_in_ids:
+        follow_ups.outbox_ids.extend(checkins.send(rt.db, rt.vault, check_in_id, clock()))
     follow_ups.outbox_ids.extend(escalation.close_waiting_after_hours(rt.db, rt.vault, clock()))
     follow_ups.outbox_ids.extend(voicemail.sweep(rt.db, rt.vault, rt.voice, clock()))
     if with_rota:
@@ -74,9 +84,10 @@ def sweep(rt: Runtime, with_rota: bool = False, clock: Clock = utcnow) -> SweepR
             rota.extend_horizon(session, clock())
         follow_ups.outbox_ids.extend(rota_sms.send_reminders(rt.db, rt.vault, clock()))
         follow_ups.outbox_ids.extend(rota_sms.alert_gaps(rt.db, rt.vault, clock()))
+        follow_ups.outbox_ids.extend(line_alerts.check(rt.db, rt.vault, clock()))
         retention.purge(rt.db, rt.records, clock())
     for outbox_id in sorted({*outbound_ids, *follow_ups.outbox_ids}):
-        outbox.send(rt.db, rt.vault, rt.transport, outbox_id, clock)
+        outbox.send(rt.db, rt.vault, rt.transport, outbox_id, clock, rt.pacer)
     if inbound_ids or outbound_ids or interrupted or timer_ids:
         log.info(
             "sweep: %d inbound, %d timers, %d outbound, %d interrupted",
@@ -85,7 +96,22 @@ def sweep(rt: Runtime, with_rota: bool = False, clock: Clock = utcnow) -> SweepR
             len(outbound_ids),
             interrupted,
         )
-    return SweepReport(len(inbound_ids), len(outbound_ids), interrupted, len(timer_ids))
+    return SweepReport(
+        len(inbound_ids), len(outbound_ids), interrupted, len(timer_ids), len(check_in_ids)
+    )
+
+
+def _drain_spill(rt: Runtime) -> None:
+    """Store texts the web kept in Redis while the database was down."""
+    if not isinstance(rt.queue, RedisJobQueue):
+        return
+    try:
+        drained = spill.drain(rt.queue.redis, rt.db, rt.keyring, rt.vault, rt.queue)
+    except RedisError as exc:
+        log.warning("could not read spilled texts from Redis: %s", type(exc).__name__)
+        return
+    if drained.stored:
+        log.info("stored %d texts kept in Redis while the database was down", drained.stored)
 
 
 def sweep_forever(rt: Runtime, stop: threading.Event, interval: float = 1.0) -> None:

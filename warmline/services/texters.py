@@ -17,7 +17,7 @@ from warmline.models import (
     Outbox,
     Volunteer,
 )
-from warmline.services import consent, conversations, erasure, rota
+from warmline.services import care, checkins, consent, conversations, erasure, matching, rota
 from warmline.services.availability import available_now, coordinators_on_call
 from warmline.services.turn import Turn
 
@@ -39,6 +39,7 @@ def handle(
     if keyword is TexterKeyword.OPT_OUT:
         contact.opted_out_at = turn.now
         _withdraw(turn, contact)
+        checkins.cancel(turn.session, contact.id, turn.now, "opted_out")
         conversation = conversations.open_for_contact(turn.session, contact)
         if conversation is not None:
             conversations.end_by_texter(turn, conversation, "opted_out")
@@ -51,6 +52,14 @@ def handle(
         return Erased
 
     conversation = conversations.open_for_contact(turn.session, contact)
+    # The check-in question is asked after a conversation ends, so it is the question waiting.
+    check_in_answer = keyword in (TexterKeyword.YES, TexterKeyword.NO) and conversation is None
+    if check_in_answer and checkins.answer(turn, contact, keyword is TexterKeyword.YES):
+        return None
+    stop_word = keyword is TexterKeyword.NO_MORE
+    if stop_word and (checkins.stop(turn, contact) or conversation is None):
+        turn.text_contact(contact, turn.say("checkins_stopped"))
+        return None
     if keyword in (TexterKeyword.YES, TexterKeyword.NO) and _answer_consent(turn, contact, keyword):
         if conversation is None:
             return None  # an answer to the line, not a new conversation
@@ -65,15 +74,25 @@ def handle(
             key = "texter_help" if keyword is TexterKeyword.HELP else "closed_now"
             turn.text_contact(contact, turn.say(key))
             return None
+        urgent = crisis or keyword is TexterKeyword.HELP
+        if care.over_daily_limit(turn, contact, urgent):
+            turn.text_contact(contact, turn.say("daily_limit"))
+            return None
         conversation = conversations.start(turn, contact)
         if keyword is not TexterKeyword.HELP:
             turn.text_contact(contact, _greeting(turn, contact), conversation.id)
         if crisis:
             _crisis(turn, contact, conversation, offered_now=True)
-        if conversations.offer(turn, conversation) == 0:
+        someone_new = keyword is TexterKeyword.NEW
+        if matching.offer_new(turn, contact, conversation, body, someone_new) == 0:
             turn.text_contact(contact, turn.say("no_one_available"), conversation.id)
+        if someone_new:
+            return None  # asked of the line, not words for the peer
     elif crisis and conversation.crisis_at is None:
         _crisis(turn, contact, conversation, offered_now=False)
+    elif keyword is TexterKeyword.NEW and conversation.status == "waiting":
+        matching.someone_new(turn, contact, conversation)
+        return None
     if keyword is TexterKeyword.HELP:
         turn.text_contact(contact, turn.say("texter_help"), conversation.id)
     conversations.relay_to_volunteer(turn, conversation, message, body)
@@ -128,6 +147,7 @@ def _crisis(turn: Turn, contact: Contact, conversation: Conversation, offered_no
         volunteer = turn.session.get_one(Volunteer, conversation.volunteer_id)
         turn.tell_volunteer(volunteer, "crisis_to_volunteer", conversation.id, ref=conversation.ref)
     elif conversation.status == "waiting" and not offered_now:
+        conversation.head_start_until = None  # crisis words end any head start at once
         conversations.offer_to(turn, conversation, available_now(turn.session, turn.line, turn.now))
 
 

@@ -7,7 +7,16 @@ from zoneinfo import ZoneInfo
 
 from warmline.domain.commands import Command, Relay, parse_volunteer_text
 from warmline.models import Conversation, Volunteer
-from warmline.services import contact_log, conversations, rota_sms, voicemail
+from warmline.services import (
+    care,
+    checkins,
+    contact_log,
+    conversations,
+    peers,
+    resources,
+    rota_sms,
+    voicemail,
+)
 from warmline.services.availability import coordinators_on_call, current_shifts
 from warmline.services.turn import Turn
 
@@ -46,6 +55,8 @@ def _done(turn: Turn, volunteer: Volunteer, command: Command) -> None:
     conversation = _own_conversation(turn, volunteer, command.ref)
     if conversation is not None:
         conversations.close(turn, volunteer, conversation)
+        if command.text == "CHECKIN":  # DONE CHECKIN
+            checkins.offer(turn, volunteer, conversation)
 
 
 def _pass(turn: Turn, volunteer: Volunteer, command: Command) -> None:
@@ -61,6 +72,7 @@ def _escalate(turn: Turn, volunteer: Volunteer, command: Command) -> None:
     coordinators = [
         c for c in coordinators_on_call(turn.session, turn.line, turn.now) if c.id != volunteer.id
     ]
+    conversation.escalated_at = turn.now  # a hard one: the peer gets a debrief at DONE
     if not coordinators:
         turn.tell_volunteer(volunteer, "no_coordinator", conversation.id, ref=conversation.ref)
         return
@@ -77,6 +89,7 @@ def _escalate(turn: Turn, volunteer: Volunteer, command: Command) -> None:
 
 def _on(turn: Turn, volunteer: Volunteer, command: Command) -> None:
     volunteer.is_on = True
+    care.back_on(volunteer)
     turn.tell_volunteer(volunteer, "now_on")
     turn.session.flush()
     conversations.offer_next_to(turn, volunteer)
@@ -138,6 +151,9 @@ def _status(turn: Turn, volunteer: Volunteer, command: Command) -> None:
     ]
     if not volunteer.is_on:
         shift = turn.say("status_off")
+    elif volunteer.paused_until is not None and volunteer.paused_until > turn.now:
+        until = volunteer.paused_until.astimezone(_zone(turn)).strftime("%H:%M")
+        shift = turn.say("status_paused", until=until)
     elif mine:
         until = max(s.ends_at for s in mine).astimezone(_zone(turn)).strftime("%H:%M")
         shift = turn.say("status_on_shift", until=until)
@@ -148,6 +164,41 @@ def _status(turn: Turn, volunteer: Volunteer, command: Command) -> None:
 
 def _help(turn: Turn, volunteer: Volunteer, command: Command) -> None:
     turn.tell_volunteer(volunteer, "volunteer_help")
+    turn.tell_volunteer(volunteer, "volunteer_help_peer")
+
+
+def _pause(turn: Turn, volunteer: Volunteer, command: Command) -> None:
+    care.pause(turn, volunteer, command.minutes)
+
+
+def _checkin(turn: Turn, volunteer: Volunteer, command: Command) -> None:
+    conversation = checkins.closed_for(turn.session, volunteer, turn.line.id, command.ref, turn.now)
+    if conversation is None:
+        turn.tell_volunteer(volunteer, "checkin_nothing")
+        return
+    checkins.offer(turn, volunteer, conversation)
+
+
+def _res(turn: Turn, volunteer: Volunteer, command: Command) -> None:
+    resource = resources.find(turn, command.text) if command.text else None
+    if resource is None:
+        resources.tell_choices(turn, volunteer, command.text)
+        return
+    conversation = _own_conversation(turn, volunteer, command.ref)
+    if conversation is not None:
+        resources.send(turn, volunteer, conversation, resource)
+
+
+def _topics(turn: Turn, volunteer: Volunteer, command: Command) -> None:
+    peers.topics_by_sms(turn, volunteer, command.text)
+
+
+def _continuity_on(turn: Turn, volunteer: Volunteer, command: Command) -> None:
+    peers.continuity(turn, volunteer, agree=True, name=command.text)
+
+
+def _continuity_off(turn: Turn, volunteer: Volunteer, command: Command) -> None:
+    peers.continuity(turn, volunteer, agree=False, name=None)
 
 
 def _own_conversation(turn: Turn, volunteer: Volunteer, ref: str | None) -> Conversation | None:
@@ -193,4 +244,11 @@ _ACTIONS: dict[str, Callable[[Turn, Volunteer, Command], None]] = {
     "CLAIM": _claim_shift,
     "SWAP": _swap,
     "CALL": _call,
+    "PAUSE": _pause,
+    "CHECKIN": _checkin,
+    "RES": _res,
+    "TOPICS": _topics,
+    "CONTINUITY_ON": _continuity_on,
+    "CONTINUITY_OFF": _continuity_off,
+    "TAG": _tag,
 }

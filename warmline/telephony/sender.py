@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 import sys
 import threading
+from collections.abc import Callable
 from typing import Any, TextIO
 
 from twilio.base.exceptions import TwilioException, TwilioRestException
@@ -28,6 +29,16 @@ class RebasedHttpClient(TwilioHttpClient):  # type: ignore[misc]
         if url.startswith(DEFAULT_TWILIO_API_BASE_URL):
             url = self.base_url + url[len(DEFAULT_TWILIO_API_BASE_URL) :]
         return super().request(method, url, *args, **kwargs)
+
+
+Remember = Callable[[str, str, str], None]
+
+
+def _remember_for_training(from_number: str, to_number: str, body: str) -> None:
+    """Keep a text to a simulated phone for the training simulator (development only)."""
+    from warmline.telephony.training import remember_console_text
+
+    remember_console_text(from_number, to_number, body)
 
 
 class TwilioTransport:
@@ -67,10 +78,16 @@ class TwilioTransport:
 
 
 class ConsoleTransport:
-    """Development only: writes each text to the terminal, naming the recipient by label."""
+    """Development only: writes each text to the terminal, naming the recipient by label.
 
-    def __init__(self, stream: TextIO | None = None) -> None:
+    A text to a simulated (fictional) phone is also kept for the training simulator's page.
+    """
+
+    def __init__(
+        self, stream: TextIO | None = None, remember: Remember | None = _remember_for_training
+    ) -> None:
         self.stream = stream or sys.stdout
+        self.remember = remember
         self._lock = threading.Lock()
 
     def send(self, *, from_number: str, to_number: str, body: str, label: str) -> str:
@@ -78,4 +95,6 @@ class ConsoleTransport:
         with self._lock:
             self.stream.write(f"  → {label}: {body}\n")
             self.stream.flush()
+        if self.remember is not None:
+            self.remember(from_number, to_number, body)
         return "SM" + secrets.token_hex(16)

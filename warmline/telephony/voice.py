@@ -6,11 +6,13 @@ import logging
 import secrets
 
 from flask import Blueprint, Response, current_app, request
+from sqlalchemy.exc import SQLAlchemyError
 
 from warmline import phones
 from warmline.runtime import Runtime
 from warmline.services import calls, outbox, voicemail
 from warmline.services.voice_plans import Answer
+from warmline.telephony.fallback import safe_voice_reply
 from warmline.telephony.signature import twilio_signed
 from warmline.telephony.voice_twiml import twiml
 from warmline.timeutil import utcnow
@@ -34,8 +36,14 @@ def incoming_call() -> Response:
     except phones.InvalidNumber:
         to = None
     call = calls.IncomingCall(call_sid=sid, to=to, raw_from=request.form.get("From", ""))
-    with rt.db.session() as session:
-        answer = calls.incoming(session, rt.keyring, rt.vault, call, utcnow())
+    try:
+        with rt.db.session() as session:
+            answer = calls.incoming(session, rt.keyring, rt.vault, call, utcnow())
+    except SQLAlchemyError as exc:
+        # Never a 5xx to a caller: the hours and crisis numbers, then goodbye.
+        log.error("incoming call not routed (database: %s): safe words said", type(exc).__name__)
+        rt.line_cards.database_failed(utcnow())
+        return safe_voice_reply(rt, request.form.get("To", ""), "voice")
     return _answer(rt, answer)
 
 

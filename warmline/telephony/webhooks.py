@@ -5,13 +5,17 @@ from __future__ import annotations
 import logging
 
 from flask import Blueprint, Response, current_app, request
+from redis.exceptions import RedisError
+from sqlalchemy.exc import SQLAlchemyError
 from twilio.twiml.messaging_response import MessagingResponse
 from werkzeug.datastructures import MultiDict
 
-from warmline import phones
+from warmline import metrics, phones
 from warmline.domain.sms import clean_body
+from warmline.jobqueue import RedisJobQueue
 from warmline.runtime import Runtime
-from warmline.services import inbound, outbox
+from warmline.services import inbound, outbox, spill
+from warmline.telephony.fallback import safe_sms_reply
 from warmline.telephony.signature import twilio_signed
 from warmline.timeutil import utcnow
 
@@ -61,10 +65,37 @@ def incoming_sms() -> Response:
     if sms is None:
         log.warning("incoming text without a usable MessageSid, From or To")
         return twiml()
-    with rt.db.session() as session:
-        if not inbound.receive(session, rt.keyring, rt.vault, rt.queue, sms, utcnow()):
-            log.warning("incoming text for a number that is not one of our lines")
+    try:
+        with rt.db.session() as session:
+            if not inbound.receive(session, rt.keyring, rt.vault, rt.queue, sms, utcnow()):
+                log.warning("incoming text for a number that is not one of our lines")
+    except SQLAlchemyError as exc:
+        if _spilled(rt, sms):
+            log.warning(
+                "database unavailable (%s): text kept in Redis until it is back", type(exc).__name__
+            )
+            return twiml()
+        # Never a 5xx: Twilio would not send the text again anyway. Say so, and answer safely.
+        log.error(
+            "incoming text could not be stored (database: %s); Twilio will not send it again; "
+            "the sender got the safe reply",
+            type(exc).__name__,
+        )
+        metrics.TEXTS_NOT_STORED.labels(reason="database").inc()
+        rt.line_cards.database_failed(utcnow())
+        return safe_sms_reply(rt, request.form.get("To", ""), "sms")
     return twiml()
+
+
+def _spilled(rt: Runtime, sms: inbound.InboundSms) -> bool:
+    """Keep the text in Redis while the database is down; False when Redis cannot take it."""
+    if not isinstance(rt.queue, RedisJobQueue):
+        return False
+    try:
+        spill.spill(rt.queue.redis, rt.vault, sms, utcnow())
+    except RedisError:
+        return False
+    return True
 
 
 @bp.post("/sms/status")

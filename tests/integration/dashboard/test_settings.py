@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import html
+import re
+from datetime import UTC, datetime
+
 from sqlalchemy import select
 
 from tests.integration.conftest import Line
 from tests.integration.dashboard.conftest import Dashboard
+from warmline.models import Closure
 from warmline.models import Line as LineRow
+from warmline.services import consent, settings_board
+from warmline.timeutil import utcnow
 
 
 def current_form(page_html: str) -> dict[str, str]:
-    import re
-
+    """The main settings form as the browser would send it, textareas included."""
+    page_html = page_html.split('id="consent"')[0]
     fields = dict(re.findall(r'name="(\w+)" value="([^"]*)"', page_html))
+    fields |= dict(re.findall(r'<textarea[^>]* name="(\w+)"[^>]*>([^<]*)</textarea>', page_html))
+    fields = {k: html.unescape(v) for k, v in fields.items()}
     fields.pop("csrf_token", None)
     fields["ring_strategy"] = "simultaneous"
     return fields
@@ -72,3 +81,188 @@ def test_script_and_sql_in_settings_are_stored_inertly_and_shown_as_text(
         page = signed_in.text(path)
         assert "<script>alert(1)</script>" not in page
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def audit_rows(signed_in: Dashboard) -> list[str]:
+    page = signed_in.text("/audit")
+    return re.findall(r"<tr><td class=\"when\".*?</tr>", page.split("<tbody>")[1], re.S)
+
+
+def test_new_consent_wording_becomes_the_next_version_and_the_audit_log_keeps_no_words(
+    line: Line, signed_in: Dashboard, coordinator: str
+) -> None:
+    page = signed_in.text("/settings")
+    assert "<legend>Version 1</legend>" in page and "Reply YES or NO" in page
+    words = "Can we keep the times of this chat, never your words? Reply YES or NO."
+    response = signed_in.post("/settings/consent", {"consent_wording": words})
+    assert response.status_code == 302
+    assert "saved as version 2" in signed_in.followed
+    assert "<legend>Version 2</legend>" in signed_in.followed and words in signed_in.followed
+    with line.rt.db.session() as session:
+        target = line_row(line)
+        assert consent.current_wording(session, target, utcnow()).text == words
+    again = signed_in.post("/settings/consent", {"consent_wording": words})
+    assert again.status_code == 302 and "unchanged (version 2)" in signed_in.followed
+    (entry,) = [r for r in audit_rows(signed_in) if "consent wording" in r]
+    assert "version 2" in entry and coordinator in entry and "keep the times" not in entry
+    # The next texter is asked the new question.
+    line.text("+15550009001", "hello")
+    assert words in line.sent_to("+15550009001")[0]
+
+
+def test_empty_or_overlong_consent_wording_is_refused_beside_the_field(
+    line: Line, signed_in: Dashboard
+) -> None:
+    signed_in.get("/settings")
+    response = signed_in.post("/settings/consent", {"consent_wording": "x" * 601})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert 'id="consent_wording-error"' in page and "1 to 600 characters" in page
+    assert "<legend>Version 1</legend>" in page
+
+
+def test_crisis_words_in_english_and_spanish_are_saved_and_used(
+    line: Line, signed_in: Dashboard, coordinator: str
+) -> None:
+    form = current_form(signed_in.text("/settings"))
+    form.update(crisis_words_en="drowning\nat the edge", crisis_words_es="me ahogo")
+    assert signed_in.post("/settings", form).status_code == 302
+    row = line_row(line)
+    assert row.crisis_words_en == "drowning, at the edge" and row.crisis_words_es == "me ahogo"
+    assert "drowning, at the edge</textarea>" in signed_in.followed
+    line.add_volunteer("Sam", "+15550002222")
+    line.text("+15550009001", "I feel like I'm drowning tonight")
+    assert any("It sounds like things are really hard" in b for b in line.sent_to("+15550009001"))
+    assert any("crisis_words_en, crisis_words_es" in r for r in audit_rows(signed_in))
+    # Emptied, the built-in words apply again.
+    form = current_form(signed_in.text("/settings"))
+    form.update(crisis_words_en="", crisis_words_es="")
+    assert signed_in.post("/settings", form).status_code == 302
+    assert line_row(line).crisis_words_en == ""
+
+
+def test_outcome_tags_and_the_four_retention_windows_are_settable_within_their_ranges(
+    line: Line, signed_in: Dashboard
+) -> None:
+    form = current_form(signed_in.text("/settings"))
+    assert form["log_retention_days"] == "365" and form["number_retention_h"] == "24"
+    form.update(
+        outcome_tags="talked, resources, followup",
+        number_retention_h="48",
+        unsent_text_max_h="2",
+        log_retention_days="730",
+        recording_retention_days="14",
+    )
+    assert signed_in.post("/settings", form).status_code == 302
+    row = line_row(line)
+    assert (row.outcome_tags, row.number_retention_h, row.unsent_text_max_h) == (
+        "talked, resources, followup",
+        48,
+        2,
+    )
+    assert (row.log_retention_days, row.recording_retention_days) == (730, 14)
+    for name, bad, says in (
+        ("number_retention_h", "721", "whole number from 1 to 720"),
+        ("unsent_text_max_h", "0", "whole number from 1 to 48"),
+        ("log_retention_days", "3651", "whole number from 1 to 3650"),
+        ("recording_retention_days", "91", "whole number from 1 to 90"),
+        ("outcome_tags", "went well, talked", "single words"),
+    ):
+        form = current_form(signed_in.text("/settings"))
+        form[name] = bad
+        response = signed_in.post("/settings", form)
+        assert response.status_code == 400, name
+        page = response.get_data(as_text=True)
+        assert f'id="{name}-error"' in page and says in page, name
+    assert line_row(line).log_retention_days == 730
+
+
+def test_hours_use_the_cli_syntax_are_described_and_audited(
+    line: Line, signed_in: Dashboard
+) -> None:
+    page = signed_in.text("/settings")
+    assert (
+        'Now: <strong><span class="nobreak">always open</span></strong>' in page
+        and 'value="always"' in page
+    )
+    response = signed_in.post(
+        "/settings/hours", {"hours": "mon-fri 18:00-23:00; sat,sun 12:00-02:00"}
+    )
+    assert response.status_code == 302
+    assert "Opening hours saved: Mon 18:00-23:00" in signed_in.followed
+    assert "Sun 12:00-02:00" in signed_in.followed
+    assert 'value="mon-fri 18:00-23:00; sat-sun 12:00-02:00"' in signed_in.followed
+    with line.rt.db.session() as session:
+        windows = settings_board.hours(session, line_row(line))
+    assert (0, 18 * 60, 23 * 60) in windows and (6, 12 * 60, 2 * 60) in windows
+    assert line_row(line).hours_text.startswith("Our hours (America/New_York): Mon 18:00")
+    assert any("changed hours" in r for r in audit_rows(signed_in))
+    bad = signed_in.post("/settings/hours", {"hours": "weekdays 6pm"})
+    assert bad.status_code == 400
+    page = bad.get_data(as_text=True)
+    assert 'id="hours-error"' in page and 'value="weekdays 6pm"' in page
+    with line.rt.db.session() as session:
+        assert len(settings_board.hours(session, line_row(line))) == 7  # unchanged
+
+
+def test_a_closure_is_added_in_the_lines_zone_listed_and_removed(
+    line: Line, signed_in: Dashboard, coordinator: str
+) -> None:
+    signed_in.get("/settings")
+    year = utcnow().year + 1
+    response = signed_in.post(
+        "/settings/closures",
+        {
+            "start_date": f"{year}-12-24",
+            "start_time": "18:00",
+            "end_date": f"{year}-12-26",
+            "end_time": "09:00",
+            "reason": "<b>Holidays</b>",
+        },
+    )
+    assert response.status_code == 302
+    page = signed_in.followed
+    assert "Closure added." in page
+    assert f"Thu 24 Dec {year} 18:00" in page or f"24 Dec {year} 18:00" in page
+    assert "&lt;b&gt;Holidays&lt;/b&gt;" in page
+    with line.rt.db.session() as session:
+        (closure,) = session.scalars(select(Closure)).all()
+    assert closure.starts_at == datetime(year, 12, 24, 23, 0, tzinfo=UTC)  # 18:00 EST
+    assert closure.ends_at == datetime(year, 12, 26, 14, 0, tzinfo=UTC)
+    removed = signed_in.post(f"/settings/closures/{closure.id}/remove", {})
+    assert removed.status_code == 302 and "Closure removed." in signed_in.followed
+    assert "No closures ahead." in signed_in.followed
+    actions = [r for r in audit_rows(signed_in) if "closure" in r]
+    assert len(actions) == 2 and "removed closure" in actions[0] and "added closure" in actions[1]
+    assert f"{year}-12-24 18:00" in actions[1]
+
+
+def test_a_closure_that_ends_before_it_starts_is_refused_beside_the_field(
+    line: Line, signed_in: Dashboard
+) -> None:
+    signed_in.get("/settings")
+    response = signed_in.post(
+        "/settings/closures",
+        {"start_date": "2031-01-02", "start_time": "10:00", "end_date": "2031-01-01"},
+    )
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert 'id="end_date-error"' in page and "must end after it starts" in page
+    assert 'value="2031-01-02"' in page
+    with line.rt.db.session() as session:
+        assert session.scalars(select(Closure)).all() == []
+
+
+def test_the_settings_forms_need_a_session_and_a_csrf_token(
+    line: Line, signed_in: Dashboard
+) -> None:
+    for path, form in (
+        ("/settings/consent", {"consent_wording": "changed"}),
+        ("/settings/hours", {"hours": "mon 09:00-10:00"}),
+        ("/settings/closures", {"start_date": "2031-01-01", "end_date": "2031-01-02"}),
+    ):
+        assert signed_in.post(path, form, csrf=False).status_code == 400
+    with line.rt.db.session() as session:
+        assert session.scalars(select(Closure)).all() == []
+        assert settings_board.hours(session, line_row(line)) == []
+        assert consent.current_wording(session, line_row(line), utcnow()).version == 1

@@ -18,6 +18,11 @@ PAGES = [
     "/settings",
     "/audit",
     "/account/password",
+    "/log",
+    "/log.csv",
+    "/contacts",
+    "/training",
+    "/training.json",
 ]
 
 
@@ -37,6 +42,27 @@ def test_every_page_but_signin_sends_a_stranger_to_sign_in(
 def test_posts_are_refused_without_a_session(browser: Dashboard, coordinator: str) -> None:
     browser.get("/signin")
     response = browser.post("/volunteers", {"name": "Sam", "phone": "+15550002222"})
+    assert response.status_code == 302 and response.headers["Location"].startswith("/signin")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/settings/consent",
+        "/settings/hours",
+        "/settings/closures",
+        "/contacts/export",
+        "/contacts/erase",
+        "/contacts/erase/confirm",
+        "/training/text",
+        "/training/clear",
+    ],
+)
+def test_the_new_forms_send_a_stranger_to_sign_in(
+    browser: Dashboard, coordinator: str, path: str
+) -> None:
+    browser.get("/signin")
+    response = browser.post(path, {"number": "+15550009001", "hours": "always"})
     assert response.status_code == 302 and response.headers["Location"].startswith("/signin")
 
 
@@ -123,7 +149,18 @@ def test_pages_forbid_framing_inline_script_and_caching(signed_in: Dashboard) ->
 
 
 def test_no_page_has_an_inline_script_or_style(signed_in: Dashboard) -> None:
-    for path in ("/", "/volunteers", "/rota", "/settings", "/stats", "/audit", "/account/password"):
+    for path in (
+        "/",
+        "/volunteers",
+        "/rota",
+        "/settings",
+        "/stats",
+        "/audit",
+        "/account/password",
+        "/log",
+        "/contacts",
+        "/training",
+    ):
         html = signed_in.text(path)
         assert "<script>" not in html and "style=" not in html and "<style" not in html
         assert " on" + "click=" not in html

@@ -1,0 +1,113 @@
+"""Segments a text costs, and the token bucket that paces a sending number."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from itertools import pairwise
+
+import pytest
+
+from warmline.domain.delivery import (
+    MAX_BACKOFF,
+    is_permanent,
+    is_rate_limited,
+    rate_limited_delay,
+)
+from warmline.domain.pacing import Bucket, Pace, hold, take
+from warmline.domain.segments import GSM7_BASIC, GSM7_EXTENSION, is_gsm7, segments
+
+ONE_A_SECOND = Pace(rate_per_s=1.0, burst=3)
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("", 1),
+        ("hello", 1),
+        ("a" * 160, 1),  # GSM-7: 160 in one text
+        ("a" * 161, 2),  # then parts of 153
+        ("a" * 306, 2),
+        ("a" * 307, 3),
+        ("€" * 80, 1),  # an extension character takes two septets: 160
+        ("€" * 81, 2),
+        ("a" * 152 + "€" + "a" * 10, 2),  # the escape pair moves whole to the next part
+        ("é" * 160, 1),  # é is in the GSM-7 alphabet
+        ("ć" * 70, 1),  # ć is not: UCS-2, 70 in one text
+        ("ć" * 71, 2),  # then parts of 67
+        ("ć" * 134, 2),
+        ("ć" * 135, 3),
+        ("hi 🙂" + "a" * 65, 1),  # an emoji is two UTF-16 units: 70
+        ("hi 🙂" + "a" * 66, 2),
+        ("a" * 66 + "🙂" + "a" * 10, 2),  # a surrogate pair is never split
+    ],
+)
+def test_a_long_or_unicode_text_costs_more_segments(body: str, expected: int) -> None:
+    assert segments(body) == expected
+
+
+def test_the_gsm7_alphabet_is_the_whole_default_table() -> None:
+    assert len(GSM7_BASIC) == 127  # 128 codes less the escape
+    assert len(GSM7_EXTENSION) == 10
+    assert is_gsm7("Call or text 988 (24/7) & say: it's OK!")
+    assert not is_gsm7("It’s okay")  # a curly apostrophe makes the whole text UCS-2
+
+
+def test_a_new_bucket_lets_a_burst_through_then_asks_to_wait() -> None:
+    bucket = None
+    waits = []
+    for _ in range(4):
+        bucket, wait = take(bucket, 1, ONE_A_SECOND, now=100.0)
+        waits.append(wait)
+    assert waits == [0.0, 0.0, 0.0, 1.0]
+
+
+def test_the_bucket_refills_at_the_rate_and_never_beyond_the_burst() -> None:
+    bucket = Bucket(tokens=0.0, at=100.0)
+    _, wait = take(bucket, 1, ONE_A_SECOND, now=100.5)
+    assert wait == pytest.approx(0.5)
+    after, wait = take(bucket, 1, ONE_A_SECOND, now=101.0)
+    assert wait == 0.0 and after.tokens == pytest.approx(0.0)
+    full, _ = take(bucket, 0, ONE_A_SECOND, now=1_000.0)
+    assert full.tokens == 3.0
+
+
+def test_a_text_longer_than_the_burst_waits_for_a_full_bucket_and_pays_its_length() -> None:
+    bucket = Bucket(tokens=2.0, at=0.0)
+    _, wait = take(bucket, 5, ONE_A_SECOND, now=0.0)
+    assert wait == pytest.approx(1.0)  # a full bucket (3) is enough to go
+    after, wait = take(bucket, 5, ONE_A_SECOND, now=1.0)
+    assert wait == 0.0 and after.tokens == pytest.approx(-2.0)  # in debt
+    _, wait = take(after, 1, ONE_A_SECOND, now=1.0)
+    assert wait == pytest.approx(3.0)  # the next text waits out the debt
+
+
+def test_a_clock_that_goes_back_refills_nothing() -> None:
+    bucket = Bucket(tokens=0.0, at=100.0)
+    same, wait = take(bucket, 1, ONE_A_SECOND, now=90.0)
+    assert wait == pytest.approx(1.0) and same.at == 100.0
+
+
+def test_after_too_many_requests_the_number_waits_at_least_that_long() -> None:
+    held = hold(None, 30.0, ONE_A_SECOND, now=0.0)
+    _, wait = take(held, 1, ONE_A_SECOND, now=0.0)
+    assert wait == pytest.approx(30.0)
+    _, wait = take(held, 1, ONE_A_SECOND, now=30.0)
+    assert wait == 0.0
+
+
+def test_a_rate_of_zero_switches_pacing_off() -> None:
+    off = Pace(rate_per_s=0.0, burst=1)
+    bucket = None
+    for _ in range(100):
+        bucket, wait = take(bucket, 10, off, now=0.0)
+        assert wait == 0.0
+
+
+def test_a_rate_limit_is_retried_with_a_growing_wait() -> None:
+    assert is_rate_limited(20429, 429) and is_rate_limited(None, 429)
+    assert not is_rate_limited(21610, 400) and not is_rate_limited(None, 503)
+    assert not is_permanent(20429, 429)
+    waits = [rate_limited_delay(n) for n in range(1, 12)]
+    assert waits[0] == timedelta(seconds=5)
+    assert all(b > a for a, b in pairwise(waits) if b < MAX_BACKOFF)
+    assert waits == sorted(waits) and waits[-1] == MAX_BACKOFF

@@ -1,0 +1,119 @@
+"""One person's data on request: export it as JSON, or erase it after a confirmation step."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Response, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response as BaseResponse
+
+from warmline.dashboard.blueprint import bp
+from warmline.dashboard.context import chosen_line, coordinator, db, runtime
+from warmline.models import Line
+from warmline.privacy import UnreadableSecret
+from warmline.services import admin, contact_requests
+from warmline.timeutil import utcnow
+
+Page = str | tuple[str, int] | BaseResponse
+CONFIRM_WITHIN_S = 600
+BAD_NUMBER = "This is not a phone number. Write it as the person texts from, with its area code."
+
+
+class _FormError(ValueError):
+    """A typed number we refuse; `field` names the form field."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def _page(line: Line, lines: list[Line], errors: dict[str, str]) -> str:
+    return render_template("contacts.html", line=line, lines=lines, errors=errors)
+
+
+def _number(line: Line, field: str) -> str:
+    """The typed number as E.164, or a form error for `field`."""
+    try:
+        return admin.number(request.form.get("number", ""), line.region, field)
+    except admin.InvalidInput:
+        raise _FormError(field, BAD_NUMBER) from None
+
+
+@bp.get("/contacts", endpoint="contact_requests")
+def contact_requests_page() -> str:
+    """The two forms: export a person's data, or erase it."""
+    line, lines = chosen_line()
+    return _page(line, lines, {})
+
+
+@bp.post("/contacts/export")
+def contact_export() -> Page:
+    """Everything held about the number on this line, as a JSON download."""
+    line, lines = chosen_line()
+    try:
+        e164 = _number(line, "export_number")
+    except _FormError as exc:
+        return _page(line, lines, {exc.field: str(exc)}), 400
+    data = contact_requests.export(db(), runtime().keyring, line, e164, coordinator(), utcnow())
+    day = utcnow().date().isoformat()
+    return Response(
+        json.dumps(data, indent=2),
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="contact-export-{day}.json"'},
+    )
+
+
+@bp.post("/contacts/erase")
+def contact_erase_check() -> Page:
+    """Step one: say what is held, and ask to confirm. The page never shows the number."""
+    line, lines = chosen_line()
+    try:
+        e164 = _number(line, "erase_number")
+    except _FormError as exc:
+        return _page(line, lines, {exc.field: str(exc)}), 400
+    me, now = coordinator(), utcnow()
+    found = contact_requests.held(db(), runtime().keyring, line, e164, me, now)
+    if not found.anything:
+        flash("Nothing is held about that number on this line; nothing was erased.")
+        return redirect(url_for("dashboard.contact_requests", line=line.id))
+    # The number travels on to the confirmation sealed (encrypted), never in the page's text.
+    token = runtime().vault.seal(f"{me.id}|{line.id}|{int(now.timestamp())}|{e164}").decode()
+    return render_template("erase_confirm.html", line=line, held=found, token=token)
+
+
+@bp.post("/contacts/erase/confirm")
+def contact_erase() -> Page:
+    """Step two: erase, tell the texter as FORGET does, and note it (without the number)."""
+    line, _ = chosen_line()
+    e164 = _confirmed_number(request.form.get("token", ""), line)
+    if e164 is None:
+        flash("That confirmation has expired; nothing was erased. Type the number again.")
+        return redirect(url_for("dashboard.contact_requests", line=line.id))
+    rt = runtime()
+    erased = contact_requests.erase(
+        db(), rt.vault, rt.keyring, rt.queue, line, e164, coordinator(), utcnow()
+    )
+    flash(
+        "Erased. Everything held about that number on this line is gone."
+        if erased
+        else "Nothing was held about that number any more; nothing was erased."
+    )
+    return redirect(url_for("dashboard.contact_requests", line=line.id))
+
+
+def _confirmed_number(token: str, line: Line) -> str | None:
+    """The number sealed in step one, if it was sealed for this coordinator and line, lately."""
+    try:
+        opened = runtime().vault.open(token.encode())
+    except (UnreadableSecret, ValueError):
+        return None
+    parts = opened.split("|", 3)
+    if len(parts) != 4 or not parts[2].isdigit():
+        return None
+    coordinator_id, line_id, sealed_at, e164 = parts
+    age = utcnow().timestamp() - int(sealed_at)
+    if coordinator_id != str(coordinator().id) or line_id != str(line.id):
+        return None
+    if not 0 <= age <= CONFIRM_WITHIN_S or not e164:
+        return None
+    return e164

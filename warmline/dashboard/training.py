@@ -1,0 +1,109 @@
+"""The training simulator: text the line from simulated phones, through the real webhook.
+
+Development and training only: in production every page here answers 404.
+"""
+
+from __future__ import annotations
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from werkzeug.wrappers import Response
+
+from warmline.dashboard.blueprint import bp
+from warmline.dashboard.context import chosen_line, coordinator, db, runtime
+from warmline.dashboard.present import clock
+from warmline.models import Line
+from warmline.services import audit, training
+from warmline.telephony.training import post_text
+from warmline.timeutil import utcnow
+
+POLL_MS = 1500
+
+
+def _refuse_in_production() -> None:
+    if runtime().settings.production:
+        abort(404)
+
+
+def _phones_and_screens(line: Line) -> tuple[list[training.Phone], dict[str, list[training.Text]]]:
+    rt = runtime()
+    phones = training.phones(db(), rt.vault)
+    return phones, training.screens(db(), rt.keyring, rt.vault, line, phones, utcnow())
+
+
+@bp.get("/training")
+def training_page() -> str:
+    """Phones for simulated texters and volunteers, and a form to text as one of them."""
+    _refuse_in_production()
+    line, lines = chosen_line()
+    phones, screens = _phones_and_screens(line)
+    return render_template(
+        "training.html",
+        line=line,
+        lines=lines,
+        phones=phones,
+        screens=screens,
+        chosen=request.args.get("sender", "t1"),
+        poll_ms=POLL_MS,
+    )
+
+
+@bp.get("/training.json")
+def training_json() -> Response:
+    """Each phone's screen, for the page's script: labels and texts, never numbers."""
+    _refuse_in_production()
+    line, _ = chosen_line()
+    phones, screens = _phones_and_screens(line)
+    return jsonify(
+        phones=[
+            {
+                "key": p.key,
+                "label": p.label,
+                "texts": [
+                    {"direction": t.direction, "body": t.body, "at": clock(t.at, line.timezone)}
+                    for t in screens[p.key]
+                ],
+            }
+            for p in phones
+        ]
+    )
+
+
+@bp.post("/training/text")
+def training_text() -> Response:
+    """Send a text from a simulated phone to the line, signed as Twilio would sign it."""
+    _refuse_in_production()
+    line, _ = chosen_line()
+    rt = runtime()
+    key = request.form.get("sender", "")
+    body = request.form.get("body", "").strip()[: training.MAX_BODY]
+    phone = next((p for p in training.phones(db(), rt.vault) if p.key == key), None)
+    if phone is None or not body:
+        flash("Choose a phone and write a text." if body else "Write a text to send.")
+        return redirect(url_for("dashboard.training_page", line=line.id, sender=key))
+    training.remember(db(), rt.keyring, rt.vault, line, phone.number, "sent", body, utcnow())
+    db().commit()
+    status = post_text(current_app, rt.settings, line, phone.number, body)
+    if status != 200:
+        flash(f"The line's webhook answered {status}: the text was not taken.")
+    return redirect(url_for("dashboard.training_page", line=line.id, sender=key))
+
+
+@bp.post("/training/clear")
+def training_clear() -> Response:
+    """Wipe the simulated phones' screens (conversations on the line carry on as they are)."""
+    _refuse_in_production()
+    line, _ = chosen_line()
+    removed = training.clear(db(), line)
+    audit.record(db(), coordinator(), "cleared training phones", "", utcnow(), line.id)
+    db().commit()
+    flash(f"Cleared {removed} simulated text{'' if removed == 1 else 's'}.")
+    return redirect(url_for("dashboard.training_page", line=line.id))

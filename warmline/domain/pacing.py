@@ -1,0 +1,56 @@
+"""Pacing a sending number: a token bucket of segments, refilled at the number's rate."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Pace:
+    """How fast one sending number may send: segments per second, and the most saved up."""
+
+    rate_per_s: float
+    burst: int
+
+    @property
+    def unlimited(self) -> bool:
+        """True when pacing is switched off (a rate of 0)."""
+        return self.rate_per_s <= 0
+
+
+@dataclass(frozen=True)
+class Bucket:
+    """Segments a number may send now (negative: a debt), as of `at` (seconds on one clock)."""
+
+    tokens: float
+    at: float
+
+
+def refilled(bucket: Bucket | None, pace: Pace, now: float) -> Bucket:
+    """The bucket at `now`: a new one is full; a clock that went back refills nothing."""
+    if bucket is None:
+        return Bucket(float(pace.burst), now)
+    elapsed = max(0.0, now - bucket.at)
+    tokens = min(float(pace.burst), bucket.tokens + elapsed * pace.rate_per_s)
+    return Bucket(tokens, max(bucket.at, now))
+
+
+def take(bucket: Bucket | None, cost: int, pace: Pace, now: float) -> tuple[Bucket, float]:
+    """Spend `cost` segments now (the new bucket, 0.0), or say how many seconds to wait."""
+    if pace.unlimited:
+        return bucket or Bucket(0.0, now), 0.0
+    current = refilled(bucket, pace, now)
+    # A text longer than the burst waits for a full bucket and leaves it in debt: either way a
+    # long text costs its whole length in time.
+    need = min(float(cost), float(pace.burst))
+    if current.tokens >= need:
+        return Bucket(current.tokens - cost, current.at), 0.0
+    return current, (need - current.tokens) / pace.rate_per_s
+
+
+def hold(bucket: Bucket | None, seconds: float, pace: Pace, now: float) -> Bucket:
+    """The bucket after the carrier said "too many": the next segment waits `seconds` at least."""
+    if pace.unlimited:
+        return bucket or Bucket(0.0, now)
+    current = refilled(bucket, pace, now)
+    return Bucket(min(current.tokens, 1.0 - seconds * pace.rate_per_s), current.at)

@@ -1,0 +1,95 @@
+"""Safe answers: the line's hours and crisis numbers, when the usual handling cannot run.
+
+Twilio calls the fallback URLs when the primary webhook failed (an error or no answer in time);
+the primary webhooks use the same answers when the database is down. None of them needs the
+database: the line's details come from a copy each process keeps for a few minutes, or the
+country's crisis numbers.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, Response, current_app, request
+from twilio.twiml.messaging_response import MessagingResponse
+from twilio.twiml.voice_response import VoiceResponse
+
+from warmline import metrics, phones, wording
+from warmline.runtime import Runtime
+from warmline.services.line_cards import LineCard
+from warmline.telephony.signature import twilio_signed
+from warmline.timeutil import utcnow
+
+log = logging.getLogger(__name__)
+bp = Blueprint("fallback", __name__, url_prefix="/twilio")
+
+SMS_FALLBACK = "/twilio/fallback"
+VOICE_FALLBACK = "/twilio/voice/fallback"
+
+
+@bp.post("/fallback")
+@twilio_signed
+def sms_fallback() -> Response:
+    """Twilio's SMS fallback: the text was not handled, so the sender gets the safe reply."""
+    error = request.form.get("ErrorCode", "").strip()[:10]
+    log.error(
+        "the SMS webhook failed (Twilio error %s): this text was not stored and Twilio will "
+        "not send it again; the sender got the safe reply",
+        error or "unknown",
+    )
+    metrics.TEXTS_NOT_STORED.labels(reason="handler_failed").inc()
+    return safe_sms_reply(_rt(), request.form.get("To", ""), "sms_fallback")
+
+
+@bp.post("/voice/fallback")
+@twilio_signed
+def voice_fallback() -> Response:
+    """Twilio's voice fallback: the call was not handled, so the caller hears the safe words."""
+    error = request.form.get("ErrorCode", "").strip()[:10]
+    log.error(
+        "the voice webhook failed (Twilio error %s): the caller heard the safe words",
+        error or "unknown",
+    )
+    return safe_voice_reply(_rt(), request.form.get("To", ""), "voice_fallback")
+
+
+def safe_sms_reply(rt: Runtime, to_raw: str, webhook: str) -> Response:
+    """TwiML replying with the line's hours and crisis numbers; always a 200."""
+    card = _card(rt, to_raw)
+    metrics.SAFE_ANSWERS.labels(webhook=webhook).inc()
+    response = MessagingResponse()
+    response.message(_words(card, "sms_safe_reply"))
+    return Response(str(response), mimetype="text/xml")
+
+
+def safe_voice_reply(rt: Runtime, to_raw: str, webhook: str) -> Response:
+    """TwiML saying the line's hours and crisis numbers, then hanging up; always a 200."""
+    card = _card(rt, to_raw)
+    metrics.SAFE_ANSWERS.labels(webhook=webhook).inc()
+    response = VoiceResponse()
+    voice = {"language": card.say_language}
+    if card.say_voice:
+        voice["voice"] = card.say_voice
+    response.say(_words(card, "voice_safe_reply"), **voice)
+    response.hangup()
+    return Response(str(response), mimetype="text/xml")
+
+
+def _card(rt: Runtime, to_raw: str) -> LineCard:
+    """The called line's card (kept copy, fresh if the database answers)."""
+    try:
+        number: str | None = phones.normalise(to_raw, "US")
+    except phones.InvalidNumber:
+        number = None
+    return rt.line_cards.get(rt.db, number, utcnow())
+
+
+def _words(card: LineCard, key: str) -> str:
+    """The wording, with empty parts (no hours known) leaving no double spaces."""
+    text = wording.say(key, line_name=card.name, hours=card.hours, crisis=card.crisis)
+    return " ".join(text.split())
+
+
+def _rt() -> Runtime:
+    runtime: Runtime = current_app.extensions["warmline"]
+    return runtime
