@@ -11,6 +11,7 @@ ENGLISH: Final[dict[str, str]] = {
         "A peer will text you back here soon. "
         "If you like, tell us in a word what's on your mind."
     ),
+    "greeting_crisis": "This is peer support, not a crisis service: if you are in danger, {crisis}.",
     "texter_help": (
         "{line_name} is peer support by text, not a crisis service. In a crisis: {crisis}. "
         "{hours} A peer will be with you soon. Text STOP to stop messages."

@@ -333,3 +333,16 @@ def test_nothing_in_the_database_holds_a_number_or_words_in_plaintext(
         assert secret not in dump
     with line.rt.db.session() as session:
         assert session.scalar(select(func.count()).where(Outbox.body_sealed.is_not(None))) == 0
+
+
+def test_a_lines_own_greeting_is_sent_and_always_carries_the_crisis_numbers(line: Line) -> None:
+    from warmline.services import admin
+
+    line.add_volunteer("Sam", SAM)
+    with line.rt.db.session() as session:
+        target = admin.get_line(session, line.number)
+        admin.set_line(session, target, ["greeting=Hello from the Riverside peer line."])
+    line.text(TEXTER, "hi")
+    first = line.sent_to(TEXTER)[0]
+    assert first.startswith("Hello from the Riverside peer line.")
+    assert "988" in first and "not a crisis service" in first

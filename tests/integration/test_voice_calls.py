@@ -26,7 +26,7 @@ from tests.integration.voice_line import (
     player,
 )
 from tests.twilio_voice import TwilioPlayer, Twiml
-from warmline.models import Call, CallStep, Contact, Voicemail
+from warmline.models import Call, CallStep, Contact, ContactCount, ContactLogEntry, Voicemail
 from warmline.services import calls, voicemail
 from warmline.services.sweeper import sweep
 from warmline.timeutil import utcnow
@@ -601,3 +601,26 @@ def test_a_call_twilio_stopped_telling_us_about_frees_its_peer(
         assert session.scalar(select(Contact.number_sealed)) is None
     line.text(TEXTER, "hi")
     assert any("waiting to talk" in b for b in line.sent_to(SAM))
+
+
+def test_calls_are_counted_and_a_consenting_callers_call_is_logged(
+    line: Line, twilio: TwilioPlayer
+) -> None:
+    two_on_shift(line)
+    line.text(CALLER, "hello")  # the caller texted before, and said yes to the log
+    line.text(CALLER, "YES")
+    answered = twilio.call(CALLER, line.number)
+    answered.press(answered.answer_leg(SAM), SAM, "1")
+    answered.dial_ends("completed", duration=95)
+    answered.hang_up(95)  # the caller's own status callback ends it again: counted once
+    missed = twilio.call("+15550009777", line.number)
+    missed.dial_ends("canceled", "completed")
+    with line.rt.db.session() as session:
+        counts = session.scalars(select(ContactCount).where(ContactCount.channel == "voice")).one()
+        assert (counts.contacts, counts.answered) == (2, 1)
+        logged = session.scalars(
+            select(ContactLogEntry).where(ContactLogEntry.channel == "voice")
+        ).all()
+        assert len(logged) == 1  # only the caller who consented
+        assert (logged[0].outcome, logged[0].duration_s) == ("answered", 95)
+        assert logged[0].volunteer_id is not None and logged[0].first_response_wait_s is not None

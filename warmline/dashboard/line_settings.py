@@ -25,6 +25,12 @@ GROUPS: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
         (
             ("name", "Line name", "How the line introduces itself in every text."),
             (
+                "greeting",
+                "Greeting",
+                "The first text a new texter gets. Empty: the default greeting. The crisis "
+                "resources are always added when the greeting does not include them.",
+            ),
+            (
                 "crisis_numbers",
                 "Crisis resources",
                 "Given in the greeting and whenever someone may be in danger.",
@@ -123,7 +129,7 @@ GROUPS: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
 )
 FIELDS = tuple(field for _, fields in GROUPS for field in fields)
 CHOICES = {"ring_strategy": ("simultaneous", "sequential")}
-TEXTAREAS = {"hours_text", "crisis_words_en", "crisis_words_es"}
+TEXTAREAS = {"hours_text", "crisis_words_en", "crisis_words_es", "greeting"}
 WORD_LISTS = {"crisis_words_en", "crisis_words_es"}
 CLOSURE_FIELDS = ("start_date", "start_time", "end_date", "end_time", "reason")
 _SETTING_NAME = re.compile(r"\b(" + "|".join(name for name, _, _ in FIELDS) + r")\b")

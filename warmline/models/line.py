@@ -24,6 +24,8 @@ class Line(Base):
     region: Mapped[str] = mapped_column(String(2))
     crisis_numbers: Mapped[str] = mapped_column(String(300))
     hours_text: Mapped[str] = mapped_column(String(300))
+    # The line's own greeting; empty means the default wording. The crisis numbers always follow.
+    greeting: Mapped[str] = mapped_column(String(600), default="")
     offer_timeout_s: Mapped[int] = mapped_column(default=120)
     escalate_timeout_s: Mapped[int] = mapped_column(default=300)
     fallback_timeout_s: Mapped[int] = mapped_column(default=600)

@@ -33,7 +33,7 @@ from warmline.models import (
     Volunteer,
 )
 from warmline.privacy import Keyring, Vault
-from warmline.services import rota
+from warmline.services import contact_log, rota
 from warmline.services.availability import (
     available_now,
     coordinators_on_call,
@@ -405,6 +405,7 @@ def end_call(
     session: Session, call: Call, outcome: str, now: datetime, duration_s: int | None = None
 ) -> None:
     """The call is over: it frees its volunteer for texts, and its number if nothing needs it."""
+    first_end = call.status != "ended"
     call.status = "ended"
     call.outcome = outcome
     call.ended_at = call.ended_at or now
@@ -412,6 +413,8 @@ def end_call(
     if duration_s is not None:
         call.duration_s = duration_s
     session.flush()
+    if first_end:  # counted once, however often Twilio reports the end
+        contact_log.record_call(session, session.get_one(Line, call.line_id), call, now)
     step = _step(session, call.id, call.step)
     recording = step is not None and step.kind == "voicemail"
     if not recording or session.scalar(select(Voicemail.id).where(Voicemail.call_id == call.id)):

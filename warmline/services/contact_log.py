@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from warmline.models import Contact, ContactCount, ContactLogEntry, Conversation, Line
+from warmline.models import Call, Contact, ContactCount, ContactLogEntry, Conversation, Line
 from warmline.services import consent
 
 
@@ -60,28 +60,68 @@ def tag(session: Session, conversation: Conversation, outcome_tag: str | None) -
 
 
 def _count(session: Session, line: Line, conversation: Conversation) -> None:
+    """Add one conversation to the day's anonymous counts."""
+    _add_count(
+        session,
+        line,
+        conversation.created_at,
+        conversation.channel,
+        answered=conversation.claimed_at is not None,
+        crisis=conversation.crisis_at is not None,
+    )
+
+
+def record_call(session: Session, line: Line, call: Call, now: datetime) -> None:
+    """Count a finished call; log it if the caller has said yes by text (and not withdrawn)."""
+    answered = call.outcome in ("answered", "forwarded")
+    _add_count(session, line, call.started_at, "voice", answered=answered, crisis=False)
+    contact = session.get(Contact, call.contact_id) if call.contact_id else None
+    if contact is None:
+        return
+    state = consent.state(session, line, [contact.contact_key], now)
+    if not state.consented or state.consent_version is None:
+        return
+    wait = int((call.connected_at - call.started_at).total_seconds()) if call.connected_at else None
+    session.add(
+        ContactLogEntry(
+            line_id=line.id,
+            channel="voice",
+            started_at=call.started_at,
+            ended_at=call.ended_at or now,
+            first_response_wait_s=wait,
+            duration_s=call.duration_s,
+            volunteer_id=call.volunteer_id,
+            outcome=call.outcome,
+            crisis=False,
+            consent_version=state.consent_version,
+            contact_key=contact.contact_key,
+        )
+    )
+
+
+def _add_count(
+    session: Session, line: Line, started: datetime, channel: str, answered: bool, crisis: bool
+) -> None:
     """Add one to the day's anonymous counts, safely across processes."""
     # The line's own calendar day, so the statistics' days match the line's clock.
-    day = conversation.created_at.astimezone(ZoneInfo(line.timezone)).date()
+    day = started.astimezone(ZoneInfo(line.timezone)).date()
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    answered = 1 if conversation.claimed_at is not None else 0
-    crisis = 1 if conversation.crisis_at is not None else 0
     statement = insert(ContactCount).values(
         line_id=line.id,
         day=day,
-        channel=conversation.channel,
+        channel=channel,
         contacts=1,
-        answered=answered,
-        crisis=crisis,
+        answered=int(answered),
+        crisis=int(crisis),
     )
     session.execute(
         statement.on_conflict_do_update(
             index_elements=["line_id", "day", "channel"],
             set_={
                 "contacts": ContactCount.contacts + 1,
-                "answered": ContactCount.answered + answered,
-                "crisis": ContactCount.crisis + crisis,
+                "answered": ContactCount.answered + int(answered),
+                "crisis": ContactCount.crisis + int(crisis),
             },
         )
     )

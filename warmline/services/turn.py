@@ -72,6 +72,12 @@ class Turn:
 
     def say(self, key: str, **fields: object) -> str:
         """The line's wording `key`, with the line's own name, crisis numbers and hours."""
+        own = self.line.greeting.strip() if key == "greeting" else ""
+        if own:
+            if self.line.crisis_numbers in own:
+                return own
+            # Whatever a line writes, the first text always carries its crisis numbers.
+            return f"{own} {wording.say('greeting_crisis', crisis=self.line.crisis_numbers)}"
         return wording.say(
             key,
             line_name=self.line.name,
