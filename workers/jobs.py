@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
+
+from redis.exceptions import RedisError
+
 from warmline import runtime
-from warmline.services import inbound, outbox, voicemail
+from warmline.jobqueue import RedisJobQueue
+from warmline.services import inbound, outbox, spill, voicemail
 from warmline.timeutil import utcnow
 
 
 def process_inbound(event_id: int) -> None:
     """Process an inbound text (and earlier ones from the same sender) exactly once."""
     rt = runtime.current()
+    if isinstance(rt.queue, RedisJobQueue):
+        # Texts kept in Redis during a database outage arrived earlier: store them first.
+        with contextlib.suppress(RedisError):
+            spill.drain(rt.queue.redis, rt.db, rt.keyring, rt.vault, rt.queue)
     inbound.process(rt.db, rt.vault, rt.queue, event_id, utcnow, rt.keyring)
 
 

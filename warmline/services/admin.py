@@ -56,7 +56,13 @@ TEXT_SETTINGS = {
     "followup_after": 100,
 }
 # Settings whose empty value means something: the built-in crisis words, or no outcome question.
-MAY_BE_EMPTY = {"crisis_words_en", "crisis_words_es", "outcome_tags", "topics", "greeting"}  # topics: built-in
+MAY_BE_EMPTY = {
+    "crisis_words_en",
+    "crisis_words_es",
+    "outcome_tags",
+    "topics",
+    "greeting",
+}  # topics: built-in
 # Settings with a shape of their own, read by the rule that uses them.
 PARSED_SETTINGS: dict[str, Callable[[str], object]] = {
     "topics": parse_topics,

@@ -80,7 +80,7 @@ def process(
     clock: Clock,
     keyring: Keyring | None = None,
 ) -> None:
-    """Process text `event_id` and any earlier unprocessed texts from the same sender, in order."""
+    """Process text `event_id` and every other unprocessed text from its sender, in order."""
     with db.session() as session:
         found = session.execute(
             select(InboundMessage.line_id, InboundMessage.sender_key).where(
@@ -98,9 +98,10 @@ def process(
                     InboundMessage.line_id == line_id,
                     InboundMessage.sender_key == sender_key,
                     InboundMessage.processed_at.is_(None),
-                    InboundMessage.id <= event_id,
                 )
-                .order_by(InboundMessage.id)
+                # Twilio's order, not the table's: a text kept in Redis during a database
+                # outage is stored after later ones but still goes first.
+                .order_by(InboundMessage.received_at, InboundMessage.id)
             ).all()
         for pending_id in pending:
             outbox_ids = _process_one(db, vault, pending_id, clock(), keyring)
