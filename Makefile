@@ -33,7 +33,7 @@ $(PRISM):
 	npm install --silent --no-audit --no-fund --prefix .cache/prism @stoplight/prism-cli@5
 
 bench: $(STAMP)
-	$(BIN)/python bench/webhook.py
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) .cache instance .pytest_cache .mypy_cache .ruff_cache

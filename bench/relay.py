@@ -1,0 +1,260 @@
+"""End-to-end relay latency at a sustained rate, and the memory of web and worker afterwards.
+
+Starts the platform as deployed (gunicorn from the Procfile with 2 workers, one `warmline
+worker`, its own Redis, a fresh PostgreSQL database) with Twilio played by the recording fake
+(no Prism: this measures the platform, not the mock). Ten peers hold 50 conversations; then
+texters send at a steady rate (default 20 texts/s for 30 s) and each text's latency is the time
+from posting the signed webhook to the relayed "#REF: ..." request arriving at the fake. The
+baseline, measured in the same run, is a GET of the same gunicorn's /healthz (the loopback floor).
+
+    .venv/bin/python bench/relay.py [--rate 20] [--seconds 30]
+
+Prints p50/p95/p99, the baseline, and the RSS of every web and worker process; exits 1 when p95
+is 100 ms or more or a process uses 150 MB or more, 2 when PostgreSQL or Redis is missing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import secrets
+import statistics
+import sys
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from tempfile import mkdtemp
+
+import requests
+from cryptography.fernet import Fernet
+from sqlalchemy import Engine, create_engine, text
+from twilio.request_validator import RequestValidator
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests.e2e.deployment import CLI_BATCH
+from tests.e2e.fake_twilio import FakeTwilio
+from tests.e2e.harness import (
+    VENV_BIN,
+    RedisServer,
+    free_port,
+    procfile_command,
+    run_command,
+    start_shell,
+    wait_for,
+)
+
+ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+DATABASE = "warmline_bench_relay"
+LINE = "+15550701111"
+PEERS = [f"+1555070{2000 + n:04d}" for n in range(10)]
+TEXTERS = [f"+1555071{1000 + n:04d}" for n in range(50)]
+P95_LIMIT_MS = 100.0
+RSS_LIMIT_MB = 150.0
+OFFER = re.compile(r"waiting to talk \(#([A-Z][2-9][A-Z])\)")
+TAKEN = re.compile(r"^You have #([A-Z][2-9][A-Z])\.")
+
+
+def percentile(values: list[float], share: float) -> float:
+    """The value below which `share` of the sorted values fall (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process, in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def children(pid: int) -> list[int]:
+    """Direct children of a process (gunicorn's workers)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def main() -> int:
+    """Deploy, set up, measure, print, judge."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rate", type=float, default=20.0)
+    parser.add_argument("--seconds", type=float, default=30.0)
+    args = parser.parse_args()
+    try:
+        admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{DATABASE}"'))
+    except Exception as exc:
+        print(f"PostgreSQL is needed on 127.0.0.1:5432: {type(exc).__name__}")
+        return 2
+    log_dir = Path(mkdtemp(prefix="warmline-relay-"))
+    account_sid, token, port = "AC" + secrets.token_hex(16), secrets.token_hex(16), free_port()
+    with ExitStack() as cleanup:
+        cleanup.callback(lambda: _drop(admin))
+        fake = FakeTwilio(account_sid, token)
+        fake.start()
+        cleanup.callback(fake.stop)
+        redis = RedisServer(log_dir)
+        cleanup.callback(redis.stop)
+        redis.start()
+        env = {
+            **os.environ,
+            "PATH": f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+            "WARMLINE_ENV": "production",
+            "DATABASE_URL": ADMIN_URL.rsplit("/", 1)[0] + "/" + DATABASE,
+            "REDIS_URL": redis.url,
+            "SECRET_KEY": secrets.token_urlsafe(32),
+            "TWILIO_ACCOUNT_SID": account_sid,
+            "TWILIO_AUTH_TOKEN": token,
+            "TWILIO_API_BASE_URL": fake.url,
+            "PUBLIC_URL": f"http://127.0.0.1:{port}",
+            "WARMLINE_DATA_KEY": Fernet.generate_key().decode(),
+            "WARMLINE_HMAC_KEY": secrets.token_urlsafe(48),
+            "WARMLINE_INSTANCE_PATH": str(log_dir / "instance"),
+            "PORT": str(port),
+            "WEB_CONCURRENCY": "2",
+            "SEND_RATE_PER_S": "0",
+        }
+        run_command([str(VENV_BIN / "warmline"), "db", "upgrade"], env)
+        web = start_shell("web", procfile_command("web"), env, log_dir)
+        cleanup.callback(web.stop)
+        worker = start_shell("worker", procfile_command("worker"), env, log_dir)
+        cleanup.callback(worker.stop)
+        web_url = f"http://127.0.0.1:{port}"
+        wait_for("web", lambda: requests.get(web_url + "/readyz", timeout=2).ok, 40, watch=[web])
+        _set_up(env)
+        session = requests.Session()
+        validator = RequestValidator(token)
+
+        def post(sender: str, body: str) -> float:
+            form = {"MessageSid": "SM" + secrets.token_hex(16), "AccountSid": account_sid,
+                    "From": sender, "To": LINE, "Body": body, "NumMedia": "0"}  # fmt: skip
+            signature = validator.compute_signature(env["PUBLIC_URL"] + "/twilio/sms", form)
+            started = time.monotonic()
+            response = requests.post(
+                web_url + "/twilio/sms",
+                data=form,
+                headers={"X-Twilio-Signature": signature},
+                timeout=10,
+            )
+            assert response.status_code == 200, response.status_code
+            return started
+
+        refs = _claim_all(fake, post)
+        baseline = []
+        for _ in range(200):
+            began = time.monotonic()
+            session.get(web_url + "/healthz", timeout=5)
+            baseline.append((time.monotonic() - began) * 1000)
+
+        sent_at: dict[str, float] = {}
+        lock = threading.Lock()
+        total = int(args.rate * args.seconds)
+        began = time.monotonic()
+        with ThreadPoolExecutor(8) as pool:
+            for n in range(total):
+                due = began + n / args.rate
+                time.sleep(max(0.0, due - time.monotonic()))
+                texter = TEXTERS[n % len(TEXTERS)]
+                body = f"relay {n:05d}"
+
+                def send(texter: str = texter, body: str = body) -> None:
+                    started = post(texter, body)
+                    with lock:
+                        sent_at[body] = started
+
+                pool.submit(send)
+        wait_for(
+            "every relay",
+            lambda: sum(1 for t in fake.texts() if t.body[6:].startswith("relay ")) >= total,
+            120,
+        )
+        latencies = []
+        for sent in fake.texts():
+            if sent.body[6:].startswith("relay ") and sent.body[6:] in sent_at:
+                latencies.append((sent.arrived_at - sent_at[sent.body[6:]]) * 1000)
+        web_rss = [rss_mb(pid) for pid in children(web.popen.pid)] + [rss_mb(web.popen.pid)]
+        worker_rss = rss_mb(worker.popen.pid)
+
+    p50, p95, p99 = (percentile(latencies, q) for q in (0.5, 0.95, 0.99))
+    floor = statistics.median(baseline)
+    print(
+        json.dumps({"conversations": len(refs), "texts": len(latencies), "rate_per_s": args.rate})
+    )
+    print(f"{'relay latency':<28} p50 {p50:7.1f} ms   p95 {p95:7.1f} ms   p99 {p99:7.1f} ms")
+    print(f"{'baseline (GET /healthz)':<28} p50 {floor:7.1f} ms")
+    print(f"{'RSS web (master, workers)':<28} " + ", ".join(f"{r:.0f} MB" for r in web_rss))
+    print(f"{'RSS worker':<28} {worker_rss:.0f} MB")
+    failed = p95 >= P95_LIMIT_MS or max([*web_rss, worker_rss]) >= RSS_LIMIT_MB
+    print(
+        f"targets: p95 < {P95_LIMIT_MS:.0f} ms, each process < {RSS_LIMIT_MB:.0f} MB -> {'FAIL' if failed else 'ok'}"
+    )
+    return 1 if failed else 0
+
+
+def _set_up(env: dict[str, str]) -> None:
+    now = datetime.now(UTC)
+    start = (now - timedelta(hours=1)).isoformat(timespec="minutes")
+    end = (now + timedelta(hours=3)).isoformat(timespec="minutes")
+    commands = [
+        ["line", "add", "--number", LINE, "--name", "Relay Bench", "--timezone", "UTC"],
+        [
+            "line",
+            "set",
+            LINE,
+            "max_active_per_volunteer=20",
+            "offer_strategy=longest_idle",
+            "offer_timeout_s=10",
+        ],
+    ]
+    for n, phone in enumerate(PEERS):
+        commands.append(["volunteer", "add", "--name", f"Peer{n}", "--phone", phone])
+        commands.append(
+            ["shift", "add", "--line", LINE, "--volunteer", phone, "--start", start, "--end", end]
+        )
+    run_command([str(VENV_BIN / "python"), "-c", CLI_BATCH], env, json.dumps(commands))
+
+
+def _claim_all(fake: FakeTwilio, send: Callable[[str, str], float]) -> dict[str, str]:
+    """Each texter opens a conversation and the peer offered it claims it."""
+    for texter in TEXTERS:
+        send(texter, "hello")
+    claimed: dict[str, str] = {}
+    tried: set[tuple[str, str]] = set()
+    deadline = time.monotonic() + 120
+    while len(claimed) < len(TEXTERS):
+        if time.monotonic() > deadline:
+            raise SystemExit(f"only {len(claimed)} conversations were claimed")
+        for sent in fake.texts():
+            if (match := TAKEN.search(sent.body)) and sent.to in PEERS:
+                claimed[match.group(1)] = sent.to
+            elif (match := OFFER.search(sent.body)) and (match.group(1), sent.to) not in tried:
+                tried.add((match.group(1), sent.to))
+                send(sent.to, match.group(1))
+        time.sleep(0.3)
+    return claimed
+
+
+def _drop(admin: Engine) -> None:
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)'))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
