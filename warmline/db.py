@@ -19,7 +19,10 @@ class Database:
         if self.is_sqlite:
             engine_options.setdefault("connect_args", {"check_same_thread": False, "timeout": 30})
         else:
-            engine_options.setdefault("pool_pre_ping", True)
+            # No ping before every checkout (a round trip per webhook): a connection PostgreSQL
+            # dropped fails once, SQLAlchemy then replaces the whole pool, and the webhook keeps
+            # that one text in Redis until the database answers again.
+            engine_options.setdefault("pool_pre_ping", False)
         self.engine: Engine = create_engine(url, **engine_options)
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)

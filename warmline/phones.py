@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import phonenumbers
 
 
@@ -21,6 +23,15 @@ def normalise(raw: str, region: str = "US") -> str:
     if not phonenumbers.is_possible_number(parsed):
         raise InvalidNumber(f"{_shape(text)} is not a possible phone number")
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+CARRIER_E164 = re.compile(r"\+[1-9]\d{7,14}")
+
+
+def normalise_from_carrier(raw: str, region: str = "US") -> str:
+    """Like normalise(), but numbers already in E.164 (as Twilio sends them) skip the parser."""
+    text = (raw or "").strip()
+    return text if CARRIER_E164.fullmatch(text) else normalise(text, region)
 
 
 def region_of(e164: str) -> str:

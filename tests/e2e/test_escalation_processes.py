@@ -54,16 +54,33 @@ def all_steps_done(line: Line, texter: str) -> bool:
     return pending == 0 and done == 3
 
 
+def resent_after_a_crash(line: Line, number: str) -> int:
+    """Texts to `number` whose send a killed worker cut off, sent again (and so maybe twice)."""
+    return int(
+        line.platform.scalar(
+            "SELECT count(*) FROM outbox WHERE recipient_key = :k AND interrupted",
+            k=line.platform.contact_key(number),
+        )
+    )
+
+
 def assert_each_step_once(
     line: Line, texter: str, primary: str, backup: str, coordinator: str
 ) -> None:
     """Once every deadline is done and every text sent, count what each phone got."""
     wait_for("every escalation step", lambda: all_steps_done(line, texter), STEP_TIMEOUT)
-    line.settle()
-    assert len([b for b in line.bodies_to(primary) if "waiting to talk" in b]) == 2
-    assert len([b for b in line.bodies_to(backup) if "waiting to talk" in b]) == 1
-    assert len([b for b in line.bodies_to(coordinator) if "no peer has taken it" in b]) == 1
-    assert len([b for b in line.bodies_to(texter) if "every peer is busy" in b]) == 1
+    # A send cut off mid-way is retried after SENDING_STALE; only then is everything final.
+    line.settle(timeout=SENDING_STALE_S + STEP_TIMEOUT)
+    expected = [
+        (primary, "waiting to talk", 2),
+        (backup, "waiting to talk", 1),
+        (coordinator, "no peer has taken it", 1),
+        (texter, "every peer is busy", 1),
+    ]
+    for number, words, count in expected:
+        got = len([b for b in line.bodies_to(number) if words in b])
+        # Exactly once, but for a send a crash interrupted after Twilio took it: recorded.
+        assert count <= got <= count + resent_after_a_crash(line, number), (words, got)
     assert line.conversations_of(texter)[0][2] == "waiting"  # still in the queue
 
 

@@ -6,15 +6,18 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import LargeBinary, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import Insert
 
 from warmline.db import Database
 from warmline.jobqueue import PROCESS_INBOUND, JobQueue
 from warmline.locks import INBOUND_SENDER, key_lock
-from warmline.models import InboundMessage, Line, Volunteer
+from warmline.models import InboundMessage, Line, UTCDateTime, Volunteer
 from warmline.privacy import Keyring, Vault
 from warmline.services import carrier_copies, outbox, texters, volunteers_sms
 from warmline.services.turn import Turn
@@ -44,29 +47,74 @@ def receive(
     now: datetime,
 ) -> bool:
     """Store a text once per MessageSid, then try to queue it; False when `To` is not our line."""
-    line_id = session.scalar(select(Line.id).where(Line.number == sms.to))
+    line_id = _line_id(session, sms.to, now)
     if line_id is None:
         return False
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = (
-        insert(InboundMessage)
-        .values(
-            message_sid=sms.message_sid,
-            line_id=line_id,
-            sender_key=keyring.key_for(sms.sender),
-            sender_sealed=vault.seal(sms.sender),
-            body_sealed=vault.seal(sms.body),
-            received_at=now,
-        )
-        .on_conflict_do_nothing(index_elements=["message_sid"])
-        .returning(InboundMessage.id)
-    )
-    event_id = session.scalar(statement)
+    values = {
+        "sid": sms.message_sid,
+        "line_id": line_id,
+        "key": keyring.key_for(sms.sender),
+        "sender": vault.seal(sms.sender),
+        "body": vault.seal(sms.body),
+        "at": now,
+    }
+    try:
+        event_id = _insert(session, values)
+    except IntegrityError:
+        # The kept line id is stale (the line was removed and added again): ask once more.
+        session.rollback()
+        _line_ids.pop(sms.to, None)
+        line_id = _line_id(session, sms.to, now)
+        if line_id is None:
+            return False
+        event_id = _insert(session, values | {"line_id": line_id})
     session.commit()
     if event_id is not None:
         queue.enqueue(PROCESS_INBOUND, event_id)
     return True
+
+
+def _insert(session: Session, values: dict[str, object]) -> int | None:
+    connection = session.connection()
+    event_id: int | None = connection.execute(
+        _insert_statement(connection.dialect.name), values
+    ).scalar()
+    return event_id
+
+
+# The webhook's hot path: a line's id by its number rarely changes, so each process keeps it
+# for a short while (the database stays the truth; an unknown number is always asked again).
+LINE_ID_TTL = timedelta(seconds=60)
+_line_ids: dict[str, tuple[int, datetime]] = {}
+
+
+def _line_id(session: Session, number: str, now: datetime) -> int | None:
+    known = _line_ids.get(number)
+    if known is not None and now - known[1] < LINE_ID_TTL:
+        return known[0]
+    line_id = session.scalar(select(Line.id).where(Line.number == number))
+    if line_id is not None:
+        _line_ids[number] = (line_id, now)
+    return line_id
+
+
+@cache
+def _insert_statement(dialect: str) -> Insert:
+    """The de-duplicating insert, built once per dialect (SQLAlchemy caches its compiled form)."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return (
+        insert(InboundMessage)
+        .values(
+            message_sid=bindparam("sid"),
+            line_id=bindparam("line_id"),
+            sender_key=bindparam("key"),
+            sender_sealed=bindparam("sender", type_=LargeBinary),
+            body_sealed=bindparam("body", type_=LargeBinary),
+            received_at=bindparam("at", type_=UTCDateTime()),
+        )
+        .on_conflict_do_nothing(index_elements=["message_sid"])
+        .returning(InboundMessage.id)
+    )
 
 
 Clock = Callable[[], datetime]

@@ -39,11 +39,11 @@ def sms_from_form(form: MultiDict[str, str], region: str) -> inbound.InboundSms 
     if not sid or len(sid) > 64 or not sender_raw:
         return None
     try:
-        to = phones.normalise(to_raw, region)
+        to = phones.normalise_from_carrier(to_raw, region)
     except phones.InvalidNumber:
         return None
     try:
-        sender = phones.normalise(sender_raw, region)
+        sender = phones.normalise_from_carrier(sender_raw, region)
     except phones.InvalidNumber:
         sender = sender_raw[:64]  # short codes and sender ids still get a conversation
     body = clean_body(form.get("Body", "")).strip()
