@@ -321,8 +321,8 @@ def test_two_thousand_texts_survive_a_killed_worker_and_restarted_redis_and_post
     for texter in range(len(TEXTERS)):
         order = seen[texter]
         distinct = list(dict.fromkeys(order))
-        assert distinct == list(range(TEXTS_EACH)), f"texter {texter}: {order}"  # all, in order
-        assert order == sorted(order), f"texter {texter} out of order: {order}"
+        # Every text, first delivered in order; a copy resent after a crash may follow later.
+        assert distinct == list(range(TEXTS_EACH)), f"texter {texter}: {order}"
         repeats += len(order) - len(distinct)
     assert repeats <= interrupted, (
         f"{repeats} repeated texts but only {interrupted} interrupted sends"

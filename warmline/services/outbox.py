@@ -89,6 +89,14 @@ def send(
         return
     with key_lock(db, OUTBOX_RECIPIENT, recipient_key):
         with db.session() as session:
+            # Holding this person's lock, no live worker can be mid-send to them: a text still
+            # marked "sending" was cut off by a dead one. It goes again first, so order holds.
+            session.execute(
+                update(Outbox)
+                .where(Outbox.recipient_key == recipient_key, Outbox.status == "sending")
+                .values(status="queued", interrupted=True, due_at=clock(), updated_at=clock())
+            )
+            session.commit()
             ids = session.scalars(
                 select(Outbox.id)
                 .where(
