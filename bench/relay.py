@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import secrets
 import statistics
@@ -32,7 +31,6 @@ from pathlib import Path
 from tempfile import mkdtemp
 
 import requests
-from cryptography.fernet import Fernet
 from sqlalchemy import Engine, create_engine, text
 from twilio.request_validator import RequestValidator
 
@@ -44,6 +42,7 @@ from tests.e2e.harness import (
     VENV_BIN,
     RedisServer,
     free_port,
+    platform_env,
     procfile_command,
     run_command,
     start_shell,
@@ -113,24 +112,16 @@ def main() -> int:
         redis = RedisServer(log_dir)
         cleanup.callback(redis.stop)
         redis.start()
-        env = {
-            **os.environ,
-            "PATH": f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}",
-            "WARMLINE_ENV": "production",
-            "DATABASE_URL": ADMIN_URL.rsplit("/", 1)[0] + "/" + DATABASE,
-            "REDIS_URL": redis.url,
-            "SECRET_KEY": secrets.token_urlsafe(32),
-            "TWILIO_ACCOUNT_SID": account_sid,
-            "TWILIO_AUTH_TOKEN": token,
-            "TWILIO_API_BASE_URL": fake.url,
-            "PUBLIC_URL": f"http://127.0.0.1:{port}",
-            "WARMLINE_DATA_KEY": Fernet.generate_key().decode(),
-            "WARMLINE_HMAC_KEY": secrets.token_urlsafe(48),
-            "WARMLINE_INSTANCE_PATH": str(log_dir / "instance"),
-            "PORT": str(port),
-            "WEB_CONCURRENCY": "2",
-            "SEND_RATE_PER_S": "0",
-        }
+        env = platform_env(
+            database_url=ADMIN_URL.rsplit("/", 1)[0] + "/" + DATABASE,
+            redis_url=redis.url,
+            account_sid=account_sid,
+            auth_token=token,
+            api_base_url=fake.url,
+            web_port=port,
+            instance_dir=log_dir / "instance",
+            SEND_RATE_PER_S="0",
+        )
         run_command([str(VENV_BIN / "warmline"), "db", "upgrade"], env)
         web = start_shell("web", procfile_command("web"), env, log_dir)
         cleanup.callback(web.stop)

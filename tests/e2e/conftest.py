@@ -18,7 +18,6 @@ from pathlib import Path
 
 import pytest
 import requests
-from cryptography.fernet import Fernet
 from rq import Queue, Worker
 from sqlalchemy import create_engine, text
 
@@ -33,6 +32,7 @@ from tests.e2e.harness import (
     Process,
     RedisServer,
     free_port,
+    platform_env,
     procfile_command,
     run_command,
     start_shell,
@@ -168,28 +168,19 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
         database_url = _fresh_database(E2E_DB)
         cleanup.callback(_drop_database, E2E_DB)
 
-        env = {
-            **os.environ,
-            "PATH": f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}",
-            "PYTHONUNBUFFERED": "1",
-            "WARMLINE_ENV": "production",
-            "DATABASE_URL": database_url,
-            "REDIS_URL": redis.url,
-            "SECRET_KEY": secrets.token_urlsafe(32),
-            "TWILIO_ACCOUNT_SID": account_sid,
-            "TWILIO_AUTH_TOKEN": auth_token,
-            "TWILIO_API_BASE_URL": prism_url,
-            "PUBLIC_URL": f"http://127.0.0.1:{web_port}",
-            "WARMLINE_DATA_KEY": Fernet.generate_key().decode(),
-            "WARMLINE_HMAC_KEY": secrets.token_urlsafe(48),
-            "WARMLINE_INSTANCE_PATH": str(log_dir / "instance"),
-            "PORT": str(web_port),
-            "WEB_CONCURRENCY": "2",
+        env = platform_env(
+            database_url=database_url,
+            redis_url=redis.url,
+            account_sid=account_sid,
+            auth_token=auth_token,
+            api_base_url=prism_url,
+            web_port=web_port,
+            instance_dir=log_dir / "instance",
             # Pacing stays on, at a rate that does not make twenty peers' texts take a minute
             # (a US long code's 1 segment a second is the production default).
-            "SEND_RATE_PER_S": "100",
-            "SEND_BURST": "20",
-        }
+            SEND_RATE_PER_S="100",
+            SEND_BURST="20",
+        )
         run_command([str(VENV_BIN / "warmline"), "db", "upgrade"], env)
 
         web = start_shell("web", procfile_command("web"), env, log_dir)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import secrets
 import shlex
 import signal
 import socket
@@ -15,6 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, TypeVar
 
+from cryptography.fernet import Fernet
 from redis import Redis
 
 REPO = Path(__file__).resolve().parents[2]
@@ -94,6 +96,39 @@ class Process:
     def tail(self, lines: int = 40) -> str:
         """The last lines the process wrote, for failure messages."""
         return "\n".join(self.output().splitlines()[-lines:])
+
+
+def platform_env(
+    *,
+    database_url: str,
+    redis_url: str,
+    account_sid: str,
+    auth_token: str,
+    api_base_url: str,
+    web_port: int,
+    instance_dir: Path,
+    **overrides: str,
+) -> dict[str, str]:
+    """The environment a deployed platform runs with: production, fresh keys, this machine's ports."""
+    return {
+        **os.environ,
+        "PATH": f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+        "PYTHONUNBUFFERED": "1",
+        "WARMLINE_ENV": "production",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "SECRET_KEY": secrets.token_urlsafe(32),
+        "TWILIO_ACCOUNT_SID": account_sid,
+        "TWILIO_AUTH_TOKEN": auth_token,
+        "TWILIO_API_BASE_URL": api_base_url,
+        "PUBLIC_URL": f"http://127.0.0.1:{web_port}",
+        "WARMLINE_DATA_KEY": Fernet.generate_key().decode(),
+        "WARMLINE_HMAC_KEY": secrets.token_urlsafe(48),
+        "WARMLINE_INSTANCE_PATH": str(instance_dir),
+        "PORT": str(web_port),
+        "WEB_CONCURRENCY": "2",
+        **overrides,
+    }
 
 
 def start_shell(name: str, command: str, env: dict[str, str], log_dir: Path) -> Process:

@@ -25,7 +25,6 @@ from typing import Any
 from urllib.parse import parse_qs
 
 import requests
-from cryptography.fernet import Fernet
 from redis import Redis
 from sqlalchemy import Engine, create_engine, text
 
@@ -37,6 +36,7 @@ from tests.e2e.harness import (
     VENV_BIN,
     Process,
     free_port,
+    platform_env,
     procfile_command,
     run_command,
     start_shell,
@@ -371,24 +371,15 @@ def deploy(log_dir: Path) -> Iterator[VoicePlatform]:
             watch=[redis],
         )
         database_url = _fresh_database()
-        env = {
-            **os.environ,
-            "PATH": f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}",
-            "PYTHONUNBUFFERED": "1",
-            "WARMLINE_ENV": "production",
-            "DATABASE_URL": database_url,
-            "REDIS_URL": redis_url,
-            "SECRET_KEY": secrets.token_urlsafe(32),
-            "TWILIO_ACCOUNT_SID": account_sid,
-            "TWILIO_AUTH_TOKEN": auth_token,
-            "TWILIO_API_BASE_URL": prism_url,
-            "PUBLIC_URL": f"http://127.0.0.1:{web_port}",
-            "WARMLINE_DATA_KEY": Fernet.generate_key().decode(),
-            "WARMLINE_HMAC_KEY": secrets.token_urlsafe(48),
-            "WARMLINE_INSTANCE_PATH": str(log_dir / "instance"),
-            "PORT": str(web_port),
-            "WEB_CONCURRENCY": "2",
-        }
+        env = platform_env(
+            database_url=database_url,
+            redis_url=redis_url,
+            account_sid=account_sid,
+            auth_token=auth_token,
+            api_base_url=prism_url,
+            web_port=web_port,
+            instance_dir=log_dir / "instance",
+        )
         run_command([str(VENV_BIN / "warmline"), "db", "upgrade"], env)
         web = start_shell("web", procfile_command("web"), env, log_dir)
         started.append(web)

@@ -25,7 +25,6 @@ from pathlib import Path
 
 import pytest
 import requests
-from cryptography.fernet import Fernet
 from sqlalchemy import Engine, create_engine, text
 from twilio.request_validator import RequestValidator
 
@@ -43,6 +42,7 @@ from tests.e2e.harness import (
     Process,
     RedisServer,
     free_port,
+    platform_env,
     procfile_command,
     run_command,
     start_shell,
@@ -149,25 +149,17 @@ def soak(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Soak]:
         postgres = PrivateCluster()
         cleanup.callback(postgres.remove)
         postgres.create()
-        env = {
-            **os.environ,
-            "PATH": f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}",
-            "PYTHONUNBUFFERED": "1",
-            "WARMLINE_ENV": "production",
-            "DATABASE_URL": postgres.url,
-            "REDIS_URL": redis.url,
-            "SECRET_KEY": secrets.token_urlsafe(32),
-            "TWILIO_ACCOUNT_SID": account_sid,
-            "TWILIO_AUTH_TOKEN": auth_token,
-            "TWILIO_API_BASE_URL": prism_url,
-            "PUBLIC_URL": f"http://127.0.0.1:{web_port}",
-            "WARMLINE_DATA_KEY": Fernet.generate_key().decode(),
-            "WARMLINE_HMAC_KEY": secrets.token_urlsafe(48),
-            "WARMLINE_INSTANCE_PATH": str(log_dir / "instance"),
-            "PORT": str(web_port),
-            "WEB_CONCURRENCY": "2",
-            "SEND_RATE_PER_S": "0",  # one fake number for 2,000 texts: pacing is measured elsewhere
-        }
+        env = platform_env(
+            database_url=postgres.url,
+            redis_url=redis.url,
+            account_sid=account_sid,
+            auth_token=auth_token,
+            api_base_url=prism_url,
+            web_port=web_port,
+            instance_dir=log_dir / "instance",
+            # One fake number for 2,000 texts: pacing is measured elsewhere.
+            SEND_RATE_PER_S="0",
+        )
         run_command([str(VENV_BIN / "warmline"), "db", "upgrade"], env)
         web = start_shell("web", procfile_command("web"), env, log_dir)
         cleanup.callback(web.stop)
