@@ -2,7 +2,8 @@
 
 Starts the platform as deployed (gunicorn from the Procfile with 2 workers, one `warmline
 worker`, its own Redis, a fresh PostgreSQL database) with Twilio played by the recording fake
-(no Prism: this measures the platform, not the mock). Ten peers hold 50 conversations; then
+in a process of its own (no Prism: this measures the platform, not the mock; and a fake sharing
+the load generator's interpreter would answer late and be measured instead). Ten peers hold 50 conversations; then
 texters send at a steady rate (default 20 texts/s for 30 s) and each text's latency is the time
 from posting the signed webhook to the relayed "#REF: ..." request arriving at the fake. The
 baseline, measured in the same run, is a GET of the same gunicorn's /healthz (the loopback floor).
@@ -17,9 +18,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import secrets
 import statistics
+import subprocess
 import sys
 import threading
 import time
@@ -37,7 +40,7 @@ from twilio.request_validator import RequestValidator
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.e2e.deployment import CLI_BATCH
-from tests.e2e.fake_twilio import FakeTwilio
+from tests.e2e.fake_twilio import SentText
 from tests.e2e.harness import (
     VENV_BIN,
     RedisServer,
@@ -58,6 +61,39 @@ P95_LIMIT_MS = 100.0
 RSS_LIMIT_MB = 150.0
 OFFER = re.compile(r"waiting to talk \(#([A-Z][2-9][A-Z])\)")
 TAKEN = re.compile(r"^You have #([A-Z][2-9][A-Z])\.")
+
+
+class FakeTwilioProcess:
+    """The recording fake Twilio served by a child process; its recording read over HTTP."""
+
+    def __init__(self, account_sid: str, auth_token: str) -> None:
+        program = (
+            "import sys; from tests.e2e.fake_twilio import FakeTwilio; "
+            f"fake = FakeTwilio({account_sid!r}, {auth_token!r}); fake.start(); "
+            "print(fake.port, flush=True); sys.stdin.read()"
+        )
+        root = Path(__file__).resolve().parent.parent
+        self.popen = subprocess.Popen(
+            [sys.executable, "-c", program],
+            cwd=root,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert self.popen.stdout is not None
+        self.url = f"http://127.0.0.1:{int(self.popen.stdout.readline())}"
+        self.http = requests.Session()
+
+    def texts(self) -> list[SentText]:
+        """Every text recorded so far; arrival times are on this machine's monotonic clock."""
+        recorded = self.http.get(self.url + "/_recorded", timeout=10).json()
+        return [SentText(**text) for text in recorded]
+
+    def stop(self) -> None:
+        """End the child (closing its stdin ends it)."""
+        assert self.popen.stdin is not None
+        self.popen.stdin.close()
+        self.popen.wait(timeout=10)
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -106,8 +142,7 @@ def main() -> int:
     account_sid, token, port = "AC" + secrets.token_hex(16), secrets.token_hex(16), free_port()
     with ExitStack() as cleanup:
         cleanup.callback(lambda: _drop(admin))
-        fake = FakeTwilio(account_sid, token)
-        fake.start()
+        fake = FakeTwilioProcess(account_sid, token)
         cleanup.callback(fake.stop)
         redis = RedisServer(log_dir)
         cleanup.callback(redis.stop)
@@ -132,6 +167,7 @@ def main() -> int:
         _set_up(env)
         session = requests.Session()
         validator = RequestValidator(token)
+        answered: list[float] = []
 
         def post(sender: str, body: str) -> float:
             form = {"MessageSid": "SM" + secrets.token_hex(16), "AccountSid": account_sid,
@@ -145,6 +181,7 @@ def main() -> int:
                 timeout=10,
             )
             assert response.status_code == 200, response.status_code
+            answered.append((time.monotonic() - started) * 1000)
             return started
 
         refs = _claim_all(fake, post)
@@ -154,6 +191,7 @@ def main() -> int:
             session.get(web_url + "/healthz", timeout=5)
             baseline.append((time.monotonic() - began) * 1000)
 
+        answered.clear()
         sent_at: dict[str, float] = {}
         lock = threading.Lock()
         total = int(args.rate * args.seconds)
@@ -180,6 +218,10 @@ def main() -> int:
         for sent in fake.texts():
             if sent.body[6:].startswith("relay ") and sent.body[6:] in sent_at:
                 latencies.append((sent.arrived_at - sent_at[sent.body[6:]]) * 1000)
+        if dump := os.environ.get("RELAY_DUMP"):
+            Path(dump).write_text(
+                json.dumps({"sent": sent_at, "texts": [t.as_json() for t in fake.texts()]})
+            )
         web_rss = [rss_mb(pid) for pid in children(web.popen.pid)] + [rss_mb(web.popen.pid)]
         worker_rss = rss_mb(worker.popen.pid)
 
@@ -190,6 +232,8 @@ def main() -> int:
     )
     print(f"{'relay latency':<28} p50 {p50:7.1f} ms   p95 {p95:7.1f} ms   p99 {p99:7.1f} ms")
     print(f"{'baseline (GET /healthz)':<28} p50 {floor:7.1f} ms")
+    hook50, hook95 = (percentile(answered, q) for q in (0.5, 0.95))
+    print(f"{'webhook answered':<28} p50 {hook50:7.1f} ms   p95 {hook95:7.1f} ms")
     print(f"{'RSS web (master, workers)':<28} " + ", ".join(f"{r:.0f} MB" for r in web_rss))
     print(f"{'RSS worker':<28} {worker_rss:.0f} MB")
     failed = p95 >= P95_LIMIT_MS or max([*web_rss, worker_rss]) >= RSS_LIMIT_MB
@@ -222,7 +266,7 @@ def _set_up(env: dict[str, str]) -> None:
     run_command([str(VENV_BIN / "python"), "-c", CLI_BATCH], env, json.dumps(commands))
 
 
-def _claim_all(fake: FakeTwilio, send: Callable[[str, str], float]) -> dict[str, str]:
+def _claim_all(fake: FakeTwilioProcess, send: Callable[[str, str], float]) -> dict[str, str]:
     """Each texter opens a conversation and the peer offered it claims it."""
     for texter in TEXTERS:
         send(texter, "hello")

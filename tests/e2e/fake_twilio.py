@@ -138,6 +138,9 @@ class FakeTwilio:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # Headers and body go out in two writes; with Nagle on, a kept-alive client waits
+            # for the delayed ACK (~40 ms) on every answer, which Twilio never makes it do.
+            disable_nagle_algorithm = True
 
             def log_message(self, format: str, *args: object) -> None:
                 """Quiet: the test reads the recording instead."""
