@@ -44,6 +44,23 @@ class Database:
         finally:
             session.close()
 
+    @contextmanager
+    def pinned_session(self) -> Iterator[Session]:
+        """A session that keeps one connection across its commits, so a lock it takes holds."""
+        if self.is_sqlite:
+            with self.session() as session:
+                yield session
+            return
+        with self.engine.connect() as connection:
+            session = self._sessions(bind=connection)
+            try:
+                yield session
+            except BaseException:
+                session.rollback()
+                raise
+            finally:
+                session.close()
+
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     """WAL and foreign keys, so the embedded web and worker threads share the file safely."""

@@ -7,8 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import text
-
-from warmline.db import Database
+from sqlalchemy.orm import Session
 
 INBOUND_SENDER = 1
 OUTBOX_RECIPIENT = 2
@@ -16,22 +15,36 @@ OUTBOX_RECIPIENT = 2
 _thread_locks: dict[tuple[int, str], threading.Lock] = {}
 _thread_locks_guard = threading.Lock()
 
+_LOCK = text("SELECT pg_advisory_lock(:ns, :k)")
+_UNLOCK = text("SELECT pg_advisory_unlock(:ns, :k)")
+
 
 @contextmanager
-def key_lock(db: Database, namespace: int, key: str) -> Iterator[None]:
-    """Hold a lock on (`namespace`, `key`) until the block ends, whichever process asks."""
-    if db.is_sqlite:
-        with _thread_locks_guard:
-            lock = _thread_locks.setdefault((namespace, key), threading.Lock())
-        with lock:
+def key_lock(session: Session, namespace: int, key: str) -> Iterator[None]:
+    """Hold a lock on (`namespace`, `key`) until the block ends, whichever process asks.
+
+    `session` must keep one connection for its whole life (`Database.pinned_session`): the
+    lock belongs to that connection and outlives the block's commits. Whatever the block has
+    not committed when it fails is rolled back before the lock is let go.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        with _thread_lock(namespace, key):
             yield
         return
     # Keys are hex digests: 28 bits fit PostgreSQL's int4 and a rare collision only serialises.
     args = {"ns": namespace, "k": int(key[:7], 16)}
-    with db.engine.connect() as conn:
-        conn = conn.execution_options(isolation_level="AUTOCOMMIT")
-        conn.execute(text("SELECT pg_advisory_lock(:ns, :k)"), args)
-        try:
-            yield
-        finally:
-            conn.execute(text("SELECT pg_advisory_unlock(:ns, :k)"), args)
+    session.execute(_LOCK, args)
+    try:
+        yield
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        # A lost connection takes its locks with it; otherwise this lets the next one in.
+        session.execute(_UNLOCK, args)
+        session.commit()
+
+
+def _thread_lock(namespace: int, key: str) -> threading.Lock:
+    with _thread_locks_guard:
+        return _thread_locks.setdefault((namespace, key), threading.Lock())

@@ -94,3 +94,6 @@ def configure(level: int = logging.INFO, log_format: str = "text") -> None:
     for existing in root.handlers:
         existing.setFormatter(formatter)
     root.setLevel(level)
+    # twilio-python narrates every REST request in eleven INFO lines (URL and headers): noise
+    # that costs a sender more than the request itself. Its warnings and errors still show.
+    logging.getLogger("twilio.http_client").setLevel(max(level, logging.WARNING))

@@ -27,12 +27,18 @@ REDIS_RETRY_AFTER_S = 15.0
 
 
 class Pacer(Protocol):
-    """Token buckets per sending number; `now` is seconds on a clock every process shares."""
+    """Token buckets per sending number; `now` is seconds on a clock every process shares.
 
-    def take(self, sender: str, cost: int, now: float) -> float:
+    `pace` is the default; a call may give a sender's own (a line with a rate of its own). The
+    bucket keeps only segments and a time, so a changed pace applies from the next call.
+    """
+
+    pace: Pace
+
+    def take(self, sender: str, cost: int, now: float, pace: Pace | None = None) -> float:
         """Spend `cost` segments for `sender`: 0.0 to send now, else seconds to wait."""
 
-    def hold(self, sender: str, seconds: float, now: float) -> None:
+    def hold(self, sender: str, seconds: float, now: float, pace: Pace | None = None) -> None:
         """The carrier said "too many" for `sender`: nothing more for `seconds`."""
 
 
@@ -44,16 +50,22 @@ class LocalPacer:
         self._buckets: dict[str, Bucket] = {}
         self._lock = threading.Lock()
 
-    def take(self, sender: str, cost: int, now: float) -> float:
+    def take(self, sender: str, cost: int, now: float, pace: Pace | None = None) -> float:
         """Spend `cost` segments for `sender` from this process's bucket."""
+        pace = self.pace if pace is None else pace
+        if pace.unlimited:
+            return 0.0  # as in Redis: an unpaced sender leaves its bucket as it was
         with self._lock:
-            self._buckets[sender], wait = take(self._buckets.get(sender), cost, self.pace, now)
+            self._buckets[sender], wait = take(self._buckets.get(sender), cost, pace, now)
         return wait
 
-    def hold(self, sender: str, seconds: float, now: float) -> None:
+    def hold(self, sender: str, seconds: float, now: float, pace: Pace | None = None) -> None:
         """Empty `sender`'s bucket in this process for `seconds`."""
+        pace = self.pace if pace is None else pace
+        if pace.unlimited:
+            return
         with self._lock:
-            self._buckets[sender] = hold(self._buckets.get(sender), seconds, self.pace, now)
+            self._buckets[sender] = hold(self._buckets.get(sender), seconds, pace, now)
 
 
 class RedisPacer:
@@ -65,21 +77,23 @@ class RedisPacer:
         self.fallback = fallback or LocalPacer(pace)
         self._local_until = -math.inf
 
-    def take(self, sender: str, cost: int, now: float) -> float:
+    def take(self, sender: str, cost: int, now: float, pace: Pace | None = None) -> float:
         """Spend `cost` segments for `sender` in Redis, or locally while Redis is away."""
-        if self.pace.unlimited:
+        pace = self.pace if pace is None else pace
+        if pace.unlimited:
             return 0.0
-        wait = self._update(sender, now, lambda b: take(b, cost, self.pace, now))
-        return self.fallback.take(sender, cost, now) if wait is None else wait
+        wait = self._update(sender, now, pace, lambda b: take(b, cost, pace, now))
+        return self.fallback.take(sender, cost, now, pace) if wait is None else wait
 
-    def hold(self, sender: str, seconds: float, now: float) -> None:
+    def hold(self, sender: str, seconds: float, now: float, pace: Pace | None = None) -> None:
         """Hold `sender` back in Redis (and locally, should Redis fail meanwhile)."""
-        if self.pace.unlimited:
+        pace = self.pace if pace is None else pace
+        if pace.unlimited:
             return
-        self.fallback.hold(sender, seconds, now)
-        self._update(sender, now, lambda b: (hold(b, seconds, self.pace, now), 0.0))
+        self.fallback.hold(sender, seconds, now, pace)
+        self._update(sender, now, pace, lambda b: (hold(b, seconds, pace, now), 0.0))
 
-    def _update(self, sender: str, now: float, change: _Change) -> float | None:
+    def _update(self, sender: str, now: float, pace: Pace, change: _Change) -> float | None:
         """Apply `change` to the bucket atomically (WATCH/MULTI); None when Redis failed."""
         from redis.exceptions import RedisError, WatchError
 
@@ -95,7 +109,7 @@ class RedisPacer:
                         new, wait = change(bucket)
                         pipe.multi()
                         pipe.hset(key, mapping={"tokens": repr(new.tokens), "at": repr(new.at)})
-                        pipe.expire(key, self._ttl(new))
+                        pipe.expire(key, _ttl(new, pace))
                         pipe.execute()
                         return wait
                     except WatchError:
@@ -108,16 +122,17 @@ class RedisPacer:
             )
             self._local_until = now + REDIS_RETRY_AFTER_S
             return None
-        return 1.0 / self.pace.rate_per_s  # busy bucket: ask again in a moment
-
-    def _ttl(self, bucket: Bucket) -> int:
-        """Long enough for the bucket to refill; after that a missing key means full."""
-        seconds = (self.pace.burst - bucket.tokens) / self.pace.rate_per_s
-        return max(60, math.ceil(seconds) + 60)
+        return 1.0 / pace.rate_per_s  # busy bucket: ask again in a moment
 
 
 class _Change(Protocol):
     def __call__(self, bucket: Bucket | None, /) -> tuple[Bucket, float]: ...
+
+
+def _ttl(bucket: Bucket, pace: Pace) -> int:
+    """Long enough for the bucket to refill at `pace`; after that a missing key means full."""
+    seconds = (pace.burst - bucket.tokens) / pace.rate_per_s
+    return max(60, math.ceil(seconds) + 60)
 
 
 def _decode(raw: Mapping[Any, Any]) -> Bucket | None:

@@ -69,12 +69,6 @@ def build(settings: Settings) -> Runtime:
         from warmline.telephony.sender import ConsoleTransport
 
         transport = ConsoleTransport()
-    # The console transport has no carrier to be kind to: it is never paced.
-    rate = settings.send_rate_per_s if settings.uses_twilio else 0.0
-    pace = Pace(rate, settings.send_burst)
-    pacer: Pacer = (
-        RedisPacer(queue.redis, pace) if isinstance(queue, RedisJobQueue) else LocalPacer(pace)
-    )
     return Runtime(
         settings=settings,
         db=Database(settings.database_url),
@@ -82,8 +76,18 @@ def build(settings: Settings) -> Runtime:
         transport=transport,
         vault=Vault(settings.data_keys),
         keyring=Keyring(settings.hmac_key, settings.older_hmac_keys),
-        pacer=pacer,
+        pacer=_pacer(settings, queue),
     )
+
+
+def _pacer(settings: Settings, queue: JobQueue) -> Pacer | None:
+    """The buckets that pace Twilio texts, at SEND_RATE_PER_S unless a line sets its own."""
+    # The console transport has no carrier to be kind to: it is never paced, whatever a line's
+    # own rate says, so there is no pacer at all.
+    if not settings.uses_twilio:
+        return None
+    pace = Pace(settings.send_rate_per_s, settings.send_burst)
+    return RedisPacer(queue.redis, pace) if isinstance(queue, RedisJobQueue) else LocalPacer(pace)
 
 
 def install(runtime: Runtime | None) -> None:

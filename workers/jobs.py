@@ -13,13 +13,14 @@ from warmline.timeutil import utcnow
 
 
 def process_inbound(event_id: int) -> None:
-    """Process an inbound text (and earlier ones from the same sender) exactly once."""
+    """Process an inbound text (and earlier ones from the same sender) once, and send its texts."""
     rt = runtime.current()
     if isinstance(rt.queue, RedisJobQueue):
         # Texts kept in Redis during a database outage arrived earlier: store them first.
         with contextlib.suppress(RedisError):
             spill.drain(rt.queue.redis, rt.db, rt.keyring, rt.vault, rt.queue)
-    inbound.process(rt.db, rt.vault, rt.queue, event_id, utcnow, rt.keyring)
+    sends = outbox.SendHere(rt.db, rt.vault, rt.transport, rt.queue, utcnow, rt.pacer)
+    inbound.process(rt.db, rt.vault, sends, event_id, utcnow, rt.keyring)
 
 
 def send_outbox(outbox_id: int) -> None:

@@ -103,6 +103,20 @@ def test_a_rate_of_zero_switches_pacing_off() -> None:
         assert wait == 0.0
 
 
+@pytest.mark.parametrize(
+    ("own_rate", "pace"),
+    [
+        (None, ONE_A_SECOND),
+        (3.0, Pace(rate_per_s=3.0, burst=3)),
+        (0.0, Pace(rate_per_s=0.0, burst=3)),
+    ],
+)
+def test_a_lines_own_rate_replaces_the_default_rate_and_keeps_the_burst(
+    own_rate: float | None, pace: Pace
+) -> None:
+    assert ONE_A_SECOND.at_rate(own_rate) == pace
+
+
 def test_a_rate_limit_is_retried_with_a_growing_wait() -> None:
     assert is_rate_limited(20429, 429) and is_rate_limited(None, 429)
     assert not is_rate_limited(21610, 400) and not is_rate_limited(None, 503)

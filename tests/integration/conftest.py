@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,12 @@ class RolledBackDatabase(Database):
         return Session(
             bind=self.connection, join_transaction_mode="create_savepoint", expire_on_commit=False
         )
+
+    @contextmanager
+    def pinned_session(self) -> Iterator[Session]:
+        """Every session here already keeps the test's one connection."""
+        with self.session() as session:
+            yield session
 
 
 class Line:

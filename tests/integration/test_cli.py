@@ -82,6 +82,38 @@ def test_line_set_changes_named_settings(warmline: CliRunner, tmp_path: Path) ->
     assert result.exit_code == 0 and "offer_timeout_s=60" in result.output
 
 
+def send_rate(tmp_path: Path) -> float | None:
+    """The test line's own send rate as stored (None: SEND_RATE_PER_S)."""
+    engine = create_engine(f"sqlite:///{tmp_path / 'cli.sqlite3'}")
+    with engine.connect() as conn:
+        rate: float | None = conn.execute(text("SELECT send_rate_per_s FROM lines")).scalar_one()
+    engine.dispose()
+    return rate
+
+
+def test_line_set_gives_a_line_its_own_send_rate_and_default_clears_it(
+    warmline: CliRunner, tmp_path: Path
+) -> None:
+    run(warmline, "line", "add", "--number", "+15550001111", "--name", "L", "--timezone", "UTC")
+    assert send_rate(tmp_path) is None
+    for given, said, stored in (
+        ("3", "3", 3.0),
+        ("0.5", "0.5", 0.5),
+        ("1000", "1000", 1000.0),
+        ("0", "0", 0.0),  # unpaced: not the same as the default
+        ("default", "default", None),
+        ("3", "3", 3.0),
+        ("", "default", None),
+    ):
+        result = run(warmline, "line", "set", "+15550001111", f"send_rate_per_s={given}")
+        assert result.exit_code == 0, result.output
+        assert result.output.strip() == f"set send_rate_per_s={said}"
+        assert send_rate(tmp_path) == stored, given
+
+
+RATE = "send_rate_per_s must be a number from 0 to 1000"
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -101,6 +133,12 @@ def test_line_set_changes_named_settings(warmline: CliRunner, tmp_path: Path) ->
         (("line", "set", "+15550001111", "offer_timeout_s=soon"), "whole number"),
         (("line", "set", "+15550001111", "offer_timeout_s=60", "colour=blue"), "unknown setting"),
         (("line", "set", "+15550001111", "offer_timeout_s=900"), "timeouts must grow"),
+        (("line", "set", "+15550001111", "offer_timeout_s=60", "send_rate_per_s=-1"), RATE),
+        (("line", "set", "+15550001111", "send_rate_per_s=fast"), RATE),
+        (("line", "set", "+15550001111", "send_rate_per_s=nan"), RATE),
+        (("line", "set", "+15550001111", "send_rate_per_s=inf"), RATE),
+        (("line", "set", "+15550001111", "send_rate_per_s=1001"), RATE),
+        (("line", "set", "+15550001111", "send_rate_per_s=1e3"), RATE),
         (("volunteer", "add", "--name", "Jo", "--phone", "not-a-number"), "is not a phone number"),
         (("volunteer", "add", "--name", "Again", "--phone", "+15550002222"), "already exists"),
         (
@@ -359,7 +397,7 @@ def test_bad_input_gets_one_line_exit_1_and_writes_nothing(
     engine = create_engine(f"sqlite:///{tmp_path / 'cli.sqlite3'}")
     with engine.connect() as conn:
         settings_before = conn.execute(
-            text("SELECT offer_timeout_s, escalate_timeout_s FROM lines")
+            text("SELECT offer_timeout_s, escalate_timeout_s, send_rate_per_s FROM lines")
         ).all()
         counts_before = {
             t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one()
@@ -386,7 +424,9 @@ def test_bad_input_gets_one_line_exit_1_and_writes_nothing(
             )
     with engine.connect() as conn:
         assert (
-            conn.execute(text("SELECT offer_timeout_s, escalate_timeout_s FROM lines")).all()
+            conn.execute(
+                text("SELECT offer_timeout_s, escalate_timeout_s, send_rate_per_s FROM lines")
+            ).all()
             == settings_before
         )
 

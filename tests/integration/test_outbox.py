@@ -5,16 +5,19 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 
+from rq import SimpleWorker
+from rq.serializers import JSONSerializer
 from sqlalchemy import select, update
 
 from tests.conftest import PUBLIC_URL
 from tests.integration.conftest import Line
 from tests.integration.test_sms_flow import SAM, TEXTER, ref_offered
-from warmline.jobqueue import RedisJobQueue
+from warmline.jobqueue import QUEUE_NAME, RedisJobQueue
 from warmline.models import InboundMessage, Outbox
 from warmline.services import outbox
 from warmline.services.sweeper import sweep
 from warmline.timeutil import utcnow
+from warmline.transport import Transport
 from workers import jobs
 
 
@@ -142,3 +145,44 @@ def test_with_redis_down_the_webhook_answers_fast_and_the_sweeper_relays_later(l
         line.rt.queue = working_queue
     assert report.inbound == 1
     assert line.sent_to(SAM)[-1].endswith(": are you still there?")
+
+
+def _run_one_job(line: Line) -> None:
+    worker = SimpleWorker([QUEUE_NAME], connection=line.redis, serializer=JSONSerializer)
+    worker.work(burst=True, max_jobs=1, logging_level="WARNING")
+
+
+def test_a_relayed_text_goes_out_in_the_job_that_processed_it(line: Line) -> None:
+    claimed(line)
+    assert line.post_sms(TEXTER, "are you there?").status_code == 200
+    assert line.rt.queue.rq_queue.count == 1  # type: ignore[attr-defined]
+    _run_one_job(line)
+    assert line.sent_to(SAM)[-1].endswith("are you there?")
+    assert line.rt.queue.rq_queue.count == 0  # type: ignore[attr-defined]
+
+
+class _FailsOnce:
+    """A carrier connection that breaks once in a way no carrier error describes."""
+
+    def __init__(self, transport: Transport) -> None:
+        self.transport = transport
+        self.failed = False
+
+    def send(self, *, from_number: str, to_number: str, body: str, label: str) -> str:
+        if not self.failed:
+            self.failed = True
+            raise ConnectionResetError("the connection to the carrier broke")
+        return self.transport.send(
+            from_number=from_number, to_number=to_number, body=body, label=label
+        )
+
+
+def test_a_text_that_cannot_be_sent_in_its_job_is_queued_and_delivered_once(line: Line) -> None:
+    ref = claimed(line)
+    line.rt.transport = _FailsOnce(line.rt.transport)
+    assert line.post_sms(TEXTER, "still there?").status_code == 200
+    _run_one_job(line)
+    assert not any(body.endswith("still there?") for body in line.sent_to(SAM))
+    assert line.rt.queue.rq_queue.count == 1  # type: ignore[attr-defined]  # its own send job
+    line.drain()
+    assert [b for b in line.sent_to(SAM) if b.endswith("still there?")] == [f"#{ref}: still there?"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -20,7 +20,7 @@ from warmline import runtime
 from warmline.domain.delivery import MAX_ATTEMPTS
 from warmline.domain.pacing import Pace
 from warmline.models import Outbox, Volunteer
-from warmline.pacer import REDIS_RETRY_AFTER_S, LocalPacer, Pacer, RedisPacer
+from warmline.pacer import KEY_PREFIX, REDIS_RETRY_AFTER_S, LocalPacer, Pacer, RedisPacer
 from warmline.services import admin, outbox
 from warmline.services.sweeper import sweep
 from warmline.timeutil import utcnow
@@ -33,10 +33,12 @@ def at(seconds: float) -> Callable[[], datetime]:
     return lambda: T0 + timedelta(seconds=seconds)
 
 
-def queue(line: Line, name: str, *bodies: str, now: datetime = T0) -> list[int]:
-    """Write texts from the line to a volunteer at `now`, as a service would."""
+def queue(
+    line: Line, name: str, *bodies: str, now: datetime = T0, number: str = LINE_NUMBER
+) -> list[int]:
+    """Write texts from the line `number` to a volunteer at `now`, as a service would."""
     with line.rt.db.session() as session:
-        the_line = admin.get_line(session, LINE_NUMBER)
+        the_line = admin.get_line(session, number)
         volunteer = session.scalar(select(Volunteer).where(Volunteer.name == name))
         assert volunteer is not None
         rows = [
@@ -198,5 +200,142 @@ def test_twilio_texts_are_paced_in_redis_or_in_process_and_console_texts_never(
     assert isinstance(embedded, LocalPacer) and embedded.pace == Pace(1.0, 10)
     shared = runtime.build(replace(paced, redis_url=redis_url)).pacer
     assert isinstance(shared, RedisPacer) and shared.pace == Pace(1.0, 10)
-    console = runtime.build(replace(paced, twilio_account_sid=None)).pacer
-    assert isinstance(console, LocalPacer) and console.pace.unlimited
+    # Not even a line's own rate paces the console: there is no pacer to give it to.
+    assert runtime.build(replace(paced, twilio_account_sid=None)).pacer is None
+
+
+# A line with a rate of its own (a toll-free number, say), beside one on the default.
+OWN_LINE = "+15550003333"
+FOUR_A_SECOND = Pace(rate_per_s=4.0, burst=3)
+UNPACED = Pace(rate_per_s=0.0, burst=3)
+
+
+@pytest.fixture(params=["local", "redis"])
+def pacer(request: pytest.FixtureRequest, redis_url: str) -> Iterator[Pacer]:
+    """A pacer at THREE_THEN_ONE_A_SECOND by default, in this process or in Redis."""
+    redis = Redis.from_url(redis_url)
+    keys = [KEY_PREFIX + sender for sender in ("test-own", "test-hold", "test-slow")]
+    redis.delete(*keys)
+    if request.param == "local":
+        yield LocalPacer(THREE_THEN_ONE_A_SECOND)
+    else:
+        yield RedisPacer(redis, THREE_THEN_ONE_A_SECOND)
+    redis.delete(*keys)
+
+
+def set_rate(line: Line, number: str, value: str) -> None:
+    """`warmline line set NUMBER send_rate_per_s=VALUE`, as the CLI does it."""
+    with line.rt.db.session() as session:
+        admin.set_line(session, admin.get_line(session, number), [f"send_rate_per_s={value}"])
+
+
+@pytest.fixture
+def two_lines(two_peers: Line) -> Line:
+    """The test line, texting Sam, and a second line, texting Alex."""
+    with two_peers.rt.db.session() as session:
+        admin.add_line(session, number_raw=OWN_LINE, name="Toll-free", timezone="UTC", now=utcnow())
+    return two_peers
+
+
+def test_each_pacer_spends_at_the_pace_it_is_given_and_a_changed_pace_applies_at_once(
+    pacer: Pacer,
+) -> None:
+    assert [pacer.take("test-own", 1, 100.0, FOUR_A_SECOND) for _ in range(3)] == [0.0] * 3
+    assert pacer.take("test-own", 1, 100.0, FOUR_A_SECOND) == pytest.approx(0.25)
+    assert pacer.take("test-own", 1, 100.0) == pytest.approx(1.0)  # None: the default pace
+    assert [pacer.take("test-own", 1, 100.0, UNPACED) for _ in range(5)] == [0.0] * 5
+    # Unpaced texts leave the bucket as it was: paced again, the sender waits its turn.
+    assert pacer.take("test-own", 1, 100.0, FOUR_A_SECOND) == pytest.approx(0.25)
+    assert pacer.take("test-own", 1, 100.25, FOUR_A_SECOND) == 0.0
+
+
+def test_a_carrier_hold_lasts_its_seconds_at_the_senders_own_pace(pacer: Pacer) -> None:
+    pacer.hold("test-hold", 5.0, 100.0, FOUR_A_SECOND)
+    assert pacer.take("test-hold", 1, 104.9, FOUR_A_SECOND) > 0
+    assert pacer.take("test-hold", 1, 105.0, FOUR_A_SECOND) == 0.0
+    pacer.hold("test-hold", 5.0, 200.0, UNPACED)  # an unpaced sender is never held
+    assert pacer.take("test-hold", 1, 200.0, UNPACED) == 0.0
+
+
+def test_redis_keeps_a_slow_senders_bucket_until_it_has_refilled(redis_url: str) -> None:
+    redis = Redis.from_url(redis_url)
+    redis.delete(KEY_PREFIX + "test-slow")
+    pacer = RedisPacer(redis, THREE_THEN_ONE_A_SECOND)
+    for _ in range(3):
+        pacer.take("test-slow", 1, 100.0, Pace(rate_per_s=0.01, burst=3))
+    # 300 s to refill at its own pace, not the default's 3 s: the key outlives that.
+    assert redis.ttl(KEY_PREFIX + "test-slow") > 300
+    redis.delete(KEY_PREFIX + "test-slow")
+
+
+def test_with_redis_down_the_local_bucket_keeps_the_senders_own_pace(redis_url: str) -> None:
+    flaky = FlakyRedis(Redis.from_url(redis_url))
+    pacer = RedisPacer(flaky, THREE_THEN_ONE_A_SECOND)  # type: ignore[arg-type]
+    takes = [pacer.take("test-flaky-own", 1, 0.0, FOUR_A_SECOND) for _ in range(4)]
+    assert takes == [0.0, 0.0, 0.0, 0.25]
+
+
+def test_a_line_with_its_own_rate_sends_sooner_exactly_as_its_rate_says(
+    two_lines: Line, pacer: Pacer
+) -> None:
+    line = two_lines
+    set_rate(line, OWN_LINE, "4")
+    default_ids = queue(line, "Sam", "d1", "d2", "d3", "d4", "d5")
+    own_ids = queue(line, "Alex", "o1", "o2", "o3", "o4", "o5", number=OWN_LINE)
+    send(line, default_ids[-1], 0, pacer)
+    send(line, own_ids[-1], 0, pacer)
+    assert line.sent_to(SAM) == ["d1", "d2", "d3"] and line.sent_to(ALEX) == ["o1", "o2", "o3"]
+    assert statuses(line, default_ids)[3][1] == T0 + timedelta(seconds=1)
+    assert statuses(line, own_ids)[3][1] == T0 + timedelta(seconds=0.25)
+
+    send(line, own_ids[-1], 0.25, pacer)
+    send(line, default_ids[-1], 0.25, pacer)
+    assert line.sent_to(ALEX)[-1] == "o4" and line.sent_to(SAM)[-1] == "d3"
+    assert statuses(line, own_ids)[4][1] == T0 + timedelta(seconds=0.5)
+    send(line, own_ids[-1], 0.5, pacer)
+    assert line.sent_to(ALEX) == ["o1", "o2", "o3", "o4", "o5"]
+    assert line.sent_to(SAM) == ["d1", "d2", "d3"]  # the default line still waits for 1 s
+
+
+def test_a_line_set_to_0_is_unpaced_while_the_default_paces_the_others(
+    two_lines: Line, pacer: Pacer
+) -> None:
+    line = two_lines
+    set_rate(line, OWN_LINE, "0")
+    bodies = [f"text {n}" for n in range(8)]
+    own_ids = queue(line, "Alex", *bodies, number=OWN_LINE)
+    default_ids = queue(line, "Sam", *bodies)
+    send(line, own_ids[-1], 0, pacer)
+    send(line, default_ids[-1], 0, pacer)
+    assert line.sent_to(ALEX) == bodies
+    assert line.sent_to(SAM) == bodies[:3]
+
+
+def test_a_changed_or_cleared_rate_applies_to_the_lines_next_text(
+    two_lines: Line, pacer: Pacer
+) -> None:
+    line = two_lines
+    set_rate(line, OWN_LINE, "4")
+    ids = queue(line, "Alex", "a", "b", "c", "d", number=OWN_LINE)
+    send(line, ids[-1], 0, pacer)
+    assert statuses(line, ids)[3] == ("queued", T0 + timedelta(seconds=0.25))
+    set_rate(line, OWN_LINE, "default")
+    send(line, ids[-1], 0.25, pacer)  # back on one a second: a quarter of a segment saved up
+    assert line.sent_to(ALEX) == ["a", "b", "c"]
+    assert statuses(line, ids)[3] == ("queued", T0 + timedelta(seconds=1))
+    send(line, ids[-1], 1, pacer)
+    assert line.sent_to(ALEX) == ["a", "b", "c", "d"]
+
+
+def test_too_many_requests_holds_a_fast_line_for_the_whole_wait(two_lines: Line) -> None:
+    line, pacer = two_lines, LocalPacer(Pace(rate_per_s=1.0, burst=10))
+    set_rate(line, OWN_LINE, "4")
+    line.fake.fail_for(SAM, 429, 20429)
+    [to_sam] = queue(line, "Sam", "are you there?", number=OWN_LINE)
+    [to_alex] = queue(line, "Alex", "hello", number=OWN_LINE)
+    send(line, to_sam, 0, pacer)
+    assert statuses(line, [to_sam]) == [("queued", T0 + timedelta(seconds=5))]
+    send(line, to_alex, 4.9, pacer)  # held at the line's own pace, not cut short by it
+    assert line.sent_to(ALEX) == []
+    send(line, to_alex, 5, pacer)
+    assert line.sent_to(ALEX) == ["hello"]

@@ -96,6 +96,18 @@ GROUPS: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
         ),
     ),
     (
+        "Sending",
+        (
+            (
+                "send_rate_per_s",
+                "Texts a second from this number",
+                "Segments a second the carrier allows: about 1 for a US long code, more for "
+                "toll-free and short codes; 0 = unpaced. Empty: the default for every line "
+                "(SEND_RATE_PER_S).",
+            ),
+        ),
+    ),
+    (
         "Outcome tags and retention",
         (
             (
@@ -129,6 +141,7 @@ GROUPS: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
 )
 FIELDS = tuple(field for _, fields in GROUPS for field in fields)
 CHOICES = {"ring_strategy": ("simultaneous", "sequential")}
+DECIMALS = {"send_rate_per_s"}
 TEXTAREAS = {"hours_text", "crisis_words_en", "crisis_words_es", "greeting"}
 WORD_LISTS = {"crisis_words_en", "crisis_words_es"}
 CLOSURE_FIELDS = ("start_date", "start_time", "end_date", "end_time", "reason")
@@ -136,7 +149,13 @@ _SETTING_NAME = re.compile(r"\b(" + "|".join(name for name, _, _ in FIELDS) + r"
 
 
 def _known() -> set[str]:
-    return {*admin.INT_SETTINGS, *admin.TEXT_SETTINGS, "ring_strategy", "voice_fallback"}
+    return {
+        *admin.INT_SETTINGS,
+        *admin.TEXT_SETTINGS,
+        "ring_strategy",
+        "voice_fallback",
+        "send_rate_per_s",
+    }
 
 
 def _groups() -> list[tuple[str, list[tuple[str, str, str]]]]:
@@ -169,6 +188,7 @@ def _render(
         errors=errors,
         choices=CHOICES,
         numeric=admin.INT_SETTINGS,
+        decimals=DECIMALS,
         textareas=TEXTAREAS,
         maxlength=admin.TEXT_SETTINGS,
         wording_text=extra.get("consent_wording", wording.text),
@@ -184,8 +204,16 @@ def _render(
 def line_settings() -> str:
     """The line's settings forms."""
     line, lines = chosen_line()
-    values = {name: str(getattr(line, name)) for name, _, _ in _fields()}
+    values = {name: _shown(line, name) for name, _, _ in _fields()}
     return _render(line, lines, values, {})
+
+
+def _shown(line: Line, name: str) -> str:
+    """A setting as the form shows it: empty for an unset rate, 3 rather than 3.0."""
+    value = getattr(line, name)
+    if value is None:
+        return ""
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def _from_form(name: str) -> str:
@@ -203,7 +231,7 @@ def line_settings_save() -> Page:
     """Save what changed, all together or not at all; errors are shown beside their field."""
     line, lines = chosen_line()
     values = {name: _from_form(name) for name, _, _ in _fields()}
-    changed = [k for k, v in values.items() if v != str(getattr(line, k))]
+    changed = [k for k, v in values.items() if v != _shown(line, k)]
     if not changed:
         flash("Nothing changed.")
         return redirect(url_for("dashboard.line_settings", line=line.id))
@@ -283,7 +311,7 @@ def _settings_error(
     line: Line, lines: list[Line], exc: settings_board.SettingsFormError, extra: dict[str, str]
 ) -> tuple[str, int]:
     db().rollback()
-    values = {name: str(getattr(line, name)) for name, _, _ in _fields()}
+    values = {name: _shown(line, name) for name, _, _ in _fields()}
     return _render(line, lines, values, {exc.field: str(exc)}, extra), 400
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -16,6 +16,10 @@ class Pace:
     def unlimited(self) -> bool:
         """True when pacing is switched off (a rate of 0)."""
         return self.rate_per_s <= 0
+
+    def at_rate(self, rate_per_s: float | None) -> Pace:
+        """This pace at a line's own rate, with the same burst; None keeps this pace."""
+        return self if rate_per_s is None else replace(self, rate_per_s=rate_per_s)
 
 
 @dataclass(frozen=True)

@@ -58,4 +58,7 @@ class Line(Base):
     shift_cap: Mapped[int] = mapped_column(default=0)
     # Conversations a texter may start per day before a kind message instead (0 = off).
     daily_limit: Mapped[int] = mapped_column(default=0)
+    # Segments a second this line's number may send (0 = unpaced); None = SEND_RATE_PER_S, since
+    # a toll-free or short code may send far faster than a long code.
+    send_rate_per_s: Mapped[float | None] = mapped_column(default=None)
     created_at: Mapped[datetime]

@@ -69,6 +69,12 @@ PARSED_SETTINGS: dict[str, Callable[[str], object]] = {
     "followup_after": parse_schedule,
 }
 _OUTCOME_TAG = re.compile(r"[^\W_][\w-]{0,29}")
+# A line's own pace (segments a second, 0 = unpaced), as SEND_RATE_PER_S is bounded; plain
+# decimals only, so nan, inf, 1e3 and -1 are refused.
+MAX_SEND_RATE = 1000
+_SEND_RATE = re.compile(r"\d+(\.\d+)?")
+# Words that put the line back on SEND_RATE_PER_S.
+SEND_RATE_DEFAULT = ("", "default")
 
 
 class InvalidInput(ValueError):
@@ -218,6 +224,8 @@ def _setting_value(key: str, value: str) -> object:
         if value not in ("simultaneous", "sequential"):
             raise InvalidInput("ring_strategy must be simultaneous or sequential")
         return value
+    if key == "send_rate_per_s":
+        return _send_rate(value)
     if key == "voice_fallback":
         if value != "voicemail" and not value.startswith("number:"):
             raise InvalidInput("voice_fallback must be voicemail or number:+1...")
@@ -232,9 +240,22 @@ def _setting_value(key: str, value: str) -> object:
             "offer_strategy",
             "ring_strategy",
             "voice_fallback",
+            "send_rate_per_s",
         ]
     )
     raise InvalidInput(f"unknown setting {key!r}; known: {', '.join(known)}")
+
+
+def _send_rate(value: str) -> float | None:
+    """A line's own send rate in segments a second; None (the default) for `default` or empty."""
+    if value.lower() in SEND_RATE_DEFAULT:
+        return None
+    if not _SEND_RATE.fullmatch(value) or float(value) > MAX_SEND_RATE:
+        raise InvalidInput(
+            f"send_rate_per_s must be a number from 0 to {MAX_SEND_RATE} (segments a second; "
+            "0 = unpaced), or default"
+        )
+    return float(value)
 
 
 def add_volunteer(

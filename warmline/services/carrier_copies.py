@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from functools import cache
 
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import Insert
 
 from warmline.db import Database
 from warmline.models import CarrierRecord
@@ -25,13 +27,15 @@ MAX_ATTEMPTS = 12
 def remember(session: Session, sids: Iterable[str], due_at: datetime) -> None:
     """Schedule the carrier's copies of these messages for deletion."""
     rows = [{"sid": sid, "kind": "message", "due_at": due_at} for sid in sids if sid]
-    if not rows:
-        return
-    dialect = session.get_bind().dialect.name
+    if rows:
+        session.execute(_remember_statement(session.get_bind().dialect.name), rows)
+
+
+@cache
+def _remember_statement(dialect: str) -> Insert:
+    """The de-duplicating insert, built once per dialect so its compiled form is reused."""
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    session.execute(
-        insert(CarrierRecord).values(rows).on_conflict_do_nothing(index_elements=["sid"])
-    )
+    return insert(CarrierRecord).on_conflict_do_nothing(index_elements=["sid"])
 
 
 def delete_due(db: Database, records: CarrierRecords, now: datetime, limit: int = 200) -> int:

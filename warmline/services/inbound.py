@@ -129,17 +129,16 @@ def process(
     keyring: Keyring | None = None,
 ) -> None:
     """Process text `event_id` and every other unprocessed text from its sender, in order."""
-    with db.session() as session:
+    with db.pinned_session() as session:
         found = session.execute(
             select(InboundMessage.line_id, InboundMessage.sender_key).where(
                 InboundMessage.id == event_id
             )
         ).first()
-    if found is None:
-        return
-    line_id, sender_key = found
-    with key_lock(db, INBOUND_SENDER, sender_key):
-        with db.session() as session:
+        if found is None:
+            return
+        line_id, sender_key = found
+        with key_lock(session, INBOUND_SENDER, sender_key):
             pending = session.scalars(
                 select(InboundMessage.id)
                 .where(
@@ -151,48 +150,50 @@ def process(
                 # outage is stored after later ones but still goes first.
                 .order_by(InboundMessage.received_at, InboundMessage.id)
             ).all()
-        for pending_id in pending:
-            outbox_ids = _process_one(db, vault, pending_id, clock(), keyring)
-            outbox.enqueue_all(queue, outbox_ids)
+            for pending_id in pending:
+                outbox_ids = _process_one(session, vault, pending_id, clock(), keyring)
+                outbox.enqueue_all(queue, outbox_ids)
 
 
 def _process_one(
-    db: Database, vault: Vault, event_id: int, now: datetime, keyring: Keyring | None
+    session: Session, vault: Vault, event_id: int, now: datetime, keyring: Keyring | None
 ) -> list[int]:
-    """Handle one text exactly once; returns the outbox rows it wrote."""
-    with db.session() as session:
-        message = session.scalar(
-            select(InboundMessage).where(InboundMessage.id == event_id).with_for_update()
-        )
-        if message is None or message.processed_at is not None:
-            return []
-        line = session.get_one(Line, message.line_id)
-        turn = Turn(session, vault, line, now)
-        assert message.sender_sealed is not None and message.body_sealed is not None
-        sender = vault.open(message.sender_sealed)
-        body = vault.open(message.body_sealed)
-        # After an HMAC key rotation a known number may still carry its key under an older one.
-        keys = keyring.keys_for(sender) if keyring is not None else [message.sender_key]
-        if message.sender_key not in keys:
-            keys = [message.sender_key, *keys]
-        volunteer = session.scalar(
-            select(Volunteer).where(Volunteer.phone_key.in_(keys), Volunteer.is_active)
-        )
-        if volunteer is not None and volunteer.phone_key != message.sender_key:
-            volunteer.phone_key = message.sender_key
-        if volunteer is not None:
-            volunteers_sms.handle(turn, volunteer, body)
-            message.body_sealed = None
-        elif texters.handle(turn, message, sender, body, keys) is texters.Erased:
-            session.commit()  # FORGET: this message went with everything else
-            return turn.outbox_ids()
-        elif message.conversation_id is None:  # a keyword, not words for a peer
-            message.body_sealed = None
-        message.sender_sealed = None
-        message.processed_at = now
-        carrier_copies.remember(session, [message.message_sid], now + carrier_copies.SETTLE)
+    """Handle one text exactly once, committing; returns the outbox rows it wrote."""
+    # One session serves every text of this sender: what an earlier one loaded is read afresh.
+    session.expire_all()
+    message = session.scalar(
+        select(InboundMessage).where(InboundMessage.id == event_id).with_for_update()
+    )
+    if message is None or message.processed_at is not None:
         session.commit()
+        return []
+    line = session.get_one(Line, message.line_id)
+    turn = Turn(session, vault, line, now)
+    assert message.sender_sealed is not None and message.body_sealed is not None
+    sender = vault.open(message.sender_sealed)
+    body = vault.open(message.body_sealed)
+    # After an HMAC key rotation a known number may still carry its key under an older one.
+    keys = keyring.keys_for(sender) if keyring is not None else [message.sender_key]
+    if message.sender_key not in keys:
+        keys = [message.sender_key, *keys]
+    volunteer = session.scalar(
+        select(Volunteer).where(Volunteer.phone_key.in_(keys), Volunteer.is_active)
+    )
+    if volunteer is not None and volunteer.phone_key != message.sender_key:
+        volunteer.phone_key = message.sender_key
+    if volunteer is not None:
+        volunteers_sms.handle(turn, volunteer, body)
+        message.body_sealed = None
+    elif texters.handle(turn, message, sender, body, keys) is texters.Erased:
+        session.commit()  # FORGET: this message went with everything else
         return turn.outbox_ids()
+    elif message.conversation_id is None:  # a keyword, not words for a peer
+        message.body_sealed = None
+    message.sender_sealed = None
+    message.processed_at = now
+    carrier_copies.remember(session, [message.message_sid], now + carrier_copies.SETTLE)
+    session.commit()
+    return turn.outbox_ids()
 
 
 def stranded_ids(session: Session, now: datetime, limit: int = 200) -> list[int]:

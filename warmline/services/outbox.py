@@ -18,6 +18,7 @@ from warmline.domain.delivery import (
     rate_limited_delay,
     retry_delay,
 )
+from warmline.domain.pacing import Pace
 from warmline.domain.segments import segments
 from warmline.jobqueue import SEND_OUTBOX, JobQueue
 from warmline.locks import OUTBOX_RECIPIENT, key_lock
@@ -74,6 +75,38 @@ def enqueue_all(queue: JobQueue, outbox_ids: Iterable[int]) -> None:
         queue.enqueue(SEND_OUTBOX, outbox_id)
 
 
+class SendHere:
+    """A queue for a job's own follow-up texts: it sends them at once, in the job that wrote them.
+
+    A relayed text then costs one queued job rather than two. Any other job, and any text that
+    cannot be sent here, goes to the real queue (or, failing that, to the sweeper).
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        vault: Vault,
+        transport: Transport,
+        queue: JobQueue,
+        clock: Clock,
+        pacer: Pacer | None = None,
+    ) -> None:
+        self.db, self.vault, self.transport = db, vault, transport
+        self.queue, self.clock, self.pacer = queue, clock, pacer
+
+    def enqueue(self, job: str, *ids: int) -> bool:
+        """Send the texts now, in order; queue whatever is left if sending here fails."""
+        if job != SEND_OUTBOX:
+            return self.queue.enqueue(job, *ids)
+        for done, outbox_id in enumerate(ids):
+            try:
+                send(self.db, self.vault, self.transport, outbox_id, self.clock, self.pacer)
+            except Exception:
+                log.exception("sending outbox %s in this job failed; queueing it", outbox_id)
+                return all([self.queue.enqueue(SEND_OUTBOX, left) for left in ids[done:]])
+        return True
+
+
 def send(
     db: Database,
     vault: Vault,
@@ -83,36 +116,36 @@ def send(
     pacer: Pacer | None = None,
 ) -> None:
     """Send text `outbox_id` and any older queued texts to the same person, in order, once."""
-    with db.session() as session:
+    with db.pinned_session() as session:
         recipient_key = session.scalar(select(Outbox.recipient_key).where(Outbox.id == outbox_id))
-    if recipient_key is None:
-        return
-    with key_lock(db, OUTBOX_RECIPIENT, recipient_key):
-        with db.session() as session:
-            # Holding this person's lock, no live worker can be mid-send to them: a text still
-            # marked "sending" was cut off by a dead one. It goes again first, so order holds.
-            session.execute(
-                update(Outbox)
-                .where(Outbox.recipient_key == recipient_key, Outbox.status == "sending")
-                .values(status="queued", interrupted=True, due_at=clock(), updated_at=clock())
-            )
-            session.commit()
-            ids = session.scalars(
-                select(Outbox.id)
+        if recipient_key is None:
+            return
+        with key_lock(session, OUTBOX_RECIPIENT, recipient_key):
+            waiting = session.execute(
+                select(Outbox.id, Outbox.status)
                 .where(
                     Outbox.recipient_key == recipient_key,
-                    Outbox.status == "queued",
-                    Outbox.id <= outbox_id,
+                    Outbox.status.in_(("queued", "sending")),
                 )
                 .order_by(Outbox.id)
             ).all()
-        for row_id in ids:
-            if not _send_one(db, vault, transport, row_id, clock, pacer):
-                break  # keep the person's texts in order: later ones wait for this retry
+            # Holding this person's lock, no live worker can be mid-send to them: a text still
+            # marked "sending" was cut off by a dead one. It goes again first, so order holds.
+            cut_off = [row_id for row_id, status in waiting if status == "sending"]
+            if cut_off:
+                session.execute(
+                    update(Outbox)
+                    .where(Outbox.id.in_(cut_off), Outbox.status == "sending")
+                    .values(status="queued", interrupted=True, due_at=clock(), updated_at=clock())
+                )
+                session.commit()
+            for row_id in (row_id for row_id, _ in waiting if row_id <= outbox_id):
+                if not _send_one(session, vault, transport, row_id, clock, pacer):
+                    break  # keep the person's texts in order: later ones wait for this retry
 
 
 def _send_one(
-    db: Database,
+    session: Session,
     vault: Vault,
     transport: Transport,
     outbox_id: int,
@@ -120,44 +153,45 @@ def _send_one(
     pacer: Pacer | None = None,
 ) -> bool:
     """Move one text queued → sending → sent/failed; False when it must be retried later."""
-    with db.session() as session:
-        row = session.get(Outbox, outbox_id)
-        if row is None or row.status != "queued":
-            return True
-        now = clock()
-        if row.attempts > 0 and row.due_at > now:
-            return False
-        line = session.get_one(Line, row.line_id)
-        recipient = _recipient(session, vault, row)
-        if recipient is None or row.body_sealed is None:
-            _finish(row, "suppressed", now, error_code=None)
-            session.commit()
-            return True
-        to_number, label = recipient
-        body = vault.open(row.body_sealed)
-        if pacer is not None and not _paced(session, row, pacer, segments(body), now):
-            return False
-        row.status = "sending"
-        row.attempts += 1
-        row.updated_at = now
-        session.commit()
-
-        try:
-            sid = transport.send(
-                from_number=line.number, to_number=to_number, body=body, label=label
-            )
-        except SendError as exc:
-            return _after_failure(session, row, exc, clock(), pacer)
-        row.twilio_sid = sid
-        _finish(row, "sent", clock(), error_code=None)
-        carrier_copies.remember(session, [sid], clock() + carrier_copies.SETTLE)
+    # One session serves all of this person's texts: what an earlier one loaded is read afresh.
+    session.expire_all()
+    row = session.get(Outbox, outbox_id)
+    if row is None or row.status != "queued":
         session.commit()
         return True
+    now = clock()
+    if row.attempts > 0 and row.due_at > now:
+        session.commit()
+        return False
+    line = session.get_one(Line, row.line_id)
+    recipient = _recipient(session, vault, row)
+    if recipient is None or row.body_sealed is None:
+        _finish(row, "suppressed", now, error_code=None)
+        session.commit()
+        return True
+    to_number, label = recipient
+    body = vault.open(row.body_sealed)
+    if pacer is not None and not _paced(session, row, pacer, segments(body), now):
+        return False
+    row.status = "sending"
+    row.attempts += 1
+    row.updated_at = now
+    session.commit()
+
+    try:
+        sid = transport.send(from_number=line.number, to_number=to_number, body=body, label=label)
+    except SendError as exc:
+        return _after_failure(session, row, exc, clock(), pacer)
+    row.twilio_sid = sid
+    _finish(row, "sent", clock(), error_code=None)
+    carrier_copies.remember(session, [sid], clock() + carrier_copies.SETTLE)
+    session.commit()
+    return True
 
 
 def _paced(session: Session, row: Outbox, pacer: Pacer, cost: int, now: datetime) -> bool:
     """Spend the text's segments from its number's bucket; if it is empty the text waits."""
-    wait = pacer.take(_sender(row), cost, now.timestamp())
+    wait = pacer.take(_sender(row), cost, now.timestamp(), _pace(session, row, pacer))
     if wait <= 0:
         return True
     # Still queued, never dropped: the sweeper sends it when due, and the person's later texts
@@ -174,6 +208,13 @@ def _sender(row: Outbox) -> str:
     return f"line:{row.line_id}"
 
 
+def _pace(session: Session, row: Outbox, pacer: Pacer) -> Pace:
+    """The pace of the text's line: its own rate if it has one, else the pacer's default."""
+    # Read each time, never cached: a rate set by `warmline line set` applies to the next text.
+    line = session.get_one(Line, row.line_id)
+    return pacer.pace.at_rate(line.send_rate_per_s)
+
+
 def _after_failure(
     session: Session, row: Outbox, exc: SendError, now: datetime, pacer: Pacer | None = None
 ) -> bool:
@@ -183,7 +224,8 @@ def _after_failure(
         # retention purge still expires it); its wait doubles, and its whole number waits too.
         delay = rate_limited_delay(row.attempts)
         if pacer is not None:
-            pacer.hold(_sender(row), delay.total_seconds(), now.timestamp())
+            pace = _pace(session, row, pacer)
+            pacer.hold(_sender(row), delay.total_seconds(), now.timestamp(), pace)
     else:
         delay = retry_delay(row.attempts)
     if is_permanent(exc.error_code, exc.http_status) or delay is None:

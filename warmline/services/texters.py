@@ -165,7 +165,8 @@ def _contact(turn: Turn, contact_key: str, known_keys: list[str], sender: str) -
     if contact is None:
         contact = Contact(line_id=turn.line.id, contact_key=contact_key, created_at=turn.now)
         turn.session.add(contact)
-    contact.number_sealed = turn.vault.seal(sender)
+    if contact.number_sealed is None:  # new, or wiped by the retention purge since
+        contact.number_sealed = turn.vault.seal(sender)
     turn.session.flush()
     return contact
 

@@ -177,6 +177,33 @@ def test_outcome_tags_and_the_four_retention_windows_are_settable_within_their_r
     assert line_row(line).log_retention_days == 730
 
 
+def test_a_lines_own_send_rate_is_set_refused_when_bad_and_cleared_to_the_default(
+    line: Line, signed_in: Dashboard
+) -> None:
+    form = current_form(signed_in.text("/settings"))
+    assert form["send_rate_per_s"] == ""  # the default for every line
+    form["send_rate_per_s"] = "3"
+    assert signed_in.post("/settings", form).status_code == 302
+    assert line_row(line).send_rate_per_s == 3.0
+    assert 'name="send_rate_per_s" value="3"' in signed_in.followed
+    # Shown as typed, so saving the page again changes nothing.
+    assert signed_in.post("/settings", current_form(signed_in.followed)).status_code == 302
+    assert "Nothing changed." in signed_in.followed
+    for bad in ("fast", "-1", "nan", "1001"):
+        form = current_form(signed_in.text("/settings"))
+        form["send_rate_per_s"] = bad
+        response = signed_in.post("/settings", form)
+        assert response.status_code == 400, bad
+        page = response.get_data(as_text=True)
+        assert 'id="send_rate_per_s-error"' in page and "from 0 to 1000" in page, bad
+    assert line_row(line).send_rate_per_s == 3.0
+    form = current_form(signed_in.text("/settings"))
+    form["send_rate_per_s"] = ""
+    assert signed_in.post("/settings", form).status_code == 302
+    assert line_row(line).send_rate_per_s is None
+    assert any("send_rate_per_s" in r for r in audit_rows(signed_in))
+
+
 def test_hours_use_the_cli_syntax_are_described_and_audited(
     line: Line, signed_in: Dashboard
 ) -> None:
