@@ -176,6 +176,11 @@ ENGLISH: Final[dict[str, str]] = {
         "Sorry, {line_name} has a technical problem and cannot connect you to a peer right now. "
         "{hours} If you are in danger, {crisis}. Please call again in a few minutes."
     ),
+    # Said to a peer's phone: nobody can be connected, so nobody is.
+    "voice_not_connected": (
+        "Sorry, {line_name} has a technical problem and this call could not be connected. "
+        "Thank you, goodbye."
+    ),
     # Texted to the on-call coordinator, once per incident.
     "send_failures_alert": (
         "{line_name}: {count} texts could not be sent in the last {minutes} min. "

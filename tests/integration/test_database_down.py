@@ -12,14 +12,25 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy.exc import (
+    DBAPIError,
+    IntegrityError,
+    OperationalError,
+    ProgrammingError,
+    SQLAlchemyError,
+)
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from twilio.request_validator import RequestValidator
 
-from tests.conftest import AUTH_TOKEN, LINE_NUMBER, PUBLIC_URL, make_settings
+from tests.conftest import ACCOUNT_SID, AUTH_TOKEN, LINE_NUMBER, PUBLIC_URL, make_settings
 from tests.integration.conftest import Line
+from tests.twilio_voice import Twiml
 from warmline import create_app, metrics, runtime
 from warmline.runtime import Runtime
 from warmline.services import admin
 from warmline.services.line_cards import FRESH_FOR
+from warmline.telephony import voice_twiml as paths
+from warmline.telephony.fallback import VOICE_FALLBACK, database_unreachable
 from warmline.timeutil import utcnow
 
 UNREACHABLE = "postgresql+psycopg://postgres@127.0.0.1:1/x"
@@ -123,3 +134,127 @@ def test_with_the_database_gone_each_process_keeps_using_the_lines_details_it_re
     card = cards.get(gone, LINE_NUMBER, later)
     assert (card.name, card.crisis) == ("Test Warmline", "call the county line at 211")
     assert cards.get(gone, "+15550007777", later).crisis == DEFAULT_CRISIS  # a line never read
+
+
+VOLUNTEER = "+15550002222"
+CALL_SID, LEG_SID = "CA" + "c0" * 16, "CA" + "e1" * 16
+CALLER, PEER, NOBODY = "caller", "peer", "nobody"
+
+
+def caller_leg(**extra: str) -> dict[str, str]:
+    """What Twilio posts about the caller's own call to the line."""
+    return {
+        "CallSid": CALL_SID,
+        "AccountSid": ACCOUNT_SID,
+        "From": TEXTER,
+        "To": LINE_NUMBER,
+        "CallStatus": "in-progress",
+        "Direction": "inbound",
+        "ApiVersion": "2010-04-01",
+        **extra,
+    }
+
+
+def peer_leg(direction: str, **extra: str) -> dict[str, str]:
+    """What Twilio posts about a call the line places to a volunteer (a dial leg or a call-back)."""
+    return {
+        "CallSid": LEG_SID,
+        "AccountSid": ACCOUNT_SID,
+        "From": LINE_NUMBER,
+        "To": VOLUNTEER,
+        "CallStatus": "in-progress",
+        "Direction": direction,
+        "ApiVersion": "2010-04-01",
+        **extra,
+    }
+
+
+RECORDED = {
+    "RecordingSid": "RE" + "0a" * 16,
+    "RecordingUrl": f"https://api.twilio.com/2010-04-01/Accounts/{ACCOUNT_SID}/Recordings/RE0a",
+    "RecordingDuration": "42",
+}
+DIAL_LEG = {"ParentCallSid": CALL_SID}
+DIAL_ENDED = {"DialCallSid": LEG_SID, "DialCallDuration": "300"}
+
+
+def at(path: str, **query: int) -> str:
+    """The path and query string our own TwiML hands Twilio (and Twilio signs)."""
+    return paths.url("", path, **query)
+
+
+# Every voice webhook, with the query string and form Twilio would send, and who hears the answer.
+VOICE_WEBHOOKS = [
+    (paths.PREFIX, caller_leg(CallStatus="ringing"), CALLER),
+    (at(paths.DIALED, call=7, step=1), caller_leg(DialCallStatus="no-answer"), CALLER),
+    (at(paths.SCREEN, call=7, leg=3), peer_leg("outbound-dial", **DIAL_LEG), PEER),
+    (at(paths.ACCEPT, call=7, leg=3), peer_leg("outbound-dial", **DIAL_LEG, Digits="1"), PEER),
+    (paths.STATUS, caller_leg(CallStatus="completed", CallDuration="95"), NOBODY),
+    (at(paths.RECORDED, call=7), caller_leg(**RECORDED, Digits="hangup"), CALLER),
+    (
+        at(paths.RECORDING, call=7),
+        caller_leg(**RECORDED, RecordingStatus="completed", RecordingSource="RecordVerb"),
+        NOBODY,
+    ),
+    (at(paths.CALLBACK, vm=5, attempt=2), peer_leg("outbound-api"), PEER),
+    (at(paths.CALLBACK_LISTEN, vm=5, attempt=2), peer_leg("outbound-api", Digits="1"), PEER),
+    (at(paths.CALLBACK_CONNECT, vm=5, attempt=2), peer_leg("outbound-api", Digits="1"), PEER),
+    (
+        at(paths.CALLBACK_DIALED, vm=5, attempt=2),
+        peer_leg("outbound-api", **DIAL_ENDED, DialCallStatus="completed"),
+        PEER,
+    ),
+    (
+        at(paths.CALLBACK_STATUS, vm=5, attempt=2),
+        peer_leg("outbound-api", CallStatus="completed", CallDuration="400"),
+        NOBODY,
+    ),
+]
+
+
+def test_every_voice_webhook_the_app_serves_is_checked_below(down: Flask) -> None:
+    served = {rule.rule for rule in down.url_map.iter_rules() if rule.rule.startswith("/twilio/v")}
+    assert served - {VOICE_FALLBACK} == {path.split("?")[0] for path, _, _ in VOICE_WEBHOOKS}
+
+
+@pytest.mark.parametrize(
+    ("path", "form", "listener"), VOICE_WEBHOOKS, ids=[path for path, _, _ in VOICE_WEBHOOKS]
+)
+def test_with_the_database_down_no_one_on_a_call_hears_twilios_error_and_forgeries_are_refused(
+    down: Flask, caplog: pytest.LogCaptureFixture, path: str, form: dict[str, str], listener: str
+) -> None:
+    client = down.test_client()
+    forged = RequestValidator("not-" + AUTH_TOKEN).compute_signature(PUBLIC_URL + path, form)
+    assert client.post(path, data=form, headers={"X-Twilio-Signature": forged}).status_code == 403
+
+    with caplog.at_level(logging.INFO):
+        response = signed_post(client, path, form)
+    assert response.status_code == 200  # type: ignore[attr-defined]
+    twiml = Twiml.parse(response.get_data(as_text=True))  # type: ignore[attr-defined]
+    said = " ".join(twiml.said())
+    if listener == CALLER:
+        assert DEFAULT_CRISIS in said and twiml.verbs() == ["Say", "Hangup"]
+    elif listener == PEER:  # hung up, so never bridged to a caller nobody is connecting
+        assert "could not be connected" in said and twiml.verbs() == ["Say", "Hangup"]
+    else:
+        assert twiml.verbs() == []
+    for number in (TEXTER, VOLUNTEER):
+        assert number[2:] not in twiml.text and number[-4:] not in caplog.text
+    errors = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
+    assert errors and all("OperationalError" in message for message in errors)
+
+
+@pytest.mark.parametrize(
+    ("error", "unreachable"),
+    [
+        (OperationalError("SELECT 1", {}, Exception("connection refused")), True),
+        (DBAPIError("SELECT 1", {}, Exception("gone"), connection_invalidated=True), True),
+        (PoolTimeout("QueuePool limit of size 5 overflow 10 reached"), True),
+        (ProgrammingError("SELECT nope", {}, Exception("undefined table")), False),
+        (IntegrityError("INSERT", {}, Exception("duplicate key")), False),
+    ],
+)
+def test_a_bug_in_our_sql_is_not_mistaken_for_the_database_being_down(
+    error: SQLAlchemyError, unreachable: bool
+) -> None:
+    assert database_unreachable(error) is unreachable

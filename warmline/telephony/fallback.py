@@ -11,6 +11,8 @@ from __future__ import annotations
 import logging
 
 from flask import Blueprint, Response, current_app, request
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from twilio.twiml.messaging_response import MessagingResponse
 from twilio.twiml.voice_response import VoiceResponse
 
@@ -62,17 +64,29 @@ def safe_sms_reply(rt: Runtime, to_raw: str, webhook: str) -> Response:
     return Response(str(response), mimetype="text/xml")
 
 
-def safe_voice_reply(rt: Runtime, to_raw: str, webhook: str) -> Response:
-    """TwiML saying the line's hours and crisis numbers, then hanging up; always a 200."""
-    card = _card(rt, to_raw)
+def safe_voice_reply(
+    rt: Runtime, line_raw: str, webhook: str, words: str = "voice_safe_reply"
+) -> Response:
+    """TwiML saying `words` (by default the hours and crisis numbers), then hanging up; a 200."""
+    card = _card(rt, line_raw)
     metrics.SAFE_ANSWERS.labels(webhook=webhook).inc()
     response = VoiceResponse()
     voice = {"language": card.say_language}
     if card.say_voice:
         voice["voice"] = card.say_voice
-    response.say(_words(card, "voice_safe_reply"), **voice)
+    response.say(_words(card, words), **voice)
     response.hangup()
     return Response(str(response), mimetype="text/xml")
+
+
+def database_unreachable(exc: SQLAlchemyError) -> bool:
+    """Whether `exc` means the database did not answer (down, dropped, too slow), not a bug."""
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    # Drivers report refused or lost connections and statement timeouts as OperationalError; a
+    # pool timeout means every connection is stuck on the database. A programming error is
+    # neither, and must still fail loudly rather than hide behind a polite goodbye.
+    return isinstance(exc, OperationalError | PoolTimeout)
 
 
 def _card(rt: Runtime, to_raw: str) -> LineCard:

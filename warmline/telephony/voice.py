@@ -4,21 +4,69 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Callable
+from functools import wraps
 
 from flask import Blueprint, Response, current_app, request
 from sqlalchemy.exc import SQLAlchemyError
+from twilio.twiml.voice_response import VoiceResponse
 
 from warmline import phones
 from warmline.runtime import Runtime
 from warmline.services import calls, outbox, voicemail
 from warmline.services.voice_plans import Answer
-from warmline.telephony.fallback import safe_voice_reply
+from warmline.telephony.fallback import database_unreachable, safe_voice_reply
 from warmline.telephony.signature import twilio_signed
 from warmline.telephony.voice_twiml import twiml
 from warmline.timeutil import utcnow
 
 log = logging.getLogger(__name__)
 bp = Blueprint("voice", __name__, url_prefix="/twilio/voice")
+
+View = Callable[[], Response]
+
+
+def _caller_hears_safe_words(rt: Runtime) -> Response:
+    """The caller hears the hours and crisis numbers, as on a first call with the database down."""
+    return safe_voice_reply(rt, request.form.get("To", ""), "voice_callback")
+
+
+def _peer_hears_not_connected(rt: Runtime) -> Response:
+    """The peer's leg hangs up, never bridged to nobody."""
+    # A peer's leg is placed from the line number, so `From` names the line.
+    line_raw = request.form.get("From", "")
+    return safe_voice_reply(rt, line_raw, "voice_callback", words="voice_not_connected")
+
+
+def _nothing_said(_rt: Runtime) -> Response:
+    """A status callback: nobody listens, and Twilio only wants a 2xx."""
+    return Response(str(VoiceResponse()), mimetype="text/xml")
+
+
+def _when_database_down(reply: Callable[[Runtime], Response]) -> Callable[[View], View]:
+    """While the database cannot be reached, answer with `reply` instead of a 500."""
+
+    def guard(view: View) -> View:
+        @wraps(view)
+        def guarded() -> Response:
+            try:
+                return view()
+            except SQLAlchemyError as exc:
+                if not database_unreachable(exc):
+                    raise
+                # Twilio would play its own error to whoever is on the phone; no numbers logged.
+                log.error(
+                    "%s not handled (database: %s): safe answer given",
+                    request.endpoint,
+                    type(exc).__name__,
+                )
+                rt = _rt()
+                rt.line_cards.database_failed(utcnow())
+                return reply(rt)
+
+        return guarded
+
+    return guard
 
 
 @bp.post("")
@@ -49,6 +97,7 @@ def incoming_call() -> Response:
 
 @bp.post("/dialed")
 @twilio_signed
+@_when_database_down(_caller_hears_safe_words)
 def dialed() -> Response:
     """A <Dial> ended: log the accepted call, or move to the next tier or the fallback."""
     rt = _rt()
@@ -66,6 +115,7 @@ def dialed() -> Response:
 
 @bp.post("/screen")
 @twilio_signed
+@_when_database_down(_peer_hears_not_connected)
 def screen() -> Response:
     """A volunteer answered: who is calling, press 1 to accept."""
     rt = _rt()
@@ -83,6 +133,7 @@ def screen() -> Response:
 
 @bp.post("/accept")
 @twilio_signed
+@_when_database_down(_peer_hears_not_connected)
 def accept() -> Response:
     """The volunteer's key: 1 bridges, anything else hangs up their phone."""
     rt = _rt()
@@ -93,6 +144,7 @@ def accept() -> Response:
 
 @bp.post("/status")
 @twilio_signed
+@_when_database_down(_nothing_said)
 def status() -> Response:
     """Twilio's status callback for the caller's call (set on the number in Twilio's console)."""
     rt = _rt()
@@ -103,6 +155,7 @@ def status() -> Response:
 
 @bp.post("/recorded")
 @twilio_signed
+@_when_database_down(_caller_hears_safe_words)
 def recorded() -> Response:
     """<Record action>: keep the message, offer it to peers, thank the caller."""
     return _answer(_rt(), _take_recording())
@@ -110,6 +163,7 @@ def recorded() -> Response:
 
 @bp.post("/recording")
 @twilio_signed
+@_when_database_down(_nothing_said)
 def recording() -> Response:
     """The recording-status callback: the same, for when the action came first or not at all."""
     _answer(_rt(), _take_recording())
@@ -118,6 +172,7 @@ def recording() -> Response:
 
 @bp.post("/callback")
 @twilio_signed
+@_when_database_down(_peer_hears_not_connected)
 def callback_answered() -> Response:
     """The volunteer answered the call-back: press 1 to hear the voicemail."""
     rt = _rt()
@@ -130,6 +185,7 @@ def callback_answered() -> Response:
 
 @bp.post("/callback/listen")
 @twilio_signed
+@_when_database_down(_peer_hears_not_connected)
 def callback_listen() -> Response:
     """Play the voicemail, then offer to call back."""
     rt = _rt()
@@ -142,6 +198,7 @@ def callback_listen() -> Response:
 
 @bp.post("/callback/connect")
 @twilio_signed
+@_when_database_down(_peer_hears_not_connected)
 def callback_connect() -> Response:
     """Ring the caller from the line number and bridge them to the volunteer."""
     rt = _rt()
@@ -154,6 +211,7 @@ def callback_connect() -> Response:
 
 @bp.post("/callback/dialed")
 @twilio_signed
+@_when_database_down(_peer_hears_not_connected)
 def callback_dialed() -> Response:
     """The call-back's dial ended: handled, or waiting for another try."""
     rt = _rt()
@@ -166,6 +224,7 @@ def callback_dialed() -> Response:
 
 @bp.post("/callback/status")
 @twilio_signed
+@_when_database_down(_nothing_said)
 def callback_status() -> Response:
     """Status callback of the call-back call placed to the volunteer."""
     rt = _rt()
