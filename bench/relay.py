@@ -7,6 +7,8 @@ the load generator's interpreter would answer late and be measured instead). Ten
 texters send at a steady rate (default 20 texts/s for 30 s) and each text's latency is the time
 from posting the signed webhook to the relayed "#REF: ..." request arriving at the fake. The
 baseline, measured in the same run, is a GET of the same gunicorn's /healthz (the loopback floor).
+Then the load continues to the fault suite's soak, 2,000 texts from 200 texters (150 of them
+new, left waiting and re-offered), and once all are processed the RSS of each process is read.
 
     .venv/bin/python bench/relay.py [--rate 20] [--seconds 30]
 
@@ -57,6 +59,8 @@ DATABASE = "warmline_bench_relay"
 LINE = "+15550701111"
 PEERS = [f"+1555070{2000 + n:04d}" for n in range(10)]
 TEXTERS = [f"+1555071{1000 + n:04d}" for n in range(50)]
+SOAK_TEXTERS = [f"+1555072{1000 + n:04d}" for n in range(150)]
+SOAK_TEXTS = 2000
 P95_LIMIT_MS = 100.0
 RSS_LIMIT_MB = 150.0
 OFFER = re.compile(r"waiting to talk \(#([A-Z][2-9][A-Z])\)")
@@ -192,23 +196,9 @@ def main() -> int:
             baseline.append((time.monotonic() - began) * 1000)
 
         answered.clear()
-        sent_at: dict[str, float] = {}
-        lock = threading.Lock()
         total = int(args.rate * args.seconds)
-        began = time.monotonic()
-        with ThreadPoolExecutor(8) as pool:
-            for n in range(total):
-                due = began + n / args.rate
-                time.sleep(max(0.0, due - time.monotonic()))
-                texter = TEXTERS[n % len(TEXTERS)]
-                body = f"relay {n:05d}"
-
-                def send(texter: str = texter, body: str = body) -> None:
-                    started = post(texter, body)
-                    with lock:
-                        sent_at[body] = started
-
-                pool.submit(send)
+        relays = [(TEXTERS[n % len(TEXTERS)], f"relay {n:05d}") for n in range(total)]
+        sent_at = _at_rate(post, relays, args.rate)
         wait_for(
             "every relay",
             lambda: sum(1 for t in fake.texts() if t.body[6:].startswith("relay ")) >= total,
@@ -222,6 +212,12 @@ def main() -> int:
             Path(dump).write_text(
                 json.dumps({"sent": sent_at, "texts": [t.as_json() for t in fake.texts()]})
             )
+        # Then the rest of the fault suite's soak (2,000 texts from 200 texters, the newcomers
+        # left waiting and escalated), so memory is measured after the same load.
+        everyone = TEXTERS + SOAK_TEXTERS
+        rest = SOAK_TEXTS - len(TEXTERS) - total
+        _at_rate(post, [(everyone[n % len(everyone)], f"soak {n}") for n in range(rest)], args.rate)
+        wait_for("every soak text processed", lambda: _all_processed(env["DATABASE_URL"]), 180)
         web_rss = [rss_mb(pid) for pid in children(web.popen.pid)] + [rss_mb(web.popen.pid)]
         worker_rss = rss_mb(worker.popen.pid)
 
@@ -234,6 +230,9 @@ def main() -> int:
     print(f"{'baseline (GET /healthz)':<28} p50 {floor:7.1f} ms")
     hook50, hook95 = (percentile(answered, q) for q in (0.5, 0.95))
     print(f"{'webhook answered':<28} p50 {hook50:7.1f} ms   p95 {hook95:7.1f} ms")
+    print(
+        f"{'after the soak':<28} {SOAK_TEXTS} texts from {len(TEXTERS) + len(SOAK_TEXTERS)} texters"
+    )
     print(f"{'RSS web (master, workers)':<28} " + ", ".join(f"{r:.0f} MB" for r in web_rss))
     print(f"{'RSS worker':<28} {worker_rss:.0f} MB")
     failed = p95 >= P95_LIMIT_MS or max([*web_rss, worker_rss]) >= RSS_LIMIT_MB
@@ -241,6 +240,41 @@ def main() -> int:
         f"targets: p95 < {P95_LIMIT_MS:.0f} ms, each process < {RSS_LIMIT_MB:.0f} MB -> {'FAIL' if failed else 'ok'}"
     )
     return 1 if failed else 0
+
+
+def _at_rate(
+    post: Callable[[str, str], float], texts: list[tuple[str, str]], rate: float
+) -> dict[str, float]:
+    """Post each (texter, body) at a steady `rate` a second; returns when each body was posted."""
+    sent_at: dict[str, float] = {}
+    lock = threading.Lock()
+    began = time.monotonic()
+    with ThreadPoolExecutor(8) as pool:
+        for n, (texter, body) in enumerate(texts):
+            time.sleep(max(0.0, began + n / rate - time.monotonic()))
+
+            def send(texter: str = texter, body: str = body) -> None:
+                started = post(texter, body)
+                with lock:
+                    sent_at[body] = started
+
+            pool.submit(send)
+    return sent_at
+
+
+def _all_processed(database_url: str) -> bool:
+    """Every text stored has been processed and nothing waits to be sent."""
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            return not conn.scalar(
+                text(
+                    "SELECT (SELECT count(*) FROM inbound_messages WHERE processed_at IS NULL)"
+                    " + (SELECT count(*) FROM outbox WHERE status IN ('queued', 'sending'))"
+                )
+            )
+    finally:
+        engine.dispose()
 
 
 def _set_up(env: dict[str, str]) -> None:
