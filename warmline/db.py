@@ -35,14 +35,8 @@ class Database:
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A session that is rolled back on error and always closed."""
-        session = self.new_session()
-        try:
+        with _closing(self.new_session()) as session:
             yield session
-        except BaseException:
-            session.rollback()
-            raise
-        finally:
-            session.close()
 
     @contextmanager
     def pinned_session(self) -> Iterator[Session]:
@@ -51,15 +45,20 @@ class Database:
             with self.session() as session:
                 yield session
             return
-        with self.engine.connect() as connection:
-            session = self._sessions(bind=connection)
-            try:
-                yield session
-            except BaseException:
-                session.rollback()
-                raise
-            finally:
-                session.close()
+        with self.engine.connect() as connection, _closing(self._sessions(bind=connection)) as s:
+            yield s
+
+
+@contextmanager
+def _closing(session: Session) -> Iterator[Session]:
+    """Roll `session` back if the block fails; close it either way."""
+    try:
+        yield session
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
