@@ -92,6 +92,9 @@ ENGLISH: Final[dict[str, str]] = {
     "consent_no": "Okay, we won't keep a record of this contact. Your support doesn't change.",
     "forgotten": "We've erased what we kept about you. You can text this number again any time.",
     "texter_unreachable": "#{ref}: not delivered, the texter has opted out of texts.",
+    "texter_not_delivered": (
+        "#{ref}: your text did not reach the texter: {why}. Later texts may not reach them either."
+    ),
     "now_on": "You're ON: you'll be offered conversations during your shifts.",
     "now_off": "You're OFF: no new offers until you text ON. Your open conversations stay yours.",
     "status": "Active: {active}. Waiting in the queue: {waiting}. {shift}",

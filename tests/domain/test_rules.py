@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from warmline.domain.availability import ShiftWindow, VolunteerState, available_volunteers
-from warmline.domain.delivery import advanced_status, is_permanent, retry_delay
+from warmline.domain.delivery import advanced_status, failure_reason, is_permanent, retry_delay
 from warmline.domain.keywords import TexterKeyword, texter_keyword
 from warmline.domain.localtime import NonexistentLocalTime, to_utc
 from warmline.domain.refs import new_ref, normalise_ref
@@ -146,3 +146,19 @@ def test_an_ambiguous_time_is_read_as_the_first_and_said() -> None:
 def test_times_with_an_offset_keep_it() -> None:
     aware = datetime(2026, 12, 1, 18, 0, tzinfo=UTC)
     assert to_utc(aware, NEW_YORK).utc == aware
+
+
+@pytest.mark.parametrize(
+    ("error_code", "reason"),
+    [
+        (30003, "their phone is off or out of reach"),
+        (21610, "they have blocked texts from this number"),
+        (21211, "the number cannot take texts from this line"),
+        (30999, "the carrier refused it (error 30999)"),
+        (None, "the carrier refused it"),
+    ],
+)
+def test_a_failed_text_is_explained_to_the_peer_in_words(
+    error_code: int | None, reason: str
+) -> None:
+    assert failure_reason(error_code) == reason

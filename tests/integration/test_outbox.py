@@ -68,7 +68,9 @@ def test_a_permanent_error_fails_without_retrying_and_wipes_the_words(line: Line
     line.text(SAM, "are you there?")
     attempts = len(line.sent_to(TEXTER))
     with line.rt.db.session() as session:
-        row = session.scalars(select(Outbox).order_by(Outbox.id.desc())).first()
+        row = session.scalars(
+            select(Outbox).where(Outbox.contact_id.is_not(None)).order_by(Outbox.id.desc())
+        ).first()
         assert row is not None
         assert (row.status, row.error_code, row.body_sealed) == ("failed", 21610, None)
         row_id = row.id
@@ -186,3 +188,54 @@ def test_a_text_that_cannot_be_sent_in_its_job_is_queued_and_delivered_once(line
     assert line.rt.queue.rq_queue.count == 1  # type: ignore[attr-defined]  # its own send job
     line.drain()
     assert [b for b in line.sent_to(SAM) if b.endswith("still there?")] == [f"#{ref}: still there?"]
+
+
+def _report_status(line: Line, sid: str, status: str, error_code: str = "") -> None:
+    form = {"MessageSid": sid, "MessageStatus": status, "AccountSid": "AC" + "a1" * 16}
+    if error_code:
+        form["ErrorCode"] = error_code
+    signature = line.validator.compute_signature(PUBLIC_URL + "/twilio/sms/status", form)
+    response = line.client.post(
+        "/twilio/sms/status", data=form, headers={"X-Twilio-Signature": signature}
+    )
+    assert response.status_code == 204
+
+
+def test_a_peer_hears_when_their_words_cannot_reach_the_texter(line: Line) -> None:
+    ref = claimed(line)
+    line.fake.fail_for(TEXTER, 400, 21614)  # not a mobile number
+    line.text(SAM, "are you there?")
+    sweep(line.rt)
+    assert line.sent_to(SAM)[-1] == (
+        f"#{ref}: your text did not reach the texter: the number cannot take texts from this "
+        "line. Later texts may not reach them either."
+    )
+
+
+def test_a_late_undelivered_report_tells_the_peer_once(line: Line) -> None:
+    ref = claimed(line)
+    line.text(SAM, "thinking of you")
+    with line.rt.db.session() as session:
+        sid = session.scalars(
+            select(Outbox.twilio_sid)
+            .where(Outbox.contact_id.is_not(None))
+            .order_by(Outbox.id.desc())
+        ).first()
+    assert sid
+    told = len(line.sent_to(SAM))
+    _report_status(line, sid, "undelivered", "30003")
+    _report_status(line, sid, "undelivered", "30003")  # Twilio may say it twice
+    sweep(line.rt)
+    assert line.sent_to(SAM)[told:] == [
+        f"#{ref}: your text did not reach the texter: their phone is off or out of reach. "
+        "Later texts may not reach them either."
+    ]
+
+
+def test_nobody_is_told_of_a_failed_text_when_no_peer_holds_the_conversation(line: Line) -> None:
+    line.add_volunteer("Sam", SAM)
+    line.fake.fail_for(TEXTER, 400, 21211)
+    line.text(TEXTER, "hello")  # the greeting fails for good
+    sweep(line.rt)
+    assert [b for b in line.sent_to(SAM) if "did not reach" in b] == []
+    assert any("waiting to talk" in b for b in line.sent_to(SAM))

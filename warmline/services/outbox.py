@@ -9,10 +9,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from warmline import metrics
+from warmline import metrics, wording
 from warmline.db import Database
 from warmline.domain.delivery import (
     advanced_status,
+    failure_reason,
     is_permanent,
     is_rate_limited,
     rate_limited_delay,
@@ -22,7 +23,7 @@ from warmline.domain.pacing import Pace
 from warmline.domain.segments import segments
 from warmline.jobqueue import SEND_OUTBOX, JobQueue
 from warmline.locks import OUTBOX_RECIPIENT, key_lock
-from warmline.models import Contact, Line, Outbox, Volunteer
+from warmline.models import Contact, Conversation, Line, Outbox, Volunteer
 from warmline.pacer import Pacer
 from warmline.privacy import Vault
 from warmline.services import carrier_copies
@@ -181,7 +182,7 @@ def _send_one(
     try:
         sid = transport.send(from_number=line.number, to_number=to_number, body=body, label=label)
     except SendError as exc:
-        return _after_failure(session, row, exc, clock(), pacer)
+        return _after_failure(session, vault, row, exc, clock(), pacer)
     row.twilio_sid = sid
     _finish(row, "sent", clock(), error_code=None)
     carrier_copies.remember(session, [sid], clock() + carrier_copies.SETTLE)
@@ -216,7 +217,12 @@ def _pace(session: Session, row: Outbox, pacer: Pacer) -> Pace:
 
 
 def _after_failure(
-    session: Session, row: Outbox, exc: SendError, now: datetime, pacer: Pacer | None = None
+    session: Session,
+    vault: Vault,
+    row: Outbox,
+    exc: SendError,
+    now: datetime,
+    pacer: Pacer | None = None,
 ) -> bool:
     delay: timedelta | None
     if is_rate_limited(exc.error_code, exc.http_status):
@@ -232,6 +238,7 @@ def _after_failure(
         log.warning("outbox %s failed for good: error %s", row.id, exc.error_code)
         metrics.SEND_FAILURES.labels(outcome="failed").inc()
         _finish(row, "failed", now, error_code=exc.error_code)
+        _tell_peer_not_delivered(session, vault, row, now)
         session.commit()
         return True
     metrics.SEND_FAILURES.labels(outcome="retry").inc()
@@ -265,7 +272,37 @@ def _recipient(session: Session, vault: Vault, row: Outbox) -> tuple[str, str] |
     return vault.open(contact.number_sealed), f"texter {contact.contact_key[:6]}"
 
 
-def record_status(session: Session, twilio_sid: str, reported: str, now: datetime) -> bool:
+def _tell_peer_not_delivered(session: Session, vault: Vault, row: Outbox, now: datetime) -> None:
+    """A text to a texter failed for good: the peer in that conversation hears so, not silence."""
+    if row.contact_id is None or row.conversation_id is None:
+        return
+    conversation = session.get(Conversation, row.conversation_id)
+    if conversation is None or conversation.status != "active" or conversation.volunteer_id is None:
+        return
+    volunteer = session.get(Volunteer, conversation.volunteer_id)
+    if volunteer is None or not volunteer.is_active:
+        return
+    why = failure_reason(row.error_code)
+    notice = add(
+        session,
+        vault,
+        line=session.get_one(Line, row.line_id),
+        body=wording.say("texter_not_delivered", ref=conversation.ref, why=why),
+        now=now,
+        volunteer=volunteer,
+        conversation_id=conversation.id,
+    )
+    notice.due_at = now  # no job carries it: the next sweep, within a second or so, sends it
+
+
+def record_status(
+    session: Session,
+    vault: Vault,
+    twilio_sid: str,
+    reported: str,
+    now: datetime,
+    error_code: int | None = None,
+) -> bool:
     """Apply a status callback if it moves the text forward; True when it changed anything."""
     row = session.scalar(select(Outbox).where(Outbox.twilio_sid == twilio_sid).with_for_update())
     if row is None:
@@ -275,6 +312,9 @@ def record_status(session: Session, twilio_sid: str, reported: str, now: datetim
         return False
     row.status = new_status
     row.updated_at = now
+    if new_status in ("undelivered", "failed"):
+        row.error_code = error_code
+        _tell_peer_not_delivered(session, vault, row, now)
     session.commit()
     return True
 

@@ -105,7 +105,15 @@ def sms_status() -> Response:
     rt: Runtime = current_app.extensions["warmline"]
     sid = request.form.get("MessageSid", "").strip()
     status = request.form.get("MessageStatus", "").strip().lower()
+    error_code = request.form.get("ErrorCode", "").strip()
     if sid and status:
         with rt.db.session() as session:
-            outbox.record_status(session, sid, status, utcnow())
+            outbox.record_status(
+                session,
+                rt.vault,
+                sid,
+                status,
+                utcnow(),
+                int(error_code) if error_code.isdigit() else None,
+            )
     return Response(status=204)
