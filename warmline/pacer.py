@@ -108,7 +108,14 @@ class RedisPacer:
                         bucket = _decode(pipe.hgetall(key))
                         new, wait = change(bucket)
                         pipe.multi()
-                        pipe.hset(key, mapping={"tokens": repr(new.tokens), "at": repr(new.at)})
+                        pipe.hset(
+                            key,
+                            mapping={
+                                "tokens": repr(new.tokens),
+                                "at": repr(new.at),
+                                "rate": repr(new.rate_per_s),
+                            },
+                        )
                         pipe.expire(key, _ttl(new, pace))
                         pipe.execute()
                         return wait
@@ -138,6 +145,6 @@ def _ttl(bucket: Bucket, pace: Pace) -> int:
 def _decode(raw: Mapping[Any, Any]) -> Bucket | None:
     """A bucket from its Redis hash; None when there is none (or it is unreadable)."""
     try:
-        return Bucket(float(raw[b"tokens"]), float(raw[b"at"]))
+        return Bucket(float(raw[b"tokens"]), float(raw[b"at"]), float(raw.get(b"rate", b"0") or 0))
     except (KeyError, TypeError, ValueError):
         return None

@@ -95,6 +95,16 @@ def test_after_too_many_requests_the_number_waits_at_least_that_long() -> None:
     assert wait == 0.0
 
 
+def test_a_debt_is_time_owed_so_a_lowered_rate_does_not_stretch_it() -> None:
+    fast, slow = Pace(rate_per_s=100.0, burst=3), Pace(rate_per_s=1.0, burst=3)
+    held = hold(None, 5.0, fast, now=0.0)
+    _, wait = take(held, 1, slow, now=0.0)
+    # What is still owed of the 5 s hold, then one segment at 1 a second; not 500 s.
+    assert wait == pytest.approx(4.99 + 1.0)
+    _, wait = take(held, 1, slow, now=6.0)
+    assert wait == 0.0
+
+
 def test_a_rate_of_zero_switches_pacing_off() -> None:
     off = Pace(rate_per_s=0.0, burst=1)
     bucket = None

@@ -214,7 +214,9 @@ UNPACED = Pace(rate_per_s=0.0, burst=3)
 def pacer(request: pytest.FixtureRequest, redis_url: str) -> Iterator[Pacer]:
     """A pacer at THREE_THEN_ONE_A_SECOND by default, in this process or in Redis."""
     redis = Redis.from_url(redis_url)
-    keys = [KEY_PREFIX + sender for sender in ("test-own", "test-hold", "test-slow")]
+    keys = [
+        KEY_PREFIX + sender for sender in ("test-own", "test-hold", "test-slow", "test-lowered")
+    ]
     redis.delete(*keys)
     if request.param == "local":
         yield LocalPacer(THREE_THEN_ONE_A_SECOND)
@@ -255,6 +257,14 @@ def test_a_carrier_hold_lasts_its_seconds_at_the_senders_own_pace(pacer: Pacer) 
     assert pacer.take("test-hold", 1, 105.0, FOUR_A_SECOND) == 0.0
     pacer.hold("test-hold", 5.0, 200.0, UNPACED)  # an unpaced sender is never held
     assert pacer.take("test-hold", 1, 200.0, UNPACED) == 0.0
+
+
+def test_a_hold_counted_at_a_fast_rate_is_not_stretched_when_the_rate_is_lowered(
+    pacer: Pacer,
+) -> None:
+    pacer.hold("test-lowered", 5.0, 100.0, Pace(rate_per_s=100.0, burst=3))
+    wait = pacer.take("test-lowered", 1, 100.0, Pace(rate_per_s=1.0, burst=3))
+    assert wait == pytest.approx(4.99 + 1.0)  # what is owed, then a segment at 1 a second
 
 
 def test_redis_keeps_a_slow_senders_bucket_until_it_has_refilled(redis_url: str) -> None:

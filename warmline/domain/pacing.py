@@ -28,15 +28,21 @@ class Bucket:
 
     tokens: float
     at: float
+    rate_per_s: float = 0.0  # the rate its debt was counted at (0: not known)
 
 
 def refilled(bucket: Bucket | None, pace: Pace, now: float) -> Bucket:
     """The bucket at `now`: a new one is full; a clock that went back refills nothing."""
     if bucket is None:
-        return Bucket(float(pace.burst), now)
+        return Bucket(float(pace.burst), now, pace.rate_per_s)
+    tokens = bucket.tokens
+    if tokens < 0 and 0 < bucket.rate_per_s != pace.rate_per_s:
+        # A debt is time owed: after the line's rate changes it is the same wait, not the same
+        # number of segments (a hold at 100/s must not become minutes at 1/s).
+        tokens *= pace.rate_per_s / bucket.rate_per_s
     elapsed = max(0.0, now - bucket.at)
-    tokens = min(float(pace.burst), bucket.tokens + elapsed * pace.rate_per_s)
-    return Bucket(tokens, max(bucket.at, now))
+    tokens = min(float(pace.burst), tokens + elapsed * pace.rate_per_s)
+    return Bucket(tokens, max(bucket.at, now), pace.rate_per_s)
 
 
 def take(bucket: Bucket | None, cost: int, pace: Pace, now: float) -> tuple[Bucket, float]:
@@ -48,7 +54,7 @@ def take(bucket: Bucket | None, cost: int, pace: Pace, now: float) -> tuple[Buck
     # long text costs its whole length in time.
     need = min(float(cost), float(pace.burst))
     if current.tokens >= need:
-        return Bucket(current.tokens - cost, current.at), 0.0
+        return replace(current, tokens=current.tokens - cost), 0.0
     return current, (need - current.tokens) / pace.rate_per_s
 
 
@@ -57,4 +63,4 @@ def hold(bucket: Bucket | None, seconds: float, pace: Pace, now: float) -> Bucke
     if pace.unlimited:
         return bucket or Bucket(0.0, now)
     current = refilled(bucket, pace, now)
-    return Bucket(min(current.tokens, 1.0 - seconds * pace.rate_per_s), current.at)
+    return replace(current, tokens=min(current.tokens, 1.0 - seconds * pace.rate_per_s))
