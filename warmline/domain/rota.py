@@ -167,6 +167,15 @@ class RoleWindow(Protocol):
     def ends_at(self) -> datetime: ...
 
 
+@dataclass(frozen=True)
+class Stretch:
+    """A span that primary shifts cover without a break, as the database merged them."""
+
+    starts_at: datetime
+    ends_at: datetime
+    role: str = "primary"
+
+
 def uncovered(
     occurrences: Iterable[RoleWindow],
     start: datetime,

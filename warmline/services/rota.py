@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from warmline.domain.availability import ShiftWindow
@@ -17,6 +17,7 @@ from warmline.domain.rota import (
     Occurrence,
     OpeningHours,
     ShiftPattern,
+    Stretch,
     expand,
     uncovered,
     validate,
@@ -282,8 +283,45 @@ def coverage_gaps(
 ) -> list[tuple[datetime, datetime]]:
     """Open stretches in the next `ahead` with no primary shift."""
     end = now + ahead
-    windows = occurrences(session, line, now, end)
-    return uncovered(windows, now, end, opening_hours(session, line, now, end), zone_of(line))
+    covered = primary_stretches(session, line, now, end)
+    return uncovered(covered, now, end, opening_hours(session, line, now, end), zone_of(line))
+
+
+def primary_stretches(
+    session: Session, line: Line, start: datetime, end: datetime
+) -> list[Stretch]:
+    """The primary shifts overlapping [start, end), merged into unbroken stretches.
+
+    The database merges them, so a large rota returns a handful of rows, not every shift.
+    """
+    shift = ShiftOccurrence
+    in_order = (shift.starts_at, shift.id)
+    shifts = (
+        select(
+            shift.id,
+            shift.starts_at,
+            shift.ends_at,
+            func.max(shift.ends_at).over(order_by=in_order, rows=(None, -1)).label("reach"),
+        )
+        .where(
+            shift.line_id == line.id,
+            shift.role == "primary",
+            shift.starts_at > start - MAX_SHIFT,
+            shift.starts_at < end,
+            shift.ends_at > start,
+        )
+        .subquery()
+    )
+    # A shift that starts after every earlier one has ended begins a new stretch.
+    begins = case((shifts.c.reach >= shifts.c.starts_at, 0), else_=1)
+    numbered = select(
+        shifts.c.starts_at,
+        shifts.c.ends_at,
+        func.sum(begins).over(order_by=(shifts.c.starts_at, shifts.c.id)).label("stretch"),
+    ).subquery()
+    first, last = func.min(numbered.c.starts_at), func.max(numbered.c.ends_at)
+    rows = session.execute(select(first, last).group_by(numbered.c.stretch).order_by(first))
+    return [Stretch(starts_at, ends_at) for starts_at, ends_at in rows]
 
 
 def set_hours(session: Session, line: Line, windows: list[tuple[int, int, int]]) -> None:
