@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import ColumnElement, Engine, Integer, any_, bindparam, create_engine, event
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.orm import QueryableAttribute, Session, sessionmaker
 
 
 class Database:
@@ -59,6 +60,16 @@ def _closing(session: Session) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def among(
+    session: Session, column: QueryableAttribute[Any], ids: Collection[int]
+) -> ColumnElement[bool]:
+    """`column IN ids`; on PostgreSQL as one array, so the statement is the same for any count."""
+    if session.get_bind().dialect.name == "postgresql":
+        # An IN list renders a new statement per length: parsed anew, never prepared.
+        return column == any_(bindparam(None, list(ids), type_=ARRAY(Integer)))
+    return column.in_(ids)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from warmline.db import among
 from warmline.domain.availability import ShiftWindow, VolunteerState, available_volunteers
 from warmline.domain.care import resting
 from warmline.models import Call, Conversation, Line, Voicemail, Volunteer
@@ -28,7 +29,7 @@ def active_counts(session: Session, volunteer_ids: Iterable[int]) -> dict[int, i
         return {}
     rows = session.execute(
         select(Conversation.volunteer_id, func.count())
-        .where(Conversation.status == "active", Conversation.volunteer_id.in_(ids))
+        .where(Conversation.status == "active", among(session, Conversation.volunteer_id, ids))
         .group_by(Conversation.volunteer_id)
     )
     return {int(vid): int(n) for vid, n in rows if vid is not None}
@@ -39,9 +40,11 @@ def on_call_ids(session: Session, volunteer_ids: Iterable[int]) -> set[int]:
     ids = list(volunteer_ids)
     if not ids:
         return set()
-    calls = select(Call.volunteer_id).where(Call.status == "connected", Call.volunteer_id.in_(ids))
+    calls = select(Call.volunteer_id).where(
+        Call.status == "connected", among(session, Call.volunteer_id, ids)
+    )
     callbacks = select(Voicemail.volunteer_id).where(
-        Voicemail.status == "calling", Voicemail.volunteer_id.in_(ids)
+        Voicemail.status == "calling", among(session, Voicemail.volunteer_id, ids)
     )
     return {int(v) for v in session.scalars(calls.union(callbacks)) if v is not None}
 
@@ -58,7 +61,8 @@ def available_now(
     ids = {s.volunteer_id for s in shifts if s.role in roles} - set(exclude)
     if not ids:
         return []
-    volunteers = {v.id: v for v in session.scalars(select(Volunteer).where(Volunteer.id.in_(ids)))}
+    chosen_from = select(Volunteer).where(among(session, Volunteer.id, ids))
+    volunteers = {v.id: v for v in session.scalars(chosen_from)}
     counts = active_counts(session, ids)
     busy = on_call_ids(session, ids)
     taken = taken_this_shift(session, line, shifts, ids) if line.shift_cap > 0 else {}
@@ -103,7 +107,7 @@ def taken_this_shift(
     rows = session.execute(
         select(Conversation.volunteer_id, Conversation.claimed_at).where(
             Conversation.line_id == line.id,
-            Conversation.volunteer_id.in_(list(starts)),
+            among(session, Conversation.volunteer_id, list(starts)),
             Conversation.claimed_at >= min(starts.values()),
         )
     )
@@ -122,7 +126,7 @@ def coordinators_on_call(session: Session, line: Line, now: datetime) -> list[Vo
     return list(
         session.scalars(
             select(Volunteer)
-            .where(Volunteer.id.in_(ids), Volunteer.is_active)
+            .where(among(session, Volunteer.id, ids), Volunteer.is_active)
             .order_by(Volunteer.id)
         )
     )
