@@ -37,6 +37,12 @@ TEXTS_NOT_STORED = Counter(
     ["reason"],
     registry=EVENTS,
 )
+TEXTS_NOT_ROUTED = Counter(
+    "warmline_texts_not_routed",
+    "Incoming texts from senders nothing can be sent back to (short codes, sender ids): "
+    "stored and counted, offered to no peer.",
+    registry=EVENTS,
+)
 SAFE_ANSWERS = Counter(
     "warmline_safe_answers",
     "Webhooks answered with the safe reply (hours and crisis numbers) instead of the usual one.",

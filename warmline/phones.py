@@ -34,6 +34,11 @@ def normalise_from_carrier(raw: str, region: str = "US") -> str:
     return text if CARRIER_E164.fullmatch(text) else normalise(text, region)
 
 
+def can_take_texts(sender: str) -> bool:
+    """Whether a text can be sent back to `sender`: a phone number, not a short code or name."""
+    return CARRIER_E164.fullmatch(sender) is not None
+
+
 def region_of(e164: str) -> str:
     """The two-letter region of an E.164 number, or US when it cannot be told."""
     try:

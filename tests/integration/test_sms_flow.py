@@ -7,6 +7,7 @@ import re
 from sqlalchemy import func, select
 
 from tests.integration.conftest import Line
+from warmline import metrics
 from warmline.models import Conversation, InboundMessage, Outbox
 
 TEXTER = "+15550009001"
@@ -291,7 +292,9 @@ def test_bad_input_never_gives_a_server_error(line: Line) -> None:
         assert response.mimetype == "text/xml"
     line.drain()
     offers = [b for b in line.sent_to(SAM) if "waiting to talk" in b]
-    assert len(offers) == 6  # each usable text opened a conversation; the unroutable three did not
+    # Each usable text opened a conversation; the unroutable three did not, nor did the sender
+    # that is not a phone number (nothing could be sent back to it).
+    assert len(offers) == 5
     for message in line.fake.messages():
         assert len(message["Body"]) <= 1600 and "\x00" not in message["Body"]
 
@@ -346,3 +349,22 @@ def test_a_lines_own_greeting_is_sent_and_always_carries_the_crisis_numbers(line
     first = line.sent_to(TEXTER)[0]
     assert first.startswith("Hello from the Riverside peer line.")
     assert "988" in first and "not a crisis service" in first
+
+
+def test_a_short_code_or_sender_id_is_offered_to_no_peer_and_counted(line: Line) -> None:
+    line.add_volunteer("Sam", SAM)
+
+    def not_routed() -> float:
+        return metrics.EVENTS.get_sample_value("warmline_texts_not_routed_total") or 0.0
+
+    before = not_routed()
+    for sender in ("73981", "ACMEBANK"):  # a carrier short code, an alphanumeric sender id
+        line.text(sender, "Your data allowance is 80% used")
+    assert not_routed() == before + 2
+    assert line.fake.requests == []  # no greeting it could not get, no offer to Sam
+    with line.rt.db.session() as session:
+        assert session.scalar(select(func.count()).select_from(Conversation)) == 0
+        kept = session.execute(
+            select(InboundMessage.processed_at, InboundMessage.body_sealed)
+        ).all()
+    assert len(kept) == 2 and all(at is not None and words is None for at, words in kept)

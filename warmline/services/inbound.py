@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import Insert
 
+from warmline import metrics, phones
 from warmline.db import Database
 from warmline.jobqueue import PROCESS_INBOUND, JobQueue
 from warmline.locks import INBOUND_SENDER, key_lock
@@ -183,6 +184,12 @@ def _process_one(
         volunteer.phone_key = message.sender_key
     if volunteer is not None:
         volunteers_sms.handle(turn, volunteer, body)
+        message.body_sealed = None
+    elif not phones.can_take_texts(sender):
+        # A short code or sender id: no person, and neither a greeting nor a peer's reply can
+        # reach it, so no peer is offered a conversation nobody can answer.
+        log.info("text %s is from a sender that cannot take replies: offered to nobody", event_id)
+        metrics.TEXTS_NOT_ROUTED.inc()
         message.body_sealed = None
     elif texters.handle(turn, message, sender, body, keys) is texters.Erased:
         session.commit()  # FORGET: this message went with everything else
