@@ -8,7 +8,6 @@ resource valid per the same description) and remembers every text, with its arri
 from __future__ import annotations
 
 import base64
-import json
 import re
 import secrets
 import threading
@@ -17,8 +16,10 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs
+
+from tests.fake_http import JsonHandler, LoopbackServer
 
 MESSAGES_PATH = re.compile(r"^/2010-04-01/Accounts/(AC[0-9a-fA-F]{32})/Messages\.json$")
 
@@ -48,31 +49,25 @@ class FakeTwilio:
         self._texts: list[SentText] = []
         self._problems: list[str] = []
         self._changed = threading.Condition()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, name="fake-twilio", daemon=True
-        )
+        self._http = LoopbackServer(self._handler_class(), "fake-twilio")
 
     @property
     def port(self) -> int:
         """The port the fake listens on."""
-        return int(self._server.server_address[1])
+        return self._http.port
 
     @property
     def url(self) -> str:
         """The fake's base URL."""
-        return f"http://127.0.0.1:{self.port}"
+        return self._http.url
 
     def start(self) -> None:
         """Serve in a background thread."""
-        self._thread.start()
+        self._http.start()
 
     def stop(self) -> None:
         """Stop serving and close the socket."""
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
+        self._http.stop()
 
     def texts(self) -> list[SentText]:
         """Every text recorded so far, in arrival order."""
@@ -136,20 +131,12 @@ class FakeTwilio:
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-            # Headers and body go out in two writes; with Nagle on, a kept-alive client waits
-            # for the delayed ACK (~40 ms) on every answer, which Twilio never makes it do.
-            disable_nagle_algorithm = True
-
-            def log_message(self, format: str, *args: object) -> None:
-                """Quiet: the test reads the recording instead."""
-
+        class Handler(JsonHandler):
             def do_GET(self) -> None:
                 if self.path == "/_recorded":
-                    self._answer(200, [t.as_json() for t in fake.texts()])
+                    self.answer(200, [t.as_json() for t in fake.texts()])
                 else:
-                    self._answer(404, {"code": 20404, "message": "not found", "status": 404})
+                    self.answer(404, {"code": 20404, "message": "not found", "status": 404})
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", "0"))
@@ -157,16 +144,16 @@ class FakeTwilio:
                 match = MESSAGES_PATH.match(self.path.split("?", 1)[0])
                 if match is None:
                     fake._problem(f"unexpected POST {self.path}")
-                    self._answer(404, {"code": 20404, "message": "not found", "status": 404})
+                    self.answer(404, {"code": 20404, "message": "not found", "status": 404})
                     return
                 if not self._authorised(match.group(1)):
                     fake._problem(f"bad credentials on POST {self.path}")
-                    self._answer(401, {"code": 20003, "message": "Authenticate", "status": 401})
+                    self.answer(401, {"code": 20003, "message": "Authenticate", "status": 401})
                     return
                 form = {k: v[0] for k, v in parse_qs(raw, keep_blank_values=True).items()}
                 if not form.get("To") or not form.get("From") or "Body" not in form:
                     fake._problem(f"message create without To, From or Body: {sorted(form)}")
-                    self._answer(400, {"code": 21604, "message": "missing field", "status": 400})
+                    self.answer(400, {"code": 21604, "message": "missing field", "status": 400})
                     return
                 text = SentText(
                     account_sid=match.group(1),
@@ -177,19 +164,11 @@ class FakeTwilio:
                     arrived_at=time.monotonic(),
                 )
                 fake._record(text)
-                self._answer(201, fake._message_resource(text))
+                self.answer(201, fake._message_resource(text))
 
             def _authorised(self, account_sid: str) -> bool:
                 expected = base64.b64encode(f"{fake.account_sid}:{fake.auth_token}".encode())
                 given = self.headers.get("Authorization", "").encode()
                 return account_sid == fake.account_sid and given == b"Basic " + expected
-
-            def _answer(self, status: int, payload: object) -> None:
-                body = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
 
         return Handler

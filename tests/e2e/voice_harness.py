@@ -8,7 +8,6 @@ request that Prism let through, so a test sees exactly what Twilio would have be
 from __future__ import annotations
 
 import base64
-import json
 import os
 import re
 import secrets
@@ -19,7 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
@@ -42,6 +41,7 @@ from tests.e2e.harness import (
     start_shell,
     wait_for,
 )
+from tests.fake_http import JsonHandler, LoopbackServer
 from tests.twilio_voice import TwilioPlayer
 
 VOICE_DB = os.environ.get("TEST_PG_VOICE_E2E_DATABASE", f"warmline_voice_e2e_{os.getpid()}")
@@ -72,23 +72,20 @@ class VoiceFakeTwilio:
         self.problems: list[str] = []
         self.call_sids: list[str] = []
         self._changed = threading.Condition()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._http = LoopbackServer(self._handler(), "voice-fake-twilio")
 
     @property
     def url(self) -> str:
         """Where Prism forwards to."""
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+        return self._http.url
 
     def start(self) -> None:
         """Serve in a background thread."""
-        self._thread.start()
+        self._http.start()
 
     def stop(self) -> None:
         """Stop serving."""
-        self._server.shutdown()
-        self._server.server_close()
+        self._http.stop()
 
     def requests(self, pattern: re.Pattern[str], method: str = "POST") -> list[Seen]:
         """The requests so far whose path matches `pattern`."""
@@ -179,12 +176,7 @@ class VoiceFakeTwilio:
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, format: str, *args: object) -> None:
-                """Quiet: the test reads the recording instead."""
-
+        class Handler(JsonHandler):
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", "0"))
                 raw = self.rfile.read(length).decode()
@@ -198,10 +190,10 @@ class VoiceFakeTwilio:
                     resource = fake._call(form)
                 else:
                     fake.problems.append(f"unexpected POST {path}")
-                    self._answer(404, {"code": 20404, "message": "not found", "status": 404})
+                    self.answer(404, {"code": 20404, "message": "not found", "status": 404})
                     return
                 fake._record(Seen("POST", path, form))  # after the sid exists, for waiters
-                self._answer(201, resource)
+                self.answer(201, resource)
 
             def do_DELETE(self) -> None:
                 path = self.path.split("?", 1)[0]
@@ -209,12 +201,10 @@ class VoiceFakeTwilio:
                     return
                 fake._record(Seen("DELETE", path, {}))
                 if RECORDING.search(path) or MESSAGE.search(path):
-                    self.send_response(204)
-                    self.send_header("Content-Length", "0")
-                    self.end_headers()
+                    self.answer_empty(204)
                 else:
                     fake.problems.append(f"unexpected DELETE {path}")
-                    self._answer(404, {"code": 20404, "message": "not found", "status": 404})
+                    self.answer(404, {"code": 20404, "message": "not found", "status": 404})
 
             def _authorised(self, path: str) -> bool:
                 expected = base64.b64encode(f"{fake.account_sid}:{fake.auth_token}".encode())
@@ -222,16 +212,8 @@ class VoiceFakeTwilio:
                 if f"/Accounts/{fake.account_sid}/" in path and given == b"Basic " + expected:
                     return True
                 fake.problems.append(f"bad credentials on {path}")
-                self._answer(401, {"code": 20003, "message": "Authenticate", "status": 401})
+                self.answer(401, {"code": 20003, "message": "Authenticate", "status": 401})
                 return False
-
-            def _answer(self, status: int, payload: object) -> None:
-                body = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
 
         return Handler
 

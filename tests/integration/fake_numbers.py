@@ -7,13 +7,13 @@ what the platform asked.
 
 from __future__ import annotations
 
-import json
 import re
 import threading
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from tests.fake_http import JsonHandler, LoopbackServer
 
 # Twilio's own resource URIs are relative; its description says absolute: we follow the description.
 API = "https://api.twilio.com"
@@ -87,29 +87,26 @@ class FakeNumbers:
         """The forms of the update requests, in order."""
         return [r.form for r in self.requests if r.method == "POST"]
 
-    def serve(self) -> ThreadingHTTPServer:
+    def serve(self) -> LoopbackServer:
         """Start serving on a free port, in a daemon thread."""
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *_: Any) -> None:
-                pass
-
+        class Handler(JsonHandler):
             def do_GET(self) -> None:
                 url = urlsplit(self.path)
                 fake.requests.append(Recorded("GET", url.path, {}))
                 if fake.refuse_credentials:
-                    return self._answer(
+                    return self.answer(
                         401, {"code": 20003, "message": "Authenticate", "status": 401}
                     )
                 if not LIST.match(url.path):
-                    return self._answer(404, {"code": 20404, "message": "not found", "status": 404})
+                    return self.answer(404, {"code": 20404, "message": "not found", "status": 404})
                 wanted = parse_qs(url.query).get("PhoneNumber", [None])[0]
                 with fake.lock:
                     found = [
                         n for n in fake.numbers.values() if wanted in (None, n["phone_number"])
                     ]
-                self._answer(
+                self.answer(
                     200,
                     {
                         "incoming_phone_numbers": found,
@@ -131,7 +128,7 @@ class FakeNumbers:
                 fake.requests.append(Recorded("POST", url.path, form))
                 match = ONE.match(url.path)
                 if match is None or match.group(2) not in fake.numbers:
-                    return self._answer(404, {"code": 20404, "message": "not found", "status": 404})
+                    return self.answer(404, {"code": 20404, "message": "not found", "status": 404})
                 with fake.lock:
                     number = fake.numbers[match.group(2)]
                     for name, value in form.items():
@@ -139,17 +136,6 @@ class FakeNumbers:
                         if key in number:
                             number[key] = value
                     answer = dict(number)
-                self._answer(200, answer)
+                self.answer(200, answer)
 
-            def _answer(self, status: int, body: dict[str, Any]) -> None:
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        server.daemon_threads = True
-        threading.Thread(target=server.serve_forever, name="fake-numbers", daemon=True).start()
-        return server
+        return LoopbackServer(Handler, "fake-numbers").start()

@@ -65,7 +65,7 @@ def twilio_numbers() -> Iterator[tuple[FakeNumbers, str]]:
             str(port),
             "--errors",
             str(TWILIO_SPEC),
-            f"http://127.0.0.1:{server.server_address[1]}",
+            server.url,
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -84,7 +84,7 @@ def twilio_numbers() -> Iterator[tuple[FakeNumbers, str]]:
     yield fake, url
     os.killpg(prism.pid, signal.SIGTERM)
     prism.wait(timeout=10)
-    server.shutdown()
+    server.stop()
 
 
 @pytest.fixture
