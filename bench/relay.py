@@ -217,7 +217,9 @@ def main() -> int:
         everyone = TEXTERS + SOAK_TEXTERS
         rest = SOAK_TEXTS - len(TEXTERS) - total
         _at_rate(post, [(everyone[n % len(everyone)], f"soak {n}") for n in range(rest)], args.rate)
-        wait_for("every soak text processed", lambda: _all_processed(env["DATABASE_URL"]), 180)
+        platform_db = create_engine(env["DATABASE_URL"])
+        cleanup.callback(platform_db.dispose)
+        wait_for("every soak text processed", lambda: _all_processed(platform_db), 180)
         web_rss = [rss_mb(pid) for pid in children(web.popen.pid)] + [rss_mb(web.popen.pid)]
         worker_rss = rss_mb(worker.popen.pid)
 
@@ -262,19 +264,15 @@ def _at_rate(
     return sent_at
 
 
-def _all_processed(database_url: str) -> bool:
+def _all_processed(engine: Engine) -> bool:
     """Every text stored has been processed and nothing waits to be sent."""
-    engine = create_engine(database_url)
-    try:
-        with engine.connect() as conn:
-            return not conn.scalar(
-                text(
-                    "SELECT (SELECT count(*) FROM inbound_messages WHERE processed_at IS NULL)"
-                    " + (SELECT count(*) FROM outbox WHERE status IN ('queued', 'sending'))"
-                )
+    with engine.connect() as conn:
+        return not conn.scalar(
+            text(
+                "SELECT (SELECT count(*) FROM inbound_messages WHERE processed_at IS NULL)"
+                " + (SELECT count(*) FROM outbox WHERE status IN ('queued', 'sending'))"
             )
-    finally:
-        engine.dispose()
+        )
 
 
 def _set_up(env: dict[str, str]) -> None:

@@ -110,14 +110,8 @@ def line_set(number: str, assignments: tuple[str, ...]) -> None:
     with _runtime() as rt, rt.db.session() as session, _operator_errors():
         target = admin.get_line(session, number)
         changes = admin.set_line(session, target, list(assignments))
-        click.echo("set " + ", ".join(f"{k}={_shown(v)}" for k, v in changes.items()))
-
-
-def _shown(value: object) -> str:
-    """A setting's new value as the operator would type it (None: back to the default)."""
-    if value is None:
-        return "default"
-    return f"{value:g}" if isinstance(value, float) else str(value)
+        shown = (f"{k}={admin.setting_text(v, unset='default')}" for k, v in changes.items())
+        click.echo("set " + ", ".join(shown))
 
 
 @line.command("hours")

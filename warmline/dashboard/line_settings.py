@@ -210,10 +210,7 @@ def line_settings() -> str:
 
 def _shown(line: Line, name: str) -> str:
     """A setting as the form shows it: empty for an unset rate, 3 rather than 3.0."""
-    value = getattr(line, name)
-    if value is None:
-        return ""
-    return f"{value:g}" if isinstance(value, float) else str(value)
+    return admin.setting_text(getattr(line, name))
 
 
 def _from_form(name: str) -> str:

@@ -246,6 +246,13 @@ def _setting_value(key: str, value: str) -> object:
     raise InvalidInput(f"unknown setting {key!r}; known: {', '.join(known)}")
 
 
+def setting_text(value: object, unset: str = "") -> str:
+    """A setting's value as an operator would type it: 3 rather than 3.0, `unset` for none."""
+    if value is None:
+        return unset
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
 def _send_rate(value: str) -> float | None:
     """A line's own send rate in segments a second; None (the default) for `default` or empty."""
     if value.lower() in SEND_RATE_DEFAULT:
