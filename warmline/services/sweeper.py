@@ -47,8 +47,12 @@ class SweepReport:
 
 
 @dataclass
-class _SendHere:
-    """A queue that keeps the sweeper's own follow-up sends, so they need no Redis."""
+class _SendAfterSweep:
+    """A queue that keeps the sweeper's own follow-up sends, so they need no Redis.
+
+    Unlike `outbox.SendHere`, which sends at once, these wait for the end of the sweep and go
+    out with the due texts, each id once.
+    """
 
     outbox_ids: list[int] = field(default_factory=list)
 
@@ -70,7 +74,7 @@ def sweep(rt: Runtime, with_rota: bool = False, clock: Clock = utcnow) -> SweepR
         timer_ids = escalation.due_ids(session, now)
         check_in_ids = checkins.due_ids(session, now)
         outbound_ids = outbox.due_ids(session, now)
-    follow_ups = _SendHere()
+    follow_ups = _SendAfterSweep()
     for event_id in inbound_ids:
         inbound.process(rt.db, rt.vault, follow_ups, event_id, clock, rt.keyring)
     for timer_id in timer_ids:
