@@ -37,9 +37,10 @@ from sqlalchemy.exc import OperationalError
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from warmline import create_app, migrate  # noqa: E402
+from warmline import create_app  # noqa: E402
 from warmline.config import Settings  # noqa: E402
-from warmline.services import admin, coordinators  # noqa: E402
+from warmline.core import migrate  # noqa: E402
+from warmline.lines import admin, coordinators  # noqa: E402
 
 PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 DB_NAME = "warmline_bench_dashboard"

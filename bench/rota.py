@@ -23,12 +23,12 @@ from datetime import UTC, datetime, timedelta
 from cryptography.fernet import Fernet
 from sqlalchemy import create_engine, text
 
-from warmline import migrate
-from warmline.db import Database
+from warmline.core import migrate
+from warmline.core.crypto import Keyring, Vault
+from warmline.core.db import Database
 from warmline.models import Line, Volunteer
-from warmline.privacy import Keyring, Vault
-from warmline.services import rota
-from warmline.services.availability import available_now
+from warmline.rota import service
+from warmline.rota.availability import available_now
 
 ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 BENCH_DB = "warmline_bench_rota"
@@ -64,7 +64,7 @@ def build_line(db: Database, number: str, volunteers: int, now: datetime, seed: 
         )
         session.add(line)
         session.flush()
-        zone = rota.zone_of(line)
+        zone = service.zone_of(line)
         monday = (now.astimezone(zone) - timedelta(days=now.astimezone(zone).weekday())).replace(
             hour=0, minute=0, second=0, microsecond=0, tzinfo=None
         )
@@ -80,10 +80,10 @@ def build_line(db: Database, number: str, volunteers: int, now: datetime, seed: 
             session.flush()
             for slot in rng.sample(range(42), 2):  # two of the week's 42 four-hour slots
                 start = monday + timedelta(hours=4 * slot)
-                new = rota.NewShift(
+                new = service.NewShift(
                     line, person.id, "primary", start, start + timedelta(hours=4), weekly=True
                 )
-                rota.add_shift(session, new, now)
+                service.add_shift(session, new, now)
             if n % 100 == 99:
                 session.commit()
         session.commit()
@@ -137,7 +137,7 @@ def main() -> int:
                     args.repeat,
                 ),
                 "48 h gap scan": mean_ms(
-                    lambda line=line, cursor=cursor: rota.coverage_gaps(
+                    lambda line=line, cursor=cursor: service.coverage_gaps(
                         session, line, next(cursor)
                     ),
                     args.repeat,

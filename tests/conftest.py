@@ -62,7 +62,7 @@ def database_url() -> Iterator[str]:
         conn.execute(text(f'CREATE DATABASE "{TEST_DB}"'))
     admin.dispose()
     url = pg_url(TEST_DB)
-    from warmline import migrate
+    from warmline.core import migrate
 
     migrate.upgrade(url)
     yield url

@@ -9,15 +9,17 @@ from warmline.config import Settings, load_settings
 
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the Flask application for `settings` (default: from the environment)."""
-    from warmline import calendar_feed, dashboard, health, logs, monitoring, runtime
+    from warmline import dashboard, runtime
+    from warmline.core import logs
     from warmline.telephony import fallback, voice, webhooks
+    from warmline.web import calendar_feed, health, monitoring
 
     logs.configure()
     settings = settings or load_settings()
     logs.configure(log_format=settings.log_format)
     rt = runtime.build(settings)
     if settings.production:
-        from warmline.keycheck import check_data_keys
+        from warmline.privacy.keycheck import check_data_keys
 
         check_data_keys(rt)
     runtime.install(rt)

@@ -13,7 +13,7 @@ from gunicorn.glogging import Logger  # type: ignore[import-untyped]
 
 # gunicorn reads every module-level name that matches a setting ("config" is one): aliases.
 from warmline import config as _config
-from warmline import logs as _logs
+from warmline.core import logs as _logs
 
 
 class RedactingLogger(Logger):  # type: ignore[misc]

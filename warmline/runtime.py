@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from warmline.calling import VoiceCarrier
 from warmline.config import Settings, load_settings
-from warmline.db import Database
-from warmline.domain.pacing import Pace
-from warmline.jobqueue import JobQueue, RedisJobQueue, ThreadJobQueue
-from warmline.pacer import LocalPacer, Pacer, RedisPacer
-from warmline.privacy import Keyring, Vault
-from warmline.records import CarrierRecords
-from warmline.services.line_cards import LineCards
-from warmline.transport import Transport
+from warmline.core.calling import VoiceCarrier
+from warmline.core.crypto import Keyring, Vault
+from warmline.core.db import Database
+from warmline.core.jobqueue import JobQueue, RedisJobQueue, ThreadJobQueue
+from warmline.core.ports import Transport
+from warmline.core.records import CarrierRecords
+from warmline.lines.cards import LineCards
+from warmline.messaging.pacer import LocalPacer, Pacer, RedisPacer
+from warmline.messaging.rules.pacing import Pace
 
 STATUS_CALLBACK_PATH = "/twilio/sms/status"
 

@@ -7,9 +7,11 @@ import contextlib
 from redis.exceptions import RedisError
 
 from warmline import runtime
-from warmline.jobqueue import RedisJobQueue
-from warmline.services import inbound, outbox, spill, voicemail
-from warmline.timeutil import utcnow
+from warmline.conversations import inbound, spill
+from warmline.core.clock import utcnow
+from warmline.core.jobqueue import RedisJobQueue
+from warmline.messaging import outbox
+from warmline.voice import voicemail
 
 
 def process_inbound(event_id: int) -> None:

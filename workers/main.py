@@ -11,11 +11,12 @@ from redis.exceptions import RedisError
 from rq import SimpleWorker
 from rq.serializers import JSONSerializer
 
-from warmline import logs, runtime
+from warmline import runtime
 from warmline.config import ConfigError
-from warmline.jobqueue import QUEUE_NAME
-from warmline.keycheck import check_data_keys
-from warmline.services.sweeper import sweep_forever
+from warmline.core import logs
+from warmline.core.jobqueue import QUEUE_NAME
+from warmline.ops.sweeper import sweep_forever
+from warmline.privacy.keycheck import check_data_keys
 
 log = logging.getLogger(__name__)
 

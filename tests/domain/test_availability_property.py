@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from warmline.domain.rota import (
+from warmline.rota.rules.shifts import (
     InvalidShift,
     OpeningHours,
     RotaSnapshot,
@@ -180,7 +180,7 @@ def test_a_weekly_overnight_shift_keeps_its_wall_clock_times_on_both_change_nigh
     pattern = ShiftPattern(
         1, "primary", datetime(2026, 2, 28, 22, 0), datetime(2026, 3, 1, 6, 0), weekly=True
     )
-    from warmline.domain.rota import expand
+    from warmline.rota.rules.shifts import expand
 
     lengths = {
         o.local_date: o.ends_at - o.starts_at

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from warmline.domain.commands import Command, Relay, parse_volunteer_text
+from warmline.conversations.rules.commands import Command, Relay, parse_volunteer_text
 
 
 @pytest.mark.parametrize(

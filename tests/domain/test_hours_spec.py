@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from warmline.domain.hours import as_spec, parse_hours
+from warmline.rota.rules.hours import as_spec, parse_hours
 
 
 @pytest.mark.parametrize(

@@ -7,25 +7,30 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from warmline.domain.availability import ShiftWindow, VolunteerState, available_volunteers
-from warmline.domain.care import (
-    over_daily_limit,
-    pause_minutes,
-    resting,
-    start_of_day,
-    was_hard,
+from warmline.conversations.rules.checkins import InvalidSchedule, describe, parse_schedule
+from warmline.conversations.rules.commands import Command, Relay, parse_volunteer_text
+from warmline.conversations.rules.keywords import TexterKeyword, texter_keyword
+from warmline.conversations.rules.resources import (
+    ResourceCard,
+    best_match,
+    parse_request,
+    suggestions,
 )
-from warmline.domain.checkins import InvalidSchedule, describe, parse_schedule
-from warmline.domain.commands import Command, Relay, parse_volunteer_text
-from warmline.domain.keywords import TexterKeyword, texter_keyword
-from warmline.domain.resources import ResourceCard, best_match, parse_request, suggestions
-from warmline.domain.topics import (
+from warmline.conversations.rules.topics import (
     DEFAULT_TOPICS,
     InvalidTopics,
     parse_topics,
     resolve,
     resolve_list,
     topic_in,
+)
+from warmline.rota.rules.availability import ShiftWindow, VolunteerState, available_volunteers
+from warmline.rota.rules.care import (
+    over_daily_limit,
+    pause_minutes,
+    resting,
+    start_of_day,
+    was_hard,
 )
 
 NOW = datetime(2026, 3, 2, 20, 0, tzinfo=UTC)

@@ -7,10 +7,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from warmline.domain.crisis import mentions_crisis, word_lists
-from warmline.domain.hours import InvalidHours, describe, parse_hours
-from warmline.domain.offers import longest_idle
-from warmline.domain.rota import (
+from warmline.conversations.rules.crisis import mentions_crisis, word_lists
+from warmline.conversations.rules.offers import longest_idle
+from warmline.rota.rules.hours import InvalidHours, describe, parse_hours
+from warmline.rota.rules.shifts import (
     InvalidShift,
     Occurrence,
     OpeningHours,

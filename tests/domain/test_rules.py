@@ -9,12 +9,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from warmline.domain.availability import ShiftWindow, VolunteerState, available_volunteers
-from warmline.domain.delivery import advanced_status, failure_reason, is_permanent, retry_delay
-from warmline.domain.keywords import TexterKeyword, texter_keyword
-from warmline.domain.localtime import NonexistentLocalTime, to_utc
-from warmline.domain.refs import new_ref, normalise_ref
-from warmline.domain.sms import MAX_BODY, clean_body, split_body
+from warmline.conversations.rules.keywords import TexterKeyword, texter_keyword
+from warmline.messaging.rules.delivery import (
+    advanced_status,
+    failure_reason,
+    is_permanent,
+    retry_delay,
+)
+from warmline.messaging.rules.refs import new_ref, normalise_ref
+from warmline.messaging.rules.sms import MAX_BODY, clean_body, split_body
+from warmline.rota.rules.availability import ShiftWindow, VolunteerState, available_volunteers
+from warmline.rota.rules.localtime import NonexistentLocalTime, to_utc
 
 NOW = datetime(2026, 12, 1, 20, 0, tzinfo=UTC)
 

@@ -7,14 +7,14 @@ from itertools import pairwise
 
 import pytest
 
-from warmline.domain.delivery import (
+from warmline.messaging.rules.delivery import (
     MAX_BACKOFF,
     is_permanent,
     is_rate_limited,
     rate_limited_delay,
 )
-from warmline.domain.pacing import Bucket, Pace, hold, take
-from warmline.domain.segments import GSM7_BASIC, GSM7_EXTENSION, is_gsm7, segments
+from warmline.messaging.rules.pacing import Bucket, Pace, hold, take
+from warmline.messaging.rules.segments import GSM7_BASIC, GSM7_EXTENSION, is_gsm7, segments
 
 ONE_A_SECOND = Pace(rate_per_s=1.0, burst=3)
 

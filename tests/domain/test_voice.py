@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from warmline.domain.commands import Command, Relay, parse_volunteer_text
-from warmline.domain.voice import (
+from warmline.conversations.rules.commands import Command, Relay, parse_volunteer_text
+from warmline.voice.rules.calls import (
     Attempt,
     Candidate,
     Fallback,

@@ -38,8 +38,8 @@ from tests.e2e.harness import (
     start_shell,
     wait_for,
 )
-from warmline.jobqueue import QUEUE_NAME
-from warmline.privacy import Keyring
+from warmline.core.crypto import Keyring
+from warmline.core.jobqueue import QUEUE_NAME
 
 # warmline_e2e_<pid>: test runs side by side on one machine must not drop each other's database.
 E2E_DB_PREFIX = "warmline_e2e_"

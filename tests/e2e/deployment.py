@@ -32,7 +32,7 @@ from tests.e2e.harness import (
     run_command,
     wait_for,
 )
-from warmline.privacy import Keyring
+from warmline.core.crypto import Keyring
 
 # The relay is asynchronous: webhook → queue → worker → outbox → Prism → fake Twilio.
 RELAY_TIMEOUT = 15.0

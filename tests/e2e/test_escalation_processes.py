@@ -10,7 +10,7 @@ import pytest
 
 from tests.e2e.deployment import Line, Platform, _shift_time
 from tests.e2e.harness import procfile_command, start_shell, wait_for
-from warmline.services.outbox import SENDING_STALE
+from warmline.messaging.outbox import SENDING_STALE
 
 pytestmark = pytest.mark.e2e
 

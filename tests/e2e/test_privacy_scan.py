@@ -21,13 +21,14 @@ from tests.conftest import PG_ADMIN_URL
 from tests.e2e.deployment import number_forms
 from tests.e2e.voice_harness import VoicePlatform, deploy
 from tests.twilio_voice import TwilioPlayer
-from warmline.db import Database
+from warmline.core.crypto import Vault
+from warmline.core.db import Database
 from warmline.models import Base
-from warmline.privacy import Vault
-from warmline.services import retention, voicemail
+from warmline.privacy import retention
 from warmline.telephony.caller import TwilioVoiceCarrier
 from warmline.telephony.records import TwilioRecords
 from warmline.telephony.sender import RebasedHttpClient
+from warmline.voice import voicemail
 
 pytestmark = pytest.mark.e2e
 

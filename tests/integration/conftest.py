@@ -29,12 +29,12 @@ from tests.conftest import (
     make_settings,
 )
 from warmline import create_app, runtime
-from warmline.db import Database
-from warmline.jobqueue import QUEUE_NAME, RedisJobQueue
+from warmline.core.clock import utcnow
+from warmline.core.db import Database
+from warmline.core.jobqueue import QUEUE_NAME, RedisJobQueue
+from warmline.lines import admin
 from warmline.runtime import Runtime
-from warmline.services import admin
 from warmline.telephony.sender import TwilioTransport
-from warmline.timeutil import utcnow
 
 
 class RolledBackDatabase(Database):

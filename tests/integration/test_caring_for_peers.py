@@ -8,8 +8,8 @@ from tests.integration.conftest import Line
 from tests.integration.test_escalation import sweep_at
 from tests.integration.test_peer_matching import offers
 from tests.integration.test_sms_flow import ALEX, RILEY, SAM, TEXTER, ref_offered
+from warmline.lines import admin
 from warmline.models import Conversation
-from warmline.services import admin
 
 SECOND = "+15550009002"
 

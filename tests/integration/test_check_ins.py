@@ -11,9 +11,10 @@ from tests.integration.conftest import Line
 from tests.integration.test_escalation import sweep_at
 from tests.integration.test_peer_matching import every_stored_string
 from tests.integration.test_sms_flow import SAM, TEXTER, ref_offered
+from warmline.core.clock import utcnow
+from warmline.lines import admin
 from warmline.models import CheckIn, ConsentRecord, Contact, ContactCount
-from warmline.services import admin, consent, retention
-from warmline.timeutil import utcnow
+from warmline.privacy import consent, retention
 
 CHECK_IN = "checking in as you asked"
 

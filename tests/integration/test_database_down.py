@@ -25,13 +25,14 @@ from twilio.request_validator import RequestValidator
 from tests.conftest import ACCOUNT_SID, AUTH_TOKEN, LINE_NUMBER, PUBLIC_URL, make_settings
 from tests.integration.conftest import Line
 from tests.twilio_voice import Twiml
-from warmline import create_app, metrics, runtime
+from warmline import create_app, runtime
+from warmline.core import metrics
+from warmline.core.clock import utcnow
+from warmline.lines import admin
+from warmline.lines.cards import FRESH_FOR
 from warmline.runtime import Runtime
-from warmline.services import admin
-from warmline.services.line_cards import FRESH_FOR
 from warmline.telephony import voice_twiml as paths
 from warmline.telephony.fallback import VOICE_FALLBACK, database_unreachable
-from warmline.timeutil import utcnow
 
 UNREACHABLE = "postgresql+psycopg://postgres@127.0.0.1:1/x"
 TEXTER = "+15550009001"

@@ -15,8 +15,8 @@ import pytest
 import requests
 from twilio.request_validator import RequestValidator
 
+from warmline.cli.demo import DEMO_LINE, DEMO_TEXTERS
 from warmline.config import DEVELOPMENT_AUTH_TOKEN
-from warmline.demo import DEMO_LINE, DEMO_TEXTERS
 
 WARMLINE = str(Path(sys.executable).parent / "warmline")
 

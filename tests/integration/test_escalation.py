@@ -9,11 +9,11 @@ from sqlalchemy import func, select
 
 from tests.integration.conftest import Line
 from tests.integration.test_sms_flow import ALEX, JO, RILEY, SAM, TEXTER, ref_offered
-from warmline.domain.hours import DAYS
+from warmline.core.clock import utcnow
+from warmline.lines import admin
 from warmline.models import Conversation, Timer
-from warmline.services import admin
-from warmline.services.sweeper import sweep
-from warmline.timeutil import utcnow
+from warmline.ops.sweeper import sweep
+from warmline.rota.rules.hours import DAYS
 
 BACKUP = "+15550006666"
 

@@ -15,10 +15,11 @@ from sqlalchemy import select
 from tests.integration.conftest import Line
 from tests.integration.test_sms_flow import SAM, TEXTER, ref_offered
 from warmline.config import ConfigError
-from warmline.keycheck import check_data_keys
+from warmline.core.crypto import Keyring, UnreadableSecret, Vault
+from warmline.lines import admin
 from warmline.models import Contact, InboundMessage, Volunteer
-from warmline.privacy import Keyring, UnreadableSecret, Vault
-from warmline.services import admin, keys, subject_access
+from warmline.privacy import keys, subject_access
+from warmline.privacy.keycheck import check_data_keys
 
 
 def test_rotation_keeps_old_data_readable_and_reencrypts_it_under_the_new_key(line: Line) -> None:

@@ -10,10 +10,11 @@ from sqlalchemy import delete, select
 from tests.integration.conftest import Line
 from tests.integration.test_pacing import queue
 from tests.integration.test_sms_flow import RILEY, SAM, TEXTER
+from warmline.core.clock import utcnow
+from warmline.messaging import outbox
 from warmline.models import Conversation, Timer
-from warmline.services import line_alerts, outbox
-from warmline.services.sweeper import sweep
-from warmline.timeutil import utcnow
+from warmline.ops import line_alerts
+from warmline.ops.sweeper import sweep
 
 
 @pytest.fixture

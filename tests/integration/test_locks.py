@@ -9,8 +9,8 @@ from collections.abc import Callable, Iterator
 import pytest
 from sqlalchemy import text
 
-from warmline.db import Database
-from warmline.locks import key_lock
+from warmline.core.db import Database
+from warmline.core.locks import key_lock
 
 NAMESPACE = 9
 KEY = "5eed0a1c0ffee"

@@ -16,11 +16,11 @@ from sqlalchemy import select
 from tests.conftest import LINE_NUMBER
 from tests.integration.conftest import Line
 from tests.integration.test_sms_flow import RILEY, TEXTER
-from warmline import metrics
+from warmline.core import metrics
+from warmline.lines import admin
 from warmline.models import Conversation
+from warmline.ops.sweeper import sweep
 from warmline.runtime import Runtime
-from warmline.services import admin
-from warmline.services.sweeper import sweep
 
 TOKEN = "metrics-token-0123456789"
 
@@ -104,7 +104,7 @@ def test_escalations_are_counted_per_line(line: Line) -> None:
 
 MULTIPROCESS_CHILD = textwrap.dedent(
     """
-    from warmline import metrics
+    from warmline.core import metrics
     metrics.SEND_FAILURES.labels(outcome="failed").inc(3)
     """
 )
@@ -119,7 +119,7 @@ def test_with_a_multiprocess_directory_every_process_counts(tmp_path: Path) -> N
         f"""
         import sys
         from unittest import mock
-        from warmline import metrics
+        from warmline.core import metrics
         rt = mock.Mock()
         rt.settings.prometheus_multiproc_dir = {str(tmp_path)!r}
         rt.db.session.side_effect = __import__("sqlalchemy").exc.OperationalError("x", {{}}, None)

@@ -6,7 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine
 
-from warmline import migrate
+from warmline.core import migrate
 from warmline.models import Base
 
 

@@ -12,12 +12,12 @@ from sqlalchemy import select, update
 from tests.conftest import PUBLIC_URL
 from tests.integration.conftest import Line
 from tests.integration.test_sms_flow import SAM, TEXTER, ref_offered
-from warmline.jobqueue import QUEUE_NAME, RedisJobQueue
+from warmline.core.clock import utcnow
+from warmline.core.jobqueue import QUEUE_NAME, RedisJobQueue
+from warmline.core.ports import Transport
+from warmline.messaging import outbox
 from warmline.models import InboundMessage, Outbox
-from warmline.services import outbox
-from warmline.services.sweeper import sweep
-from warmline.timeutil import utcnow
-from warmline.transport import Transport
+from warmline.ops.sweeper import sweep
 from workers import jobs
 
 

@@ -17,13 +17,14 @@ from tests.conftest import LINE_NUMBER, make_settings
 from tests.integration.conftest import Line
 from tests.integration.test_sms_flow import ALEX, SAM
 from warmline import runtime
-from warmline.domain.delivery import MAX_ATTEMPTS
-from warmline.domain.pacing import Pace
+from warmline.core.clock import utcnow
+from warmline.lines import admin
+from warmline.messaging import outbox
+from warmline.messaging.pacer import KEY_PREFIX, REDIS_RETRY_AFTER_S, LocalPacer, Pacer, RedisPacer
+from warmline.messaging.rules.delivery import MAX_ATTEMPTS
+from warmline.messaging.rules.pacing import Pace
 from warmline.models import Outbox, Volunteer
-from warmline.pacer import KEY_PREFIX, REDIS_RETRY_AFTER_S, LocalPacer, Pacer, RedisPacer
-from warmline.services import admin, outbox
-from warmline.services.sweeper import sweep
-from warmline.timeutil import utcnow
+from warmline.ops.sweeper import sweep
 
 THREE_THEN_ONE_A_SECOND = Pace(rate_per_s=1.0, burst=3)
 T0 = utcnow().replace(microsecond=0)

@@ -7,8 +7,8 @@ from sqlalchemy import String, Text, func, select
 from tests.integration.conftest import Line
 from tests.integration.test_escalation import sweep_at
 from tests.integration.test_sms_flow import ALEX, SAM, TEXTER, ref_offered
+from warmline.lines import admin
 from warmline.models import Base, Conversation, Timer
-from warmline.services import admin
 
 OTHER = "+15550009002"
 

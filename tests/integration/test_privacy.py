@@ -9,6 +9,8 @@ from sqlalchemy import func, select
 
 from tests.integration.conftest import Line
 from tests.integration.test_sms_flow import SAM, TEXTER, ref_offered
+from warmline.core.clock import utcnow
+from warmline.lines import admin
 from warmline.models import (
     CarrierRecord,
     ConsentRecord,
@@ -19,8 +21,7 @@ from warmline.models import (
     InboundMessage,
     Outbox,
 )
-from warmline.services import admin, consent, retention, subject_access
-from warmline.timeutil import utcnow
+from warmline.privacy import consent, retention, subject_access
 
 OTHER = "+15550009002"
 

@@ -13,9 +13,10 @@ from tests.integration.conftest import Line
 from tests.integration.test_sms_flow import SAM, TEXTER, ref_offered
 from warmline import runtime
 from warmline.cli import main
+from warmline.conversations import resources
+from warmline.core.clock import utcnow
+from warmline.lines import admin
 from warmline.models import ResourceShare
-from warmline.services import admin, resources
-from warmline.timeutil import utcnow
 
 BREATHING = "Calm breathing: Breathe in for 4, hold for 4, out for 6. https://example.org/breathe"
 

@@ -12,10 +12,11 @@ from sqlalchemy import func, select
 
 from tests.integration.conftest import Line
 from tests.integration.test_sms_flow import ALEX, RILEY, SAM
+from warmline.core.clock import utcnow
+from warmline.lines import admin
 from warmline.models import OpenShift, ShiftOccurrence, Volunteer
-from warmline.services import admin, calendar, rota
-from warmline.services.sweeper import sweep
-from warmline.timeutil import utcnow
+from warmline.ops.sweeper import sweep
+from warmline.rota import calendar, service
 
 NY = ZoneInfo("America/New_York")
 
@@ -206,4 +207,6 @@ def test_hours_in_the_texts_follow_the_line_hours(line: Line) -> None:
         assert "Mon 18:00-23:00" in admin.set_hours(session, line.number, "mon-fri 18:00-23:00")
         target = admin.get_line(session, line.number)
         assert "Fri 18:00-23:00" in target.hours_text
-        assert rota.opening_hours(session, target, utcnow(), utcnow() + timedelta(hours=1)).windows
+        assert service.opening_hours(
+            session, target, utcnow(), utcnow() + timedelta(hours=1)
+        ).windows

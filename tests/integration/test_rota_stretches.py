@@ -11,9 +11,10 @@ import pytest
 from sqlalchemy import Connection, create_engine
 from sqlalchemy.orm import Session
 
-from warmline.domain.rota import OpeningHours, uncovered
+from warmline.lines import admin
 from warmline.models import Base, Line, Volunteer
-from warmline.services import admin, rota
+from warmline.rota import service
+from warmline.rota.rules.shifts import OpeningHours, uncovered
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 
@@ -48,7 +49,9 @@ def random_rota(session: Session, seed: int) -> Line:
         start = datetime(2026, 12, 1) + timedelta(minutes=15 * rng.randrange(0, 4 * 72))
         length = timedelta(minutes=15 * rng.randrange(1, 4 * 10))
         role = rng.choice(("primary", "primary", "backup"))
-        rota.add_shift(session, rota.NewShift(line, person.id, role, start, start + length), NOW)
+        service.add_shift(
+            session, service.NewShift(line, person.id, role, start, start + length), NOW
+        )
     session.flush()
     return line
 
@@ -62,11 +65,11 @@ def test_the_gaps_from_merged_stretches_are_the_gaps_from_every_shift(
     for _ in range(10):
         start = datetime(2026, 11, 30, tzinfo=UTC) + timedelta(minutes=15 * rng.randrange(0, 400))
         end = start + timedelta(hours=rng.choice((6, 24, 48)))
-        stretches = rota.primary_stretches(session, line, start, end)
-        every_shift = rota.occurrences(session, line, start, end)
+        stretches = service.primary_stretches(session, line, start, end)
+        every_shift = service.occurrences(session, line, start, end)
         always_open = OpeningHours()
-        assert uncovered(stretches, start, end, always_open, rota.zone_of(line)) == uncovered(
-            every_shift, start, end, always_open, rota.zone_of(line)
+        assert uncovered(stretches, start, end, always_open, service.zone_of(line)) == uncovered(
+            every_shift, start, end, always_open, service.zone_of(line)
         )
         primaries = [o for o in every_shift if o.role == "primary"]
         assert len(stretches) <= len(primaries)

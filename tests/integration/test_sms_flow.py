@@ -7,7 +7,7 @@ import re
 from sqlalchemy import func, select
 
 from tests.integration.conftest import Line
-from warmline import metrics
+from warmline.core import metrics
 from warmline.models import Conversation, InboundMessage, Outbox
 
 TEXTER = "+15550009001"
@@ -339,7 +339,7 @@ def test_nothing_in_the_database_holds_a_number_or_words_in_plaintext(
 
 
 def test_a_lines_own_greeting_is_sent_and_always_carries_the_crisis_numbers(line: Line) -> None:
-    from warmline.services import admin
+    from warmline.lines import admin
 
     line.add_volunteer("Sam", SAM)
     with line.rt.db.session() as session:

@@ -6,9 +6,9 @@ from flask import Flask
 
 from tests.integration.conftest import Line
 from tests.integration.test_sms_flow import SAM, TEXTER, ref_offered
-from warmline.db import Database
-from warmline.services import spill
-from warmline.services.sweeper import sweep
+from warmline.conversations import spill
+from warmline.core.db import Database
+from warmline.ops.sweeper import sweep
 
 UNREACHABLE = "postgresql+psycopg://postgres@127.0.0.1:1/nowhere"
 
@@ -45,8 +45,8 @@ def test_texts_taken_while_the_database_is_down_are_stored_and_relayed_later(
 def test_a_drain_repeated_after_a_crash_stores_each_text_once(line: Line) -> None:
     line.add_volunteer("Sam", SAM)
     redis = line.rt.queue.redis  # type: ignore[attr-defined]
-    from warmline.services.inbound import InboundSms
-    from warmline.timeutil import utcnow
+    from warmline.conversations.inbound import InboundSms
+    from warmline.core.clock import utcnow
 
     sms = InboundSms(message_sid="SM" + "9" * 32, sender=TEXTER, to=line.number, body="hello once")
     spill.spill(redis, line.rt.vault, sms, utcnow())

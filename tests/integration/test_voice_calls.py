@@ -26,10 +26,10 @@ from tests.integration.voice_line import (
     player,
 )
 from tests.twilio_voice import TwilioPlayer, Twiml
+from warmline.core.clock import utcnow
 from warmline.models import Call, CallStep, Contact, ContactCount, ContactLogEntry, Voicemail
-from warmline.services import calls, voicemail
-from warmline.services.sweeper import sweep
-from warmline.timeutil import utcnow
+from warmline.ops.sweeper import sweep
+from warmline.voice import calls, voicemail
 
 TEXTER = "+15550009002"
 

@@ -9,10 +9,10 @@ from sqlalchemy import select
 from tests.conftest import ACCOUNT_SID, AUTH_TOKEN, PUBLIC_URL
 from tests.integration.conftest import Line
 from tests.twilio_voice import CallBackLeg, TwilioPlayer
+from warmline.core.clock import utcnow
 from warmline.models import Closure, Voicemail
 from warmline.models import Line as LineRow
-from warmline.services.sweeper import sweep
-from warmline.timeutil import utcnow
+from warmline.ops.sweeper import sweep
 
 CALLER = "+15550009001"
 SAM = "+15550002222"

@@ -12,7 +12,7 @@ import pytest
 from tests.unit.test_config import production_env
 from warmline import config
 from warmline.config import ConfigError, load_settings
-from warmline.logs import REQUEST_ID, RedactingJsonFormatter, formatter_for
+from warmline.core.logs import REQUEST_ID, RedactingJsonFormatter, formatter_for
 
 
 def development_env(tmp_path: Path, **overrides: str) -> dict[str, str]:

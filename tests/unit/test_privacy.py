@@ -8,9 +8,9 @@ import logging
 import pytest
 from cryptography.fernet import Fernet
 
-from warmline.logs import RedactingFormatter, redact
-from warmline.phones import InvalidNumber, normalise
-from warmline.privacy import Keyring, UnreadableSecret, Vault
+from warmline.core.crypto import Keyring, UnreadableSecret, Vault
+from warmline.core.logs import RedactingFormatter, redact
+from warmline.core.phones import InvalidNumber, normalise
 
 
 def test_sealed_values_open_with_any_configured_key_and_new_ones_use_the_newest() -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from warmline.services.voice_plans import (
+from warmline.telephony.voice_twiml import twiml
+from warmline.voice.plans import (
     Bridge,
     CallBack,
     Dial,
@@ -14,7 +15,6 @@ from warmline.services.voice_plans import (
     Screen,
     Speech,
 )
-from warmline.telephony.voice_twiml import twiml
 
 BASE = "https://line.example.org"
 SPEECH = Speech("en-GB", "Polly.Amy")

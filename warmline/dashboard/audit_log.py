@@ -6,7 +6,8 @@ from flask import render_template, request
 
 from warmline.dashboard.blueprint import bp
 from warmline.dashboard.context import db
-from warmline.services import audit, dashboard
+from warmline.lines import audit
+from warmline.ops import now
 
 
 @bp.get("/audit")
@@ -15,7 +16,7 @@ def audit_log() -> str:
     before = request.args.get("before", type=int)
     entries = audit.page(db(), before_id=before)
     older = entries[-1].id if len(entries) == audit.PAGE_SIZE else None
-    line_names = {line.id: line.name for line in dashboard.lines(db())}
+    line_names = {line.id: line.name for line in now.lines(db())}
     return render_template(
         "audit.html",
         entries=entries,

@@ -8,10 +8,10 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import TooManyRequests
 from werkzeug.wrappers import Response
 
+from warmline.core.clock import utcnow
 from warmline.dashboard.blueprint import bp
 from warmline.dashboard.context import SignedIn, coordinator, db
-from warmline.services import audit, coordinators
-from warmline.timeutil import utcnow
+from warmline.lines import audit, coordinators
 
 Page = str | tuple[str, int] | Response
 

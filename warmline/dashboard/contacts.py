@@ -7,12 +7,13 @@ import json
 from flask import Response, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
+from warmline.core.clock import utcnow
+from warmline.core.crypto import UnreadableSecret
 from warmline.dashboard.blueprint import bp
 from warmline.dashboard.context import chosen_line, coordinator, db, runtime
+from warmline.lines import admin
 from warmline.models import Line
-from warmline.privacy import UnreadableSecret
-from warmline.services import admin, contact_requests
-from warmline.timeutil import utcnow
+from warmline.privacy import contact_requests
 
 Page = str | tuple[str, int] | BaseResponse
 CONFIRM_WITHIN_S = 600

@@ -6,9 +6,10 @@ from flask import abort, current_app, g, request
 from flask_login import UserMixin, current_user
 from sqlalchemy.orm import Session
 
+from warmline.lines import coordinators
 from warmline.models import Coordinator, Line
+from warmline.ops import now
 from warmline.runtime import Runtime
-from warmline.services import coordinators, dashboard
 
 
 class SignedIn(UserMixin):  # type: ignore[misc]
@@ -52,7 +53,7 @@ def coordinator() -> Coordinator:
 
 def chosen_line() -> tuple[Line, list[Line]]:
     """The line the page is about (`?line=id`, else the first) and every line; 404 when none."""
-    all_lines = dashboard.lines(db())
+    all_lines = now.lines(db())
     if not all_lines:
         abort(404, "there is no line yet: add one with `warmline line add`")
     wanted = request.args.get("line", type=int)

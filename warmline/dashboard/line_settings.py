@@ -7,13 +7,15 @@ import re
 from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from warmline.conversations.rules.crisis import DEFAULT_CRISIS_WORDS
+from warmline.core.clock import utcnow
 from warmline.dashboard.blueprint import bp
 from warmline.dashboard.context import chosen_line, coordinator, db
-from warmline.domain.crisis import DEFAULT_CRISIS_WORDS
-from warmline.domain.hours import describe
+from warmline.lines import admin, audit
 from warmline.models import Line
-from warmline.services import admin, audit, consent, settings_board
-from warmline.timeutil import utcnow
+from warmline.privacy import consent
+from warmline.rota import settings as settings_board
+from warmline.rota.rules.hours import describe
 
 Page = str | tuple[str, int] | Response
 

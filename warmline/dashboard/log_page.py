@@ -10,13 +10,13 @@ from zoneinfo import ZoneInfo
 
 from flask import Response, render_template, request
 
+from warmline.core.clock import utcnow
 from warmline.dashboard.blueprint import bp
 from warmline.dashboard.context import chosen_line, db, runtime
 from warmline.dashboard.present import local
 from warmline.models import Line
-from warmline.services import contact_log_search as search
-from warmline.services.contact_log_search import LogFilters, LogRow
-from warmline.timeutil import utcnow
+from warmline.privacy import log_search as search
+from warmline.privacy.log_search import LogFilters, LogRow
 
 FILTER_NAMES = ("from", "to", "channel", "outcome", "crisis", "volunteer")
 CHANNEL_LABELS = {"sms": "Text", "voice": "Call"}

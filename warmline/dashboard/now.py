@@ -6,12 +6,12 @@ from typing import Any
 
 from flask import Response, jsonify, render_template
 
+from warmline.core.clock import utcnow
 from warmline.dashboard.blueprint import bp
 from warmline.dashboard.context import db
 from warmline.dashboard.present import clock, iso, local
-from warmline.services import dashboard
-from warmline.services.dashboard import LineNow
-from warmline.timeutil import utcnow
+from warmline.ops import now as dashboard
+from warmline.ops.now import LineNow
 
 POLL_MS = 2500
 

@@ -8,12 +8,12 @@ from zoneinfo import ZoneInfo
 from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from warmline.core.clock import utcnow
 from warmline.dashboard.blueprint import bp
 from warmline.dashboard.context import chosen_line, coordinator, db, runtime
 from warmline.models import Line
-from warmline.services import rota_board
-from warmline.services.rota_board import RotaFormError
-from warmline.timeutil import utcnow
+from warmline.rota import week as rota_board
+from warmline.rota.week import RotaFormError
 
 Page = str | tuple[str, int] | Response
 

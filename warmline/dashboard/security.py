@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from warmline.config import Settings
 from warmline.dashboard.blueprint import bp
 from warmline.dashboard.context import SignedIn, close_db, db
-from warmline.services import coordinators
+from warmline.lines import coordinators
 
 SESSION_LIFETIME = timedelta(hours=12)
 SIGNIN_LIMIT_PER_ADDRESS = "10 per minute"

@@ -6,11 +6,11 @@ from zoneinfo import ZoneInfo
 
 from flask import render_template, request
 
+from warmline.core.clock import utcnow
 from warmline.dashboard import charts
 from warmline.dashboard.blueprint import bp
 from warmline.dashboard.context import chosen_line, db
-from warmline.services import stats as line_stats
-from warmline.timeutil import utcnow
+from warmline.ops import stats as line_stats
 
 PERIODS = (7, 30, 90)
 

@@ -17,13 +17,14 @@ from flask import (
 )
 from werkzeug.wrappers import Response
 
+from warmline.conversations import trainer
+from warmline.core.clock import utcnow
 from warmline.dashboard.blueprint import bp
 from warmline.dashboard.context import chosen_line, coordinator, db, runtime
 from warmline.dashboard.present import clock
+from warmline.lines import audit
 from warmline.models import Line
-from warmline.services import audit, training
 from warmline.telephony.training import post_text
-from warmline.timeutil import utcnow
 
 POLL_MS = 1500
 
@@ -33,10 +34,10 @@ def _refuse_in_production() -> None:
         abort(404)
 
 
-def _phones_and_screens(line: Line) -> tuple[list[training.Phone], dict[str, list[training.Text]]]:
+def _phones_and_screens(line: Line) -> tuple[list[trainer.Phone], dict[str, list[trainer.Text]]]:
     rt = runtime()
-    phones = training.phones(db(), rt.vault)
-    return phones, training.screens(db(), rt.keyring, rt.vault, line, phones, utcnow())
+    phones = trainer.phones(db(), rt.vault)
+    return phones, trainer.screens(db(), rt.keyring, rt.vault, line, phones, utcnow())
 
 
 @bp.get("/training")
@@ -84,12 +85,12 @@ def training_text() -> Response:
     line, _ = chosen_line()
     rt = runtime()
     key = request.form.get("sender", "")
-    body = request.form.get("body", "").strip()[: training.MAX_BODY]
-    phone = next((p for p in training.phones(db(), rt.vault) if p.key == key), None)
+    body = request.form.get("body", "").strip()[: trainer.MAX_BODY]
+    phone = next((p for p in trainer.phones(db(), rt.vault) if p.key == key), None)
     if phone is None or not body:
         flash("Choose a phone and write a text." if body else "Write a text to send.")
         return redirect(url_for("dashboard.training_page", line=line.id, sender=key))
-    training.remember(db(), rt.keyring, rt.vault, line, phone.number, "sent", body, utcnow())
+    trainer.remember(db(), rt.keyring, rt.vault, line, phone.number, "sent", body, utcnow())
     db().commit()
     status = post_text(current_app, rt.settings, line, phone.number, body)
     if status != 200:
@@ -102,7 +103,7 @@ def training_clear() -> Response:
     """Wipe the simulated phones' screens (conversations on the line carry on as they are)."""
     _refuse_in_production()
     line, _ = chosen_line()
-    removed = training.clear(db(), line)
+    removed = trainer.clear(db(), line)
     audit.record(db(), coordinator(), "cleared training phones", "", utcnow(), line.id)
     db().commit()
     flash(f"Cleared {removed} simulated text{'' if removed == 1 else 's'}.")

@@ -5,10 +5,11 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from warmline.core.clock import utcnow
 from warmline.dashboard.blueprint import bp
 from warmline.dashboard.context import coordinator, db, runtime
-from warmline.services import dashboard, volunteers
-from warmline.timeutil import utcnow
+from warmline.lines import volunteers
+from warmline.ops import now as dashboard
 
 
 def _region() -> str:

@@ -9,10 +9,10 @@ from typing import TextIO
 from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.rest import Client
 
-from warmline.calling import VoiceCarrier
+from warmline.core.calling import VoiceCarrier
+from warmline.core.ports import SendError, Transport
 from warmline.telephony.sender import TwilioTransport
 from warmline.telephony.voice_twiml import CALLBACK, CALLBACK_STATUS, url
-from warmline.transport import SendError, Transport
 
 
 class TwilioVoiceCarrier:

@@ -16,11 +16,12 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from twilio.twiml.messaging_response import MessagingResponse
 from twilio.twiml.voice_response import VoiceResponse
 
-from warmline import metrics, phones, wording
+from warmline.core import metrics, phones
+from warmline.core.clock import utcnow
+from warmline.lines.cards import LineCard
+from warmline.messaging import wording
 from warmline.runtime import Runtime
-from warmline.services.line_cards import LineCard
 from warmline.telephony.signature import twilio_signed
-from warmline.timeutil import utcnow
 
 log = logging.getLogger(__name__)
 bp = Blueprint("fallback", __name__, url_prefix="/twilio")

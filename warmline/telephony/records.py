@@ -5,9 +5,9 @@ from __future__ import annotations
 from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.rest import Client
 
-from warmline.records import CarrierRecords
+from warmline.core.ports import SendError, Transport
+from warmline.core.records import CarrierRecords
 from warmline.telephony.sender import TwilioTransport
-from warmline.transport import SendError, Transport
 
 
 class TwilioRecords:

@@ -14,7 +14,7 @@ from twilio.http.response import Response
 from twilio.rest import Client
 
 from warmline.config import DEFAULT_TWILIO_API_BASE_URL
-from warmline.transport import SendError
+from warmline.core.ports import SendError
 
 
 class RebasedHttpClient(TwilioHttpClient):  # type: ignore[misc]

@@ -10,13 +10,15 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from twilio.request_validator import RequestValidator
 
-from warmline import create_app, demo, migrate, runtime
+from warmline import create_app, runtime
+from warmline.cli import demo
 from warmline.config import Settings
-from warmline.jobqueue import ThreadJobQueue
+from warmline.core import migrate
+from warmline.core.clock import utcnow
+from warmline.core.jobqueue import ThreadJobQueue
 from warmline.models import Line
 from warmline.runtime import Runtime
 from warmline.telephony.sender import ConsoleTransport
-from warmline.timeutil import utcnow
 
 INTRO = """Warmline simulator: {line} ({number}).
 Type `who: message`. who is texter, texter2, or a demo volunteer: {volunteers}.

@@ -11,9 +11,9 @@ from sqlalchemy import select
 from twilio.request_validator import RequestValidator
 
 from warmline.config import Settings
+from warmline.conversations import trainer
+from warmline.core.clock import utcnow
 from warmline.models import Line
-from warmline.services import training
-from warmline.timeutil import utcnow
 
 log = logging.getLogger(__name__)
 WEBHOOK = "/twilio/sms"
@@ -40,7 +40,7 @@ def post_text(app: Flask, settings: Settings, line: Line, sender: str, body: str
 
 def remember_console_text(from_number: str, to_number: str, body: str) -> None:
     """The console transport's hook: keep a text sent to a simulated (fictional) phone."""
-    if not training.is_fictional(to_number):
+    if not trainer.is_fictional(to_number):
         return
     from warmline import runtime
 
@@ -51,7 +51,7 @@ def remember_console_text(from_number: str, to_number: str, body: str) -> None:
         with rt.db.session() as session:
             line = session.scalar(select(Line).where(Line.number == from_number))
             if line is not None:
-                training.remember(
+                trainer.remember(
                     session, rt.keyring, rt.vault, line, to_number, "received", body, utcnow()
                 )
                 session.commit()

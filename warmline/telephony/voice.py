@@ -11,14 +11,15 @@ from flask import Blueprint, Response, current_app, request
 from sqlalchemy.exc import SQLAlchemyError
 from twilio.twiml.voice_response import VoiceResponse
 
-from warmline import phones
+from warmline.core import phones
+from warmline.core.clock import utcnow
+from warmline.messaging import outbox
 from warmline.runtime import Runtime
-from warmline.services import calls, outbox, voicemail
-from warmline.services.voice_plans import Answer
 from warmline.telephony.fallback import database_unreachable, safe_voice_reply
 from warmline.telephony.signature import twilio_signed
 from warmline.telephony.voice_twiml import twiml
-from warmline.timeutil import utcnow
+from warmline.voice import calls, voicemail
+from warmline.voice.plans import Answer
 
 log = logging.getLogger(__name__)
 bp = Blueprint("voice", __name__, url_prefix="/twilio/voice")

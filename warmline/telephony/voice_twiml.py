@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from twilio.twiml.voice_response import Dial as DialVerb
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
-from warmline.services.voice_plans import (
+from warmline.voice.plans import (
     Bridge,
     CallBack,
     CallbackGate,

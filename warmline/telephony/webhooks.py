@@ -10,14 +10,15 @@ from sqlalchemy.exc import SQLAlchemyError
 from twilio.twiml.messaging_response import MessagingResponse
 from werkzeug.datastructures import MultiDict
 
-from warmline import metrics, phones
-from warmline.domain.sms import clean_body
-from warmline.jobqueue import RedisJobQueue
+from warmline.conversations import inbound, spill
+from warmline.core import metrics, phones
+from warmline.core.clock import utcnow
+from warmline.core.jobqueue import RedisJobQueue
+from warmline.messaging import outbox
+from warmline.messaging.rules.sms import clean_body
 from warmline.runtime import Runtime
-from warmline.services import inbound, outbox, spill
 from warmline.telephony.fallback import safe_sms_reply
 from warmline.telephony.signature import twilio_signed
-from warmline.timeutil import utcnow
 
 log = logging.getLogger(__name__)
 bp = Blueprint("twilio", __name__, url_prefix="/twilio")

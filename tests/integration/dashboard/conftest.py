@@ -10,9 +10,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.integration.conftest import Line
+from warmline.core.clock import utcnow
+from warmline.lines import coordinators
 from warmline.runtime import Runtime
-from warmline.services import coordinators
-from warmline.timeutil import utcnow
 
 EMAIL = "coord@example.org"
 PASSWORD = "a long and calm passphrase"

@@ -14,9 +14,9 @@ from tests.integration.dashboard.conftest import Dashboard
 from tests.integration.dashboard.test_now_and_volunteers import assert_private
 from tests.integration.test_privacy import talk_and_close
 from tests.integration.test_sms_flow import SAM
+from warmline.lines import admin
 from warmline.models import ContactLogEntry, Volunteer
 from warmline.models import Line as LineRow
-from warmline.services import admin
 
 KEY_A = "a" * 64
 KEY_B = "b" * 64

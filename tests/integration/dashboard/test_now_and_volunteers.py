@@ -71,7 +71,7 @@ def test_now_says_who_is_off_and_who_is_at_capacity(line: Line, signed_in: Dashb
     line.add_volunteer("Alex", ALEX)
     line.text(ALEX, "OFF")
     with line.rt.db.session() as session:
-        from warmline.services import admin
+        from warmline.lines import admin
 
         target = admin.get_line(session, line.number)
         admin.set_line(session, target, ["max_active_per_volunteer=1"])

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from tests.integration.conftest import Line
 from tests.integration.dashboard.conftest import Dashboard
 from tests.integration.test_sms_flow import ALEX, SAM
-from warmline.timeutil import utcnow
+from warmline.core.clock import utcnow
 
 NEW_YORK = ZoneInfo("America/New_York")
 

@@ -10,10 +10,11 @@ from sqlalchemy import select
 
 from tests.integration.conftest import Line
 from tests.integration.dashboard.conftest import Dashboard
+from warmline.core.clock import utcnow
 from warmline.models import Closure
 from warmline.models import Line as LineRow
-from warmline.services import consent, settings_board
-from warmline.timeutil import utcnow
+from warmline.privacy import consent
+from warmline.rota import settings as settings_board
 
 
 def current_form(page_html: str) -> dict[str, str]:

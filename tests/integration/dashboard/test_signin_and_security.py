@@ -6,8 +6,8 @@ import pytest
 from click.testing import CliRunner
 
 from tests.integration.dashboard.conftest import EMAIL, PASSWORD, Dashboard
+from warmline.lines import coordinators
 from warmline.runtime import Runtime
-from warmline.services import coordinators
 
 PAGES = [
     "/",

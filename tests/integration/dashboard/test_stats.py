@@ -13,10 +13,11 @@ from tests.integration.dashboard.conftest import Dashboard
 from tests.integration.dashboard.test_now_and_volunteers import SECRET_WORDS, assert_private
 from tests.integration.test_privacy import purge_at, talk_and_close
 from tests.integration.test_sms_flow import SAM, TEXTER, ref_offered
+from warmline.core.clock import utcnow
 from warmline.models import ContactCount, ContactLogEntry, Conversation
 from warmline.models import Line as LineRow
-from warmline.services import contact_log, stats
-from warmline.timeutil import utcnow
+from warmline.ops import stats
+from warmline.privacy import contact_log
 
 
 def line_row(line: Line) -> LineRow:

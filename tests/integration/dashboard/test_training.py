@@ -16,12 +16,12 @@ from tests.integration.dashboard.conftest import Dashboard
 from tests.integration.dashboard.test_now_and_volunteers import digits_forms
 from tests.integration.test_privacy import count
 from tests.integration.test_sms_flow import SAM
+from warmline.conversations import trainer
+from warmline.core.clock import utcnow
 from warmline.models import Line as LineRow
 from warmline.models import TrainingText
 from warmline.runtime import Runtime
-from warmline.services import training
 from warmline.telephony.sender import ConsoleTransport
-from warmline.timeutil import utcnow
 
 REAL = "+14155552671"  # a real-looking San Francisco number: never used by the simulator
 
@@ -89,7 +89,7 @@ def test_only_fictional_phones_take_part_and_their_texts_are_kept_sealed(
     with line.rt.db.session() as session:
         stored = session.query(TrainingText).all()
         assert stored and all(b"secret training words" not in r.body_sealed for r in stored)
-    assert not training.is_fictional(REAL) and training.is_fictional("+15550009001")
+    assert not trainer.is_fictional(REAL) and trainer.is_fictional("+15550009001")
 
 
 def test_an_unknown_phone_or_an_empty_text_sends_nothing(
@@ -142,7 +142,7 @@ def test_a_simulated_text_is_kept_a_day_at_most(
     with line.rt.db.session() as session:
         target = session.scalars(select(LineRow)).one()
         old = utcnow() - timedelta(hours=25)
-        training.remember(
+        trainer.remember(
             session, line.rt.keyring, line.rt.vault, target, "+15550009002", "sent", "old", old
         )
         session.commit()

@@ -1,0 +1,406 @@
+"""Conversations: open, offer, claim, relay, pass and close."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from sqlalchemy import ColumnElement, Select, delete, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from warmline.conversations import care, timers
+from warmline.conversations.rules.offers import longest_idle
+from warmline.conversations.rules.topics import from_stored
+from warmline.messaging.outgoing import Turn
+from warmline.messaging.rules.refs import new_ref
+from warmline.models import Contact, Conversation, InboundMessage, Line, Offer, Volunteer
+from warmline.privacy import contact_log
+from warmline.rota.availability import available_now
+
+REF_ATTEMPTS = 20
+TAG_WINDOW = timedelta(hours=1)
+
+
+def open_for_contact(session: Session, contact: Contact) -> Conversation | None:
+    """The contact's waiting or active conversation, locked for this transaction."""
+    return session.scalar(
+        select(Conversation)
+        .where(Conversation.contact_id == contact.id, Conversation.status != "closed")
+        .order_by(Conversation.id.desc())
+        .limit(1)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+
+
+def start(turn: Turn, contact: Contact) -> Conversation:
+    """A new waiting conversation with a reference no other open conversation on the line has."""
+    in_use = set(
+        turn.session.scalars(
+            select(Conversation.ref).where(
+                Conversation.line_id == turn.line.id, Conversation.status != "closed"
+            )
+        )
+    )
+    for _ in range(REF_ATTEMPTS):
+        ref = new_ref()
+        if ref in in_use:
+            continue
+        conversation = Conversation(
+            line_id=turn.line.id,
+            contact_id=contact.id,
+            ref=ref,
+            status="waiting",
+            created_at=turn.now,
+            waiting_since=turn.now,
+            last_activity_at=turn.now,
+        )
+        try:
+            with turn.session.begin_nested():
+                turn.session.add(conversation)
+        except IntegrityError:
+            in_use.add(ref)  # another process took it a moment ago
+            continue
+        timers.schedule_waiting(turn.session, turn.line, conversation, turn.now)
+        return conversation
+    raise RuntimeError("no free conversation reference on this line")
+
+
+def offer(turn: Turn, conversation: Conversation, exclude: Iterable[int] = ()) -> int:
+    """Offer a waiting conversation by the line's strategy; returns how many were offered."""
+    volunteers = available_now(turn.session, turn.line, turn.now, exclude=exclude)
+    if turn.line.offer_strategy == "longest_idle" and volunteers:
+        chosen = longest_idle([v.id for v in volunteers], _last_busy(turn.session, volunteers))
+        volunteers = [v for v in volunteers if v.id == chosen]
+    offer_to(turn, conversation, volunteers)
+    return len(volunteers)
+
+
+def offer_to(
+    turn: Turn,
+    conversation: Conversation,
+    volunteers: Iterable[Volunteer],
+    key: str | None = None,
+    **fields: object,
+) -> None:
+    """Text each volunteer the offer (flagged when crisis words were used) and record it."""
+    already = set(
+        turn.session.scalars(
+            select(Offer.volunteer_id).where(Offer.conversation_id == conversation.id)
+        )
+    )
+    key = key or ("offer_crisis" if conversation.crisis_at is not None else "offer")
+    for volunteer in volunteers:
+        if volunteer.id == conversation.skip_volunteer_id:
+            continue  # the texter asked for someone new (NEW)
+        if volunteer.id not in already:
+            turn.session.add(
+                Offer(
+                    conversation_id=conversation.id, volunteer_id=volunteer.id, offered_at=turn.now
+                )
+            )
+        turn.tell_volunteer(volunteer, key, conversation.id, ref=conversation.ref, **fields)
+
+
+def offer_next_to(turn: Turn, volunteer: Volunteer) -> None:
+    """Offer a volunteer who has just become free the head of the queue, if they can take it."""
+    if volunteer.id not in {v.id for v in available_now(turn.session, turn.line, turn.now)}:
+        return
+    offered = select(Offer.conversation_id).where(Offer.volunteer_id == volunteer.id)
+    head = turn.session.scalar(
+        waiting_queue(turn.line.id)
+        .where(Conversation.id.not_in(offered), _open_to(volunteer, turn.now))
+        .limit(1)
+    )
+    if head is not None:
+        offer_to(turn, head, [volunteer])
+
+
+def _open_to(volunteer: Volunteer, now: datetime) -> ColumnElement[bool]:
+    """Conversations the volunteer may be offered now: not during others' head start, not skipped."""
+    head_start_over = or_(
+        Conversation.head_start_until.is_(None), Conversation.head_start_until <= now
+    )
+    matched = or_(
+        Conversation.prefer_volunteer_id == volunteer.id,
+        Conversation.topic.in_(from_stored(volunteer.topics)),
+    )
+    not_skipped = or_(
+        Conversation.skip_volunteer_id.is_(None), Conversation.skip_volunteer_id != volunteer.id
+    )
+    return or_(head_start_over, matched) & not_skipped
+
+
+def waiting_queue(line_id: int) -> Select[Conversation]:
+    """The line's waiting conversations in the order peers should take them: crisis, then oldest."""
+    return (
+        select(Conversation)
+        .where(Conversation.line_id == line_id, Conversation.status == "waiting")
+        .order_by(Conversation.crisis_at.is_(None), Conversation.waiting_since, Conversation.id)
+    )
+
+
+def _last_busy(session: Session, volunteers: list[Volunteer]) -> dict[int, datetime]:
+    """When each volunteer was last offered or took a conversation."""
+    ids = [v.id for v in volunteers]
+    last: dict[int, datetime] = {}
+    rows = session.execute(
+        select(Offer.volunteer_id, func.max(Offer.offered_at))
+        .where(Offer.volunteer_id.in_(ids))
+        .group_by(Offer.volunteer_id)
+    )
+    for vid, when in rows:
+        last[vid] = when
+    rows = session.execute(
+        select(Conversation.volunteer_id, func.max(Conversation.claimed_at))
+        .where(Conversation.volunteer_id.in_(ids))
+        .group_by(Conversation.volunteer_id)
+    )
+    for vid, when in rows:
+        if vid is not None and when is not None:
+            last[vid] = max(last.get(vid, when), when)
+    return last
+
+
+def claim(turn: Turn, volunteer: Volunteer, ref: str) -> None:
+    """Give conversation `ref` to `volunteer` if it is still waiting: exactly one claim wins."""
+    conversation = _open_by_ref(turn, ref)
+    if conversation is None:
+        turn.tell_volunteer(volunteer, "unknown_ref", ref=ref)
+        return
+    if conversation.volunteer_id == volunteer.id:
+        turn.tell_volunteer(volunteer, "already_yours", conversation.id, ref=ref)
+        return
+    if conversation.skip_volunteer_id == volunteer.id:
+        turn.tell_volunteer(volunteer, "already_taken", ref=ref)  # they asked for someone new
+        return
+    count = len(active_for(turn.session, volunteer))
+    if count >= turn.line.max_active_per_volunteer:
+        turn.tell_volunteer(volunteer, "at_capacity", count=count, ref=ref)
+        return
+    won = turn.session.execute(
+        update(Conversation)
+        .where(Conversation.id == conversation.id, Conversation.status == "waiting")
+        .values(
+            status="active",
+            volunteer_id=volunteer.id,
+            claimed_at=turn.now,
+            last_activity_at=turn.now,
+        )
+    )
+    if won.rowcount != 1:  # type: ignore[attr-defined]
+        turn.tell_volunteer(volunteer, "already_taken", ref=ref)
+        return
+    turn.session.refresh(conversation)
+    timers.cancel(turn.session, conversation.id, turn.now, "claimed")
+    conversation.head_start_until = None  # taken: a later PASS offers it to everyone
+    timers.schedule_idle(turn.session, turn.line, conversation, turn.now)
+    turn.tell_volunteer(volunteer, "claimed", conversation.id, ref=ref)
+    contact = _contact_of(turn.session, conversation)
+    if contact is not None:
+        turn.text_contact(contact, _joined_text(turn, conversation, volunteer), conversation.id)
+    relay_held(turn, conversation, volunteer)
+    for other in _offered(turn.session, conversation, exclude=volunteer.id):
+        turn.tell_volunteer(other, "taken", conversation.id, ref=ref)
+
+
+def _joined_text(turn: Turn, conversation: Conversation, volunteer: Volunteer) -> str:
+    """What the texter reads when a peer takes their conversation; a returning peer says so."""
+    if conversation.prefer_volunteer_id != volunteer.id:
+        return turn.say("peer_joined")
+    if volunteer.shown_name:  # a first name the peer chose, never anything else about them
+        return turn.say("peer_returned_named", name=volunteer.shown_name)
+    return turn.say("peer_returned")
+
+
+def relay_held(turn: Turn, conversation: Conversation, volunteer: Volunteer) -> None:
+    """Pass the texter's waiting words to the volunteer, oldest first, and wipe them."""
+    held = turn.session.scalars(
+        select(InboundMessage)
+        .where(
+            InboundMessage.conversation_id == conversation.id,
+            InboundMessage.relayed_at.is_(None),
+            InboundMessage.body_sealed.is_not(None),
+        )
+        .order_by(InboundMessage.id)
+        .with_for_update()
+    ).all()
+    for message in held:
+        assert message.body_sealed is not None
+        text = turn.vault.open(message.body_sealed)
+        turn.relay_to_volunteer(volunteer, conversation.ref, text, conversation.id)
+        message.body_sealed = None
+        message.relayed_at = turn.now
+
+
+def relay_to_volunteer(
+    turn: Turn, conversation: Conversation, message: InboundMessage, text: str
+) -> None:
+    """Hold a texter's words until a peer claims the conversation, or pass them on now."""
+    message.conversation_id = conversation.id
+    conversation.last_activity_at = turn.now
+    if conversation.status != "active" or conversation.volunteer_id is None:
+        return  # stays sealed on the message until claim() relays it
+    volunteer = turn.session.get_one(Volunteer, conversation.volunteer_id)
+    turn.relay_to_volunteer(volunteer, conversation.ref, text, conversation.id)
+    message.body_sealed = None
+    message.relayed_at = turn.now
+
+
+def relay_to_texter(
+    turn: Turn, volunteer: Volunteer, conversation: Conversation, text: str
+) -> None:
+    """Send a volunteer's words to the texter, from the line number, unprefixed."""
+    conversation.last_activity_at = turn.now
+    contact = _contact_of(turn.session, conversation)
+    if contact is None or contact.opted_out_at is not None:
+        turn.tell_volunteer(volunteer, "texter_unreachable", conversation.id, ref=conversation.ref)
+        return
+    turn.text_contact(contact, text, conversation.id)
+
+
+def close(
+    turn: Turn, volunteer: Volunteer, conversation: Conversation, outcome: str = "done"
+) -> None:
+    """Close an active conversation: a kind goodbye to the texter, thanks to the volunteer."""
+    finish(turn, conversation, outcome)
+    contact = _contact_of(turn.session, conversation)
+    if contact is not None:
+        turn.text_contact(contact, turn.say("closing"), conversation.id)
+    key = "closed_idle" if outcome == "idle" else "closed_for_volunteer"
+    turn.tell_volunteer(volunteer, key, conversation.id, ref=conversation.ref)
+    tags = outcome_tags(turn.line)
+    if tags:
+        conversation.tag_asked_at = turn.now
+        turn.tell_volunteer(
+            volunteer, "tag_question", conversation.id, ref=conversation.ref, tags=", ".join(tags)
+        )
+    care.after_close(turn, volunteer, conversation)
+    turn.session.flush()
+    offer_next_to(turn, volunteer)
+
+
+def finish(turn: Turn, conversation: Conversation, outcome: str) -> None:
+    """Every ending: closed, deadlines retired, held words wiped, counted and (with consent) logged."""
+    conversation.status = "closed"
+    conversation.closed_at = turn.now
+    conversation.outcome = outcome
+    timers.cancel(turn.session, conversation.id, turn.now, outcome)
+    turn.session.execute(
+        update(InboundMessage)
+        .where(
+            InboundMessage.conversation_id == conversation.id, InboundMessage.relayed_at.is_(None)
+        )
+        .values(body_sealed=None)
+    )
+    turn.session.flush()
+    contact_log.record_end(turn.session, turn.line, conversation, turn.now)
+
+
+def outcome_tags(line: Line) -> list[str]:
+    """The line's outcome tags, in its order."""
+    return [t.strip().lower() for t in line.outcome_tags.split(",") if t.strip()]
+
+
+def pass_back(turn: Turn, volunteer: Volunteer, conversation: Conversation) -> None:
+    """Return an active conversation to the queue and offer it to the others."""
+    conversation.status = "waiting"
+    conversation.volunteer_id = None
+    conversation.claimed_at = None
+    conversation.waiting_since = turn.now
+    timers.cancel(turn.session, conversation.id, turn.now, "passed")
+    timers.schedule_waiting(turn.session, turn.line, conversation, turn.now)
+    turn.session.execute(delete(Offer).where(Offer.conversation_id == conversation.id))
+    turn.tell_volunteer(volunteer, "passed_for_volunteer", conversation.id, ref=conversation.ref)
+    contact = _contact_of(turn.session, conversation)
+    if contact is not None:
+        turn.text_contact(contact, turn.say("passed_to_texter"), conversation.id)
+    turn.session.flush()
+    offer(turn, conversation, exclude=[volunteer.id])
+
+
+def close_unanswered(turn: Turn, conversation: Conversation, outcome: str) -> None:
+    """Close a conversation no peer took (the line closed): a kind message with the hours."""
+    finish(turn, conversation, outcome)
+    contact = _contact_of(turn.session, conversation)
+    if contact is not None:
+        turn.text_contact(contact, turn.say("closing_time"), conversation.id)
+
+
+def end_by_texter(turn: Turn, conversation: Conversation, outcome: str) -> None:
+    """The texter opted out or asked to be forgotten: close and tell the volunteer, if any."""
+    finish(turn, conversation, outcome)
+    if conversation.volunteer_id is not None:
+        volunteer = turn.session.get_one(Volunteer, conversation.volunteer_id)
+        key = "texter_opted_out" if outcome == "opted_out" else "texter_forgotten"
+        turn.tell_volunteer(volunteer, key, conversation.id, ref=conversation.ref)
+
+
+def active_for(
+    session: Session, volunteer: Volunteer, line_id: int | None = None
+) -> list[Conversation]:
+    """The volunteer's active conversations, oldest first, on one line or all."""
+    query = select(Conversation).where(
+        Conversation.volunteer_id == volunteer.id, Conversation.status == "active"
+    )
+    if line_id is not None:
+        query = query.where(Conversation.line_id == line_id)
+    return list(session.scalars(query.order_by(Conversation.id)))
+
+
+def awaiting_tag(
+    session: Session, volunteer: Volunteer, line_id: int, now: datetime
+) -> Conversation | None:
+    """The volunteer's conversation closed in the last hour whose outcome tag was asked for."""
+    return session.scalar(
+        select(Conversation)
+        .where(
+            Conversation.line_id == line_id,
+            Conversation.volunteer_id == volunteer.id,
+            Conversation.status == "closed",
+            Conversation.tag_asked_at > now - TAG_WINDOW,
+            Conversation.outcome_tag.is_(None),
+        )
+        .order_by(Conversation.closed_at.desc())
+        .limit(1)
+    )
+
+
+def waiting_count(session: Session, line_id: int) -> int:
+    """How many conversations wait in the line's queue."""
+    return int(
+        session.scalar(
+            select(func.count()).where(
+                Conversation.line_id == line_id, Conversation.status == "waiting"
+            )
+        )
+        or 0
+    )
+
+
+def _open_by_ref(turn: Turn, ref: str) -> Conversation | None:
+    return turn.session.scalar(
+        select(Conversation).where(
+            Conversation.line_id == turn.line.id,
+            Conversation.ref == ref,
+            Conversation.status != "closed",
+        )
+    )
+
+
+def _contact_of(session: Session, conversation: Conversation) -> Contact | None:
+    if conversation.contact_id is None:
+        return None
+    return session.get(Contact, conversation.contact_id)
+
+
+def _offered(session: Session, conversation: Conversation, exclude: int) -> list[Volunteer]:
+    return list(
+        session.scalars(
+            select(Volunteer)
+            .join(Offer, Offer.volunteer_id == Volunteer.id)
+            .where(Offer.conversation_id == conversation.id, Volunteer.id != exclude)
+            .order_by(Volunteer.id)
+        )
+    )

@@ -1,0 +1,135 @@
+"""Durable escalation: timers written with the conversation, acted on once by any sweeper."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from warmline.conversations import claims, matching
+from warmline.conversations.timers import IDLE
+from warmline.core.crypto import Vault
+from warmline.core.db import Database
+from warmline.messaging.outgoing import Turn
+from warmline.models import Contact, Conversation, Line, Timer, Volunteer
+from warmline.rota import service
+from warmline.rota.availability import available_now, coordinators_on_call
+
+log = logging.getLogger(__name__)
+
+
+def due_ids(session: Session, now: datetime, limit: int = 200) -> list[int]:
+    """Deadlines that have come."""
+    return list(
+        session.scalars(
+            select(Timer.id)
+            .where(Timer.done_at.is_(None), Timer.due_at <= now)
+            .order_by(Timer.due_at, Timer.id)
+            .limit(limit)
+        )
+    )
+
+
+def run(db: Database, vault: Vault, timer_id: int, now: datetime) -> list[int]:
+    """Act on one deadline exactly once, whichever sweeper gets it; returns outbox ids written."""
+    with db.session() as session:
+        timer = session.scalar(
+            select(Timer)
+            .where(Timer.id == timer_id, Timer.done_at.is_(None))
+            .with_for_update(skip_locked=True)
+        )
+        if timer is None:
+            return []  # done already, or another sweeper holds it right now
+        conversation = session.scalar(
+            select(Conversation).where(Conversation.id == timer.conversation_id).with_for_update()
+        )
+        assert conversation is not None  # timers cascade with their conversation
+        line = session.get_one(Line, conversation.line_id)
+        turn = Turn(session, vault, line, now)
+        timer.outcome = _STEPS[timer.kind](turn, conversation, timer)
+        timer.done_at = now
+        session.commit()
+        return turn.outbox_ids()
+
+
+def _reoffer(turn: Turn, conversation: Conversation, timer: Timer) -> str:
+    if conversation.status != "waiting":
+        return "moot"
+    primary = available_now(turn.session, turn.line, turn.now)
+    backup = available_now(turn.session, turn.line, turn.now, roles=("backup",))
+    everyone = {v.id: v for v in [*primary, *backup]}
+    claims.offer_to(turn, conversation, list(everyone.values()))
+    return f"offered {len(everyone)}"
+
+
+def _escalate(turn: Turn, conversation: Conversation, timer: Timer) -> str:
+    if conversation.status != "waiting":
+        return "moot"
+    coordinators = coordinators_on_call(turn.session, turn.line, turn.now)
+    minutes = max(1, int((turn.now - conversation.waiting_since).total_seconds() // 60))
+    for coordinator in coordinators:
+        turn.tell_volunteer(
+            coordinator, "unclaimed_alert", conversation.id, ref=conversation.ref, minutes=minutes
+        )
+    return "alerted" if coordinators else "no coordinator"
+
+
+def _fallback(turn: Turn, conversation: Conversation, timer: Timer) -> str:
+    if conversation.status != "waiting" or conversation.contact_id is None:
+        return "moot"
+    contact = turn.session.get_one(Contact, conversation.contact_id)
+    turn.text_contact(contact, turn.say("everyone_busy"), conversation.id)
+    return "told texter"
+
+
+def _idle_close(turn: Turn, conversation: Conversation, timer: Timer) -> str:
+    if conversation.status != "active" or conversation.volunteer_id is None:
+        return "moot"
+    quiet_until = conversation.last_activity_at + timedelta(seconds=turn.line.idle_close_s)
+    if quiet_until > turn.now:
+        schedule_again = Timer(
+            conversation_id=conversation.id, kind=IDLE, due_at=quiet_until, created_at=turn.now
+        )
+        turn.session.add(schedule_again)
+        return "still talking"
+    volunteer = turn.session.get_one(Volunteer, conversation.volunteer_id)
+    claims.close(turn, volunteer, conversation, outcome="idle")
+    return "closed"
+
+
+def _widen(turn: Turn, conversation: Conversation, timer: Timer) -> str:
+    return matching.widen(turn, conversation)
+
+
+_STEPS = {
+    "reoffer": _reoffer,
+    "escalate": _escalate,
+    "fallback": _fallback,
+    IDLE: _idle_close,
+    matching.WIDEN: _widen,
+}
+
+
+def close_waiting_after_hours(db: Database, vault: Vault, now: datetime) -> list[int]:
+    """Conversations still waiting when their line closes get a kind message and are closed."""
+    written: list[int] = []
+    with db.session() as session:
+        line_ids = session.scalars(
+            select(Conversation.line_id).where(Conversation.status == "waiting").distinct()
+        ).all()
+    for line_id in line_ids:
+        with db.session() as session:
+            line = session.get_one(Line, line_id)
+            if service.is_open(session, line, now):
+                continue
+            turn = Turn(session, vault, line, now)
+            waiting = session.scalars(
+                claims.waiting_queue(line_id).with_for_update(skip_locked=True)
+            ).all()
+            for conversation in waiting:
+                claims.close_unanswered(turn, conversation, outcome="line_closed")
+            session.commit()
+            written.extend(turn.outbox_ids())
+    return written

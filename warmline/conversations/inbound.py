@@ -1,0 +1,219 @@
+"""Inbound texts: stored at once by the webhook, processed in order per sender by a job."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import cache
+
+from sqlalchemy import LargeBinary, bindparam, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import Insert
+
+from warmline.conversations import texters, volunteer_texts
+from warmline.core import metrics, phones
+from warmline.core.crypto import Keyring, Vault
+from warmline.core.db import Database
+from warmline.core.jobqueue import PROCESS_INBOUND, JobQueue
+from warmline.core.locks import INBOUND_SENDER, key_lock
+from warmline.messaging import carrier_copies, outbox
+from warmline.messaging.outgoing import Turn
+from warmline.models import InboundMessage, Line, UTCDateTime, Volunteer
+
+log = logging.getLogger(__name__)
+
+# An event the queue has not processed this long after arrival is the sweeper's to process.
+SWEEPER_GRACE = timedelta(seconds=5)
+
+
+@dataclass(frozen=True)
+class InboundSms:
+    """The parts of Twilio's incoming-message webhook we use, already cleaned."""
+
+    message_sid: str
+    sender: str
+    to: str
+    body: str
+
+
+def receive(
+    session: Session,
+    keyring: Keyring,
+    vault: Vault,
+    queue: JobQueue,
+    sms: InboundSms,
+    now: datetime,
+) -> bool:
+    """Store a text once per MessageSid, then try to queue it; False when `To` is not our line."""
+    line_id = _line_id(session, sms.to, now)
+    if line_id is None:
+        return False
+    values = {
+        "sid": sms.message_sid,
+        "line_id": line_id,
+        "key": keyring.key_for(sms.sender),
+        "sender": vault.seal(sms.sender),
+        "body": vault.seal(sms.body),
+        "at": now,
+    }
+    try:
+        event_id = _insert(session, values)
+    except IntegrityError:
+        # The kept line id is stale (the line was removed and added again): ask once more.
+        session.rollback()
+        _line_ids.pop(sms.to, None)
+        line_id = _line_id(session, sms.to, now)
+        if line_id is None:
+            return False
+        event_id = _insert(session, values | {"line_id": line_id})
+    session.commit()
+    if event_id is not None:
+        queue.enqueue(PROCESS_INBOUND, event_id)
+    return True
+
+
+def _insert(session: Session, values: dict[str, object]) -> int | None:
+    connection = session.connection()
+    event_id: int | None = connection.execute(
+        _insert_statement(connection.dialect.name), values
+    ).scalar()
+    return event_id
+
+
+# The webhook's hot path: a line's id by its number rarely changes, so each process keeps it
+# for a short while (the database stays the truth; an unknown number is always asked again).
+LINE_ID_TTL = timedelta(seconds=60)
+_line_ids: dict[str, tuple[int, datetime]] = {}
+
+
+def _line_id(session: Session, number: str, now: datetime) -> int | None:
+    known = _line_ids.get(number)
+    if known is not None and now - known[1] < LINE_ID_TTL:
+        return known[0]
+    line_id = session.scalar(select(Line.id).where(Line.number == number))
+    if line_id is not None:
+        _line_ids[number] = (line_id, now)
+    return line_id
+
+
+@cache
+def _insert_statement(dialect: str) -> Insert:
+    """The de-duplicating insert, built once per dialect (SQLAlchemy caches its compiled form)."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return (
+        insert(InboundMessage)
+        .values(
+            message_sid=bindparam("sid"),
+            line_id=bindparam("line_id"),
+            sender_key=bindparam("key"),
+            sender_sealed=bindparam("sender", type_=LargeBinary),
+            body_sealed=bindparam("body", type_=LargeBinary),
+            received_at=bindparam("at", type_=UTCDateTime()),
+        )
+        .on_conflict_do_nothing(index_elements=["message_sid"])
+        .returning(InboundMessage.id)
+    )
+
+
+Clock = Callable[[], datetime]
+
+
+def process(
+    db: Database,
+    vault: Vault,
+    queue: JobQueue,
+    event_id: int,
+    clock: Clock,
+    keyring: Keyring | None = None,
+) -> None:
+    """Process text `event_id` and every other unprocessed text from its sender, in order."""
+    with db.pinned_session() as session:
+        found = session.execute(
+            select(InboundMessage.line_id, InboundMessage.sender_key).where(
+                InboundMessage.id == event_id
+            )
+        ).first()
+        if found is None:
+            return
+        line_id, sender_key = found
+        with key_lock(session, INBOUND_SENDER, sender_key):
+            pending = session.scalars(
+                select(InboundMessage.id)
+                .where(
+                    InboundMessage.line_id == line_id,
+                    InboundMessage.sender_key == sender_key,
+                    InboundMessage.processed_at.is_(None),
+                )
+                # Twilio's order, not the table's: a text kept in Redis during a database
+                # outage is stored after later ones but still goes first.
+                .order_by(InboundMessage.received_at, InboundMessage.id)
+            ).all()
+            for pending_id in pending:
+                outbox_ids = _process_one(session, vault, pending_id, clock(), keyring)
+                outbox.enqueue_all(queue, outbox_ids)
+
+
+def _process_one(
+    session: Session, vault: Vault, event_id: int, now: datetime, keyring: Keyring | None
+) -> list[int]:
+    """Handle one text exactly once, committing; returns the outbox rows it wrote."""
+    # One session serves every text of this sender: what an earlier one loaded is read afresh.
+    session.expire_all()
+    message = session.scalar(
+        select(InboundMessage).where(InboundMessage.id == event_id).with_for_update()
+    )
+    if message is None or message.processed_at is not None:
+        session.commit()
+        return []
+    line = session.get_one(Line, message.line_id)
+    turn = Turn(session, vault, line, now)
+    assert message.sender_sealed is not None and message.body_sealed is not None
+    sender = vault.open(message.sender_sealed)
+    body = vault.open(message.body_sealed)
+    # After an HMAC key rotation a known number may still carry its key under an older one.
+    keys = keyring.keys_for(sender) if keyring is not None else [message.sender_key]
+    if message.sender_key not in keys:
+        keys = [message.sender_key, *keys]
+    volunteer = session.scalar(
+        select(Volunteer).where(Volunteer.phone_key.in_(keys), Volunteer.is_active)
+    )
+    if volunteer is not None and volunteer.phone_key != message.sender_key:
+        volunteer.phone_key = message.sender_key
+    if volunteer is not None:
+        volunteer_texts.handle(turn, volunteer, body)
+        message.body_sealed = None
+    elif not phones.can_take_texts(sender):
+        # A short code or sender id: no person, and neither a greeting nor a peer's reply can
+        # reach it, so no peer is offered a conversation nobody can answer.
+        log.info("text %s is from a sender that cannot take replies: offered to nobody", event_id)
+        metrics.TEXTS_NOT_ROUTED.inc()
+        message.body_sealed = None
+    elif texters.handle(turn, message, sender, body, keys) is texters.Erased:
+        session.commit()  # FORGET: this message went with everything else
+        return turn.outbox_ids()
+    elif message.conversation_id is None:  # a keyword, not words for a peer
+        message.body_sealed = None
+    message.sender_sealed = None
+    message.processed_at = now
+    carrier_copies.remember(session, [message.message_sid], now + carrier_copies.SETTLE)
+    session.commit()
+    return turn.outbox_ids()
+
+
+def stranded_ids(session: Session, now: datetime, limit: int = 200) -> list[int]:
+    """Texts stored but not processed in time: their job was lost or Redis was away."""
+    return list(
+        session.scalars(
+            select(InboundMessage.id)
+            .where(
+                InboundMessage.processed_at.is_(None),
+                InboundMessage.received_at <= now - SWEEPER_GRACE,
+            )
+            .order_by(InboundMessage.id)
+            .limit(limit)
+        )
+    )

@@ -1,0 +1,193 @@
+"""What happens when a texter's message is processed."""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from warmline.conversations import care, checkins, claims, matching
+from warmline.conversations.rules.crisis import mentions_crisis, word_lists
+from warmline.conversations.rules.keywords import TexterKeyword, texter_keyword
+from warmline.messaging.outgoing import Turn
+from warmline.models import (
+    ConsentRecord,
+    Contact,
+    ContactLogEntry,
+    Conversation,
+    InboundMessage,
+    Line,
+    Outbox,
+    Volunteer,
+)
+from warmline.privacy import consent, erasure
+from warmline.rota import service
+from warmline.rota.availability import available_now, coordinators_on_call
+
+
+class Erased:
+    """Returned by handle() when the message itself was erased with everything else."""
+
+
+def handle(
+    turn: Turn,
+    message: InboundMessage,
+    sender: str,
+    body: str,
+    known_keys: list[str] | None = None,
+) -> type[Erased] | None:
+    """Route a texter's message: keywords first, then into their conversation (new or open)."""
+    contact = _contact(turn, message.sender_key, known_keys or [message.sender_key], sender)
+    keyword = texter_keyword(body)
+    if keyword is TexterKeyword.OPT_OUT:
+        contact.opted_out_at = turn.now
+        _withdraw(turn, contact)
+        checkins.cancel(turn.session, contact.id, turn.now, "opted_out")
+        conversation = claims.open_for_contact(turn.session, contact)
+        if conversation is not None:
+            claims.end_by_texter(turn, conversation, "opted_out")
+        return None
+    if keyword is TexterKeyword.OPT_IN:
+        contact.opted_out_at = None  # the carrier confirms START itself
+        return None
+    if keyword is TexterKeyword.FORGET:
+        erasure.forget(turn, contact)
+        return Erased
+
+    conversation = claims.open_for_contact(turn.session, contact)
+    # The check-in question is asked after a conversation ends, so it is the question waiting.
+    check_in_answer = keyword in (TexterKeyword.YES, TexterKeyword.NO) and conversation is None
+    if check_in_answer and checkins.answer(turn, contact, keyword is TexterKeyword.YES):
+        return None
+    stop_word = keyword is TexterKeyword.NO_MORE
+    if stop_word and (checkins.stop(turn, contact) or conversation is None):
+        turn.text_contact(contact, turn.say("checkins_stopped"))
+        return None
+    if keyword in (TexterKeyword.YES, TexterKeyword.NO) and _answer_consent(turn, contact, keyword):
+        if conversation is None:
+            return None  # an answer to the line, not a new conversation
+        # Inside a conversation the word may also be meant for the peer, so it is relayed too.
+        claims.relay_to_volunteer(turn, conversation, message, body)
+        return None
+
+    crisis = mentions_crisis(body, word_lists(crisis_settings(turn.line)))
+    if conversation is None:
+        if not service.is_open(turn.session, turn.line, turn.now):
+            # Outside hours nobody is disturbed; the texter still gets the hours and crisis numbers.
+            key = "texter_help" if keyword is TexterKeyword.HELP else "closed_now"
+            turn.text_contact(contact, turn.say(key))
+            return None
+        urgent = crisis or keyword is TexterKeyword.HELP
+        if care.over_daily_limit(turn, contact, urgent):
+            turn.text_contact(contact, turn.say("daily_limit"))
+            return None
+        conversation = claims.start(turn, contact)
+        if keyword is not TexterKeyword.HELP:
+            turn.text_contact(contact, _greeting(turn, contact), conversation.id)
+        if crisis:
+            _crisis(turn, contact, conversation, offered_now=True)
+        someone_new = keyword is TexterKeyword.NEW
+        if matching.offer_new(turn, contact, conversation, body, someone_new) == 0:
+            turn.text_contact(contact, turn.say("no_one_available"), conversation.id)
+        if someone_new:
+            return None  # asked of the line, not words for the peer
+    elif crisis and conversation.crisis_at is None:
+        _crisis(turn, contact, conversation, offered_now=False)
+    elif keyword is TexterKeyword.NEW and conversation.status == "waiting":
+        matching.someone_new(turn, contact, conversation)
+        return None
+    if keyword is TexterKeyword.HELP:
+        turn.text_contact(contact, turn.say("texter_help"), conversation.id)
+    claims.relay_to_volunteer(turn, conversation, message, body)
+    return None
+
+
+def _greeting(turn: Turn, contact: Contact) -> str:
+    """The greeting, with the consent question once per wording version."""
+    greeting = turn.say("greeting")
+    state = consent.state(turn.session, turn.line, [contact.contact_key], turn.now)
+    if state.asked_current:
+        return greeting
+    consent.record(turn.session, turn.line, contact.contact_key, "asked", turn.now)
+    return f"{greeting} {consent.current_wording(turn.session, turn.line, turn.now).text}"
+
+
+def _answer_consent(turn: Turn, contact: Contact, keyword: TexterKeyword) -> bool:
+    """Record YES (only when the question is open) or NO (always: refusing is always safe)."""
+    state = consent.state(turn.session, turn.line, [contact.contact_key], turn.now)
+    if keyword is TexterKeyword.YES:
+        if not state.pending:
+            return False
+        consent.record(turn.session, turn.line, contact.contact_key, "yes", turn.now)
+        turn.text_contact(contact, turn.say("consent_yes"))
+        return True
+    if not state.pending and not state.consented:
+        return False
+    answer = "no" if state.pending else "withdrawn"
+    consent.record(turn.session, turn.line, contact.contact_key, answer, turn.now)
+    turn.text_contact(contact, turn.say("consent_no"))
+    return True
+
+
+def _withdraw(turn: Turn, contact: Contact) -> None:
+    """An opt-out withdraws consent given before."""
+    if consent.state(turn.session, turn.line, [contact.contact_key], turn.now).consented:
+        consent.record(turn.session, turn.line, contact.contact_key, "withdrawn", turn.now)
+
+
+def crisis_settings(line: Line) -> dict[str, str]:
+    """The line's own crisis words per language, as configured."""
+    return {"en": line.crisis_words_en, "es": line.crisis_words_es}
+
+
+def _crisis(turn: Turn, contact: Contact, conversation: Conversation, offered_now: bool) -> None:
+    """Once per conversation: crisis numbers to the texter, the flag, the coordinator, the peer."""
+    conversation.crisis_at = turn.now
+    turn.text_contact(contact, turn.say("crisis_resources"), conversation.id)
+    for coordinator in coordinators_on_call(turn.session, turn.line, turn.now):
+        turn.tell_volunteer(coordinator, "crisis_alert", conversation.id, ref=conversation.ref)
+    if conversation.status == "active" and conversation.volunteer_id is not None:
+        volunteer = turn.session.get_one(Volunteer, conversation.volunteer_id)
+        turn.tell_volunteer(volunteer, "crisis_to_volunteer", conversation.id, ref=conversation.ref)
+    elif conversation.status == "waiting" and not offered_now:
+        conversation.head_start_until = None  # crisis words end any head start at once
+        claims.offer_to(turn, conversation, available_now(turn.session, turn.line, turn.now))
+
+
+def _contact(turn: Turn, contact_key: str, known_keys: list[str], sender: str) -> Contact:
+    """The line's contact for this number, created on first contact; keeps the number sealed."""
+    contact = turn.session.scalar(
+        select(Contact)
+        .where(Contact.line_id == turn.line.id, Contact.contact_key.in_(known_keys))
+        .order_by(Contact.id)
+        .limit(1)
+    )
+    if contact is not None and contact.contact_key != contact_key:
+        rekey(turn.session, turn.line.id, contact.contact_key, contact_key)
+        contact.contact_key = contact_key
+    if contact is None:
+        contact = Contact(line_id=turn.line.id, contact_key=contact_key, created_at=turn.now)
+        turn.session.add(contact)
+    if contact.number_sealed is None:  # new, or wiped by the retention purge since
+        contact.number_sealed = turn.vault.seal(sender)
+    turn.session.flush()
+    return contact
+
+
+def rekey(session: Session, line_id: int, old: str, new: str) -> None:
+    """Move a contact's records from an older HMAC key to the newest."""
+    for model, column in (
+        (ConsentRecord, ConsentRecord.contact_key),
+        (ContactLogEntry, ContactLogEntry.contact_key),
+        (InboundMessage, InboundMessage.sender_key),
+        (Outbox, Outbox.recipient_key),
+    ):
+        session.execute(
+            update(model).where(model.line_id == line_id, column == old).values({column.key: new})
+        )
+
+
+def find(session: Session, line_id: int, contact_key: str) -> Contact | None:
+    """The line's contact with this key, if we know them."""
+    return session.scalar(
+        select(Contact).where(Contact.line_id == line_id, Contact.contact_key == contact_key)
+    )

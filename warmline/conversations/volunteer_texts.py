@@ -1,0 +1,248 @@
+"""What happens when a volunteer texts the line: a command, or words for a texter."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from zoneinfo import ZoneInfo
+
+from warmline.conversations import care, checkins, claims, peers, resources
+from warmline.conversations.rules.commands import Command, Relay, parse_volunteer_text
+from warmline.messaging.outgoing import Turn
+from warmline.models import Conversation, Volunteer
+from warmline.privacy import contact_log
+from warmline.rota import texts as rota_sms
+from warmline.rota.availability import coordinators_on_call, current_shifts
+from warmline.voice import voicemail
+
+
+def handle(turn: Turn, volunteer: Volunteer, body: str) -> None:
+    """Act on a volunteer's text."""
+    parsed = parse_volunteer_text(body)
+    if isinstance(parsed, Relay):
+        _relay(turn, volunteer, parsed)
+        return
+    action = _ACTIONS.get(parsed.name)
+    if action is None:
+        turn.tell_volunteer(volunteer, "not_supported", command=parsed.name)
+        return
+    action(turn, volunteer, parsed)
+
+
+def _relay(turn: Turn, volunteer: Volunteer, relay: Relay) -> None:
+    if relay.ref is None and _tag_answer(turn, volunteer, relay.text, require_idle=True):
+        return
+    conversation = _own_conversation(turn, volunteer, relay.ref)
+    if conversation is None:
+        return
+    if not relay.text:
+        turn.tell_volunteer(volunteer, "empty_relay", conversation.id, ref=conversation.ref)
+        return
+    claims.relay_to_texter(turn, volunteer, conversation, relay.text)
+
+
+def _take(turn: Turn, volunteer: Volunteer, command: Command) -> None:
+    assert command.ref is not None
+    claims.claim(turn, volunteer, command.ref)
+
+
+def _done(turn: Turn, volunteer: Volunteer, command: Command) -> None:
+    conversation = _own_conversation(turn, volunteer, command.ref)
+    if conversation is not None:
+        claims.close(turn, volunteer, conversation)
+        if command.text == "CHECKIN":  # DONE CHECKIN
+            checkins.offer(turn, volunteer, conversation)
+
+
+def _pass(turn: Turn, volunteer: Volunteer, command: Command) -> None:
+    conversation = _own_conversation(turn, volunteer, command.ref)
+    if conversation is not None:
+        claims.pass_back(turn, volunteer, conversation)
+
+
+def _escalate(turn: Turn, volunteer: Volunteer, command: Command) -> None:
+    conversation = _own_conversation(turn, volunteer, command.ref)
+    if conversation is None:
+        return
+    coordinators = [
+        c for c in coordinators_on_call(turn.session, turn.line, turn.now) if c.id != volunteer.id
+    ]
+    conversation.escalated_at = turn.now  # a hard one: the peer gets a debrief at DONE
+    if not coordinators:
+        turn.tell_volunteer(volunteer, "no_coordinator", conversation.id, ref=conversation.ref)
+        return
+    for coordinator in coordinators:
+        turn.tell_volunteer(
+            coordinator,
+            "escalation_alert",
+            conversation.id,
+            peer=volunteer.name,
+            ref=conversation.ref,
+        )
+    turn.tell_volunteer(volunteer, "escalated", conversation.id, ref=conversation.ref)
+
+
+def _on(turn: Turn, volunteer: Volunteer, command: Command) -> None:
+    volunteer.is_on = True
+    care.back_on(volunteer)
+    turn.tell_volunteer(volunteer, "now_on")
+    turn.session.flush()
+    claims.offer_next_to(turn, volunteer)
+
+
+def _tag(turn: Turn, volunteer: Volunteer, command: Command) -> None:
+    if not _tag_answer(turn, volunteer, command.ref or "", require_idle=False):
+        tags = ", ".join(claims.outcome_tags(turn.line))
+        turn.tell_volunteer(volunteer, "tag_unknown", tags=tags)
+
+
+def _tag_answer(turn: Turn, volunteer: Volunteer, text: str, require_idle: bool) -> bool:
+    """An outcome tag (or SKIP) for the volunteer's last closed conversation, if one waits for it.
+
+    A bare word counts only when the volunteer has no active conversation, so it is never
+    mistaken for words meant for a texter.
+    """
+    word = text.strip().lower()
+    if word != "skip" and word not in claims.outcome_tags(turn.line):
+        return False
+    if require_idle and claims.active_for(turn.session, volunteer, turn.line.id):
+        return False
+    awaiting = claims.awaiting_tag(turn.session, volunteer, turn.line.id, turn.now)
+    if awaiting is None:
+        return False
+    contact_log.tag(turn.session, awaiting, None if word == "skip" else word)
+    if word != "skip":
+        turn.tell_volunteer(volunteer, "tag_thanks", ref=awaiting.ref, tag=word)
+    return True
+
+
+def _claim_shift(turn: Turn, volunteer: Volunteer, command: Command) -> None:
+    assert command.ref is not None
+    rota_sms.claim_open_shift(turn, volunteer, command.ref)
+
+
+def _call(turn: Turn, volunteer: Volunteer, command: Command) -> None:
+    assert command.ref is not None
+    voicemail.request_callback(turn, volunteer, command.ref)
+
+
+def _swap(turn: Turn, volunteer: Volunteer, command: Command) -> None:
+    rota_sms.request_swap(turn, volunteer)
+
+
+def _off(turn: Turn, volunteer: Volunteer, command: Command) -> None:
+    volunteer.is_on = False
+    turn.tell_volunteer(volunteer, "now_off")
+
+
+def _status(turn: Turn, volunteer: Volunteer, command: Command) -> None:
+    active = claims.active_for(turn.session, volunteer, turn.line.id)
+    refs = ", ".join(f"#{c.ref}" for c in active) or "none"
+    waiting = claims.waiting_count(turn.session, turn.line.id)
+    mine = [
+        s
+        for s in current_shifts(turn.session, turn.line, turn.now)
+        if s.volunteer_id == volunteer.id
+    ]
+    if not volunteer.is_on:
+        shift = turn.say("status_off")
+    elif volunteer.paused_until is not None and volunteer.paused_until > turn.now:
+        until = volunteer.paused_until.astimezone(_zone(turn)).strftime("%H:%M")
+        shift = turn.say("status_paused", until=until)
+    elif mine:
+        until = max(s.ends_at for s in mine).astimezone(_zone(turn)).strftime("%H:%M")
+        shift = turn.say("status_on_shift", until=until)
+    else:
+        shift = turn.say("status_off_shift")
+    turn.tell_volunteer(volunteer, "status", active=refs, waiting=waiting, shift=shift)
+
+
+def _help(turn: Turn, volunteer: Volunteer, command: Command) -> None:
+    turn.tell_volunteer(volunteer, "volunteer_help")
+    turn.tell_volunteer(volunteer, "volunteer_help_peer")
+
+
+def _pause(turn: Turn, volunteer: Volunteer, command: Command) -> None:
+    care.pause(turn, volunteer, command.minutes)
+
+
+def _checkin(turn: Turn, volunteer: Volunteer, command: Command) -> None:
+    conversation = checkins.closed_for(turn.session, volunteer, turn.line.id, command.ref, turn.now)
+    if conversation is None:
+        turn.tell_volunteer(volunteer, "checkin_nothing")
+        return
+    checkins.offer(turn, volunteer, conversation)
+
+
+def _res(turn: Turn, volunteer: Volunteer, command: Command) -> None:
+    resource = resources.find(turn, command.text) if command.text else None
+    if resource is None:
+        resources.tell_choices(turn, volunteer, command.text)
+        return
+    conversation = _own_conversation(turn, volunteer, command.ref)
+    if conversation is not None:
+        resources.send(turn, volunteer, conversation, resource)
+
+
+def _topics(turn: Turn, volunteer: Volunteer, command: Command) -> None:
+    peers.topics_by_sms(turn, volunteer, command.text)
+
+
+def _continuity_on(turn: Turn, volunteer: Volunteer, command: Command) -> None:
+    peers.continuity(turn, volunteer, agree=True, name=command.text)
+
+
+def _continuity_off(turn: Turn, volunteer: Volunteer, command: Command) -> None:
+    peers.continuity(turn, volunteer, agree=False, name=None)
+
+
+def _own_conversation(turn: Turn, volunteer: Volunteer, ref: str | None) -> Conversation | None:
+    """The active conversation a volunteer means, telling them when it is unclear or not theirs."""
+    active = claims.active_for(turn.session, volunteer, turn.line.id)
+    if ref is not None:
+        for conversation in active:
+            if conversation.ref == ref:
+                return _locked(turn, conversation)
+        turn.tell_volunteer(volunteer, "not_yours", ref=ref)
+        return None
+    if len(active) == 1:
+        return _locked(turn, active[0])
+    if not active:
+        turn.tell_volunteer(volunteer, "no_active")
+        return None
+    refs = ", ".join(f"#{c.ref}" for c in active)
+    turn.tell_volunteer(
+        volunteer, "which_conversation", count=len(active), refs=refs, first=active[0].ref
+    )
+    return None
+
+
+def _locked(turn: Turn, conversation: Conversation) -> Conversation | None:
+    """Re-read a conversation under a row lock; None if it stopped being active meanwhile."""
+    turn.session.refresh(conversation, with_for_update=True)
+    return conversation if conversation.status == "active" else None
+
+
+def _zone(turn: Turn) -> ZoneInfo:
+    return ZoneInfo(turn.line.timezone)
+
+
+_ACTIONS: dict[str, Callable[[Turn, Volunteer, Command], None]] = {
+    "TAKE": _take,
+    "DONE": _done,
+    "PASS": _pass,
+    "ESCALATE": _escalate,
+    "ON": _on,
+    "OFF": _off,
+    "STATUS": _status,
+    "HELP": _help,
+    "CLAIM": _claim_shift,
+    "SWAP": _swap,
+    "CALL": _call,
+    "PAUSE": _pause,
+    "CHECKIN": _checkin,
+    "RES": _res,
+    "TOPICS": _topics,
+    "CONTINUITY_ON": _continuity_on,
+    "CONTINUITY_OFF": _continuity_off,
+    "TAG": _tag,
+}

@@ -1,1 +1,0 @@
-"""Pure rules of the warmline: no Flask, Twilio, SQLAlchemy or Redis; `now` is always given."""

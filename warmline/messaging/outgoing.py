@@ -1,0 +1,90 @@
+"""One inbound text being handled: the session, the line, the time and the texts it causes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from warmline.core.crypto import Vault
+from warmline.messaging import outbox, wording
+from warmline.messaging.rules.sms import MAX_BODY, split_body
+from warmline.models import Contact, Line, Outbox, Volunteer
+
+
+@dataclass
+class Turn:
+    """What handling one text needs, and the outbox rows it has written so far."""
+
+    session: Session
+    vault: Vault
+    line: Line
+    now: datetime
+    written: list[Outbox] = field(default_factory=list)
+
+    def tell_volunteer(
+        self, volunteer: Volunteer, key: str, conversation_id: int | None = None, **fields: object
+    ) -> None:
+        """Queue the wording `key` for a volunteer."""
+        self.text_volunteer(volunteer, self.say(key, **fields), conversation_id)
+
+    def relay_to_volunteer(
+        self, volunteer: Volunteer, ref: str, text: str, conversation_id: int
+    ) -> None:
+        """Queue a texter's words for a volunteer, every part prefixed with the reference."""
+        prefix = self.say("relay_to_volunteer", ref=ref, text="")
+        for part in split_body(text, MAX_BODY - len(prefix)):
+            self.text_volunteer(volunteer, prefix + part, conversation_id)
+
+    def text_volunteer(
+        self, volunteer: Volunteer, body: str, conversation_id: int | None = None
+    ) -> None:
+        """Queue `body` for a volunteer, from the line number, in parts if it is long."""
+        for part in split_body(body):
+            self.written.append(
+                outbox.add(
+                    self.session,
+                    self.vault,
+                    line=self.line,
+                    body=part,
+                    now=self.now,
+                    volunteer=volunteer,
+                    conversation_id=conversation_id,
+                )
+            )
+
+    def text_contact(self, contact: Contact, body: str, conversation_id: int | None = None) -> None:
+        """Queue `body` for a texter, from the line number, in parts if it is long."""
+        for part in split_body(body):
+            self.written.append(
+                outbox.add(
+                    self.session,
+                    self.vault,
+                    line=self.line,
+                    body=part,
+                    now=self.now,
+                    contact=contact,
+                    conversation_id=conversation_id,
+                )
+            )
+
+    def say(self, key: str, **fields: object) -> str:
+        """The line's wording `key`, with the line's own name, crisis numbers and hours."""
+        own = self.line.greeting.strip() if key == "greeting" else ""
+        if own:
+            if self.line.crisis_numbers in own:
+                return own
+            # Whatever a line writes, the first text always carries its crisis numbers.
+            return f"{own} {wording.say('greeting_crisis', crisis=self.line.crisis_numbers)}"
+        return wording.say(
+            key,
+            line_name=self.line.name,
+            crisis=self.line.crisis_numbers,
+            hours=self.line.hours_text,
+            **fields,
+        )
+
+    def outbox_ids(self) -> list[int]:
+        """Ids of the rows written (after flush or commit)."""
+        return [row.id for row in self.written]

@@ -1,0 +1,213 @@
+"""`warmline doctor`: is this deployment able to answer people? One finding per check."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
+from urllib.parse import urlsplit
+
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.exc import SQLAlchemyError
+
+from warmline.config import ConfigError, Settings, load_settings
+from warmline.core import migrate
+from warmline.models import Line
+
+if TYPE_CHECKING:
+    from redis import Redis
+
+OK, PROBLEM, NOTE = "ok", "problem", "note"
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1", "0.0.0.0")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """The outcome of one check: ok, a problem (with its fix), or a note that fails nothing."""
+
+    status: str
+    check: str
+    detail: str
+
+    def line(self) -> str:
+        """The finding as one line of output."""
+        return f"{self.status:<8} {self.check}: {self.detail}"
+
+
+def run(environ: Mapping[str, str] | None = None) -> list[Finding]:
+    """Every check, in order; later checks that need an earlier one's result are skipped."""
+    try:
+        settings = load_settings(environ)
+    except ConfigError as exc:
+        return [Finding(PROBLEM, "configuration", str(exc))]
+    findings = list(_configuration(settings))
+    schema_ok = False
+    if _database(settings, findings):
+        findings.append(_migrations(settings))
+        schema_ok = findings[-1].status == OK
+    findings.extend(_redis(settings))
+    findings.extend(_twilio(settings, schema_ok))
+    return findings
+
+
+def _configuration(settings: Settings) -> Iterator[Finding]:
+    url = urlsplit(settings.public_url)
+    if settings.production and url.scheme != "https":
+        yield Finding(
+            PROBLEM,
+            "configuration",
+            f"PUBLIC_URL is {url.scheme}: in production it must be the https:// address "
+            "Twilio calls",
+        )
+    elif url.hostname in LOCAL_HOSTS:
+        yield Finding(
+            NOTE,
+            "configuration",
+            f"PUBLIC_URL is {settings.public_url}: Twilio cannot reach it (fine for trying out)",
+        )
+    else:
+        yield Finding(OK, "configuration", f"{settings.env}, PUBLIC_URL {settings.public_url}")
+    if settings.production and settings.metrics_token is None:
+        yield Finding(NOTE, "metrics", "METRICS_TOKEN is not set: /metrics answers 404")
+
+
+def _database(settings: Settings, findings: list[Finding]) -> bool:
+    engine = create_engine(settings.database_url)
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except SQLAlchemyError as exc:
+        findings.append(
+            Finding(
+                PROBLEM,
+                "database",
+                f"cannot connect ({type(exc).__name__}): check DATABASE_URL and that the "
+                "server is running",
+            )
+        )
+        return False
+    finally:
+        engine.dispose()
+    findings.append(Finding(OK, "database", f"{engine.dialect.name} answers"))
+    return True
+
+
+def _migrations(settings: Settings) -> Finding:
+    from alembic.runtime.migration import MigrationContext
+
+    heads = migrate.heads(settings.database_url)
+    if len(heads) != 1:
+        return Finding(
+            PROBLEM, "migrations", f"the code has {len(heads)} migration heads, not one: merge them"
+        )
+    engine = create_engine(settings.database_url)
+    try:
+        with engine.connect() as conn:
+            current = MigrationContext.configure(conn).get_current_revision()
+    finally:
+        engine.dispose()
+    if current == heads[0]:
+        return Finding(OK, "migrations", f"the database is at the code's head ({current})")
+    where = f"at {current}" if current else "empty"
+    return Finding(
+        PROBLEM,
+        "migrations",
+        f"the database is {where}, the code at {heads[0]}: run `warmline db upgrade`",
+    )
+
+
+def _redis(settings: Settings) -> Iterator[Finding]:
+    if settings.redis_url is None:
+        yield Finding(OK, "redis", "not set: the embedded queue (one process; not for production)")
+        return
+    from redis import Redis
+    from redis.exceptions import RedisError
+
+    redis = Redis.from_url(settings.redis_url, socket_connect_timeout=2, socket_timeout=2)
+    try:
+        redis.ping()
+    except RedisError as exc:
+        yield Finding(
+            PROBLEM,
+            "redis",
+            f"cannot connect ({type(exc).__name__}): check REDIS_URL and that Redis is running",
+        )
+        return
+    yield Finding(OK, "redis", "answers")
+    try:
+        policy = _redis_setting(redis, "maxmemory-policy")
+        appendonly = _redis_setting(redis, "appendonly")
+    except RedisError:
+        yield Finding(
+            NOTE,
+            "redis",
+            "cannot read its settings (a managed Redis?): make sure maxmemory-policy is noeviction",
+        )
+        return
+    finally:
+        redis.close()
+    if policy is not None and policy != "noeviction":
+        yield Finding(
+            PROBLEM,
+            "redis",
+            f"maxmemory-policy is {policy}: Redis may evict queued jobs; set it to noeviction",
+        )
+    if appendonly == "no":
+        yield Finding(
+            NOTE,
+            "redis",
+            "appendonly is no: a Redis restart loses queued jobs (the sweeper redoes them from "
+            "the database, later); set appendonly yes",
+        )
+
+
+def _redis_setting(redis: Redis, name: str) -> str | None:
+    """One of Redis's settings (CONFIG GET), as text; None when Redis does not say."""
+    answer = cast(Mapping[Any, Any], redis.config_get(name))
+    value = answer.get(name, answer.get(name.encode()))
+    return value.decode() if isinstance(value, bytes) else value
+
+
+def _twilio(settings: Settings, schema_ok: bool) -> Iterator[Finding]:
+    if not settings.uses_twilio:
+        yield Finding(OK, "twilio", "no TWILIO_ACCOUNT_SID: texts go to the console")
+        return
+    if not schema_ok:
+        yield Finding(
+            PROBLEM, "twilio", "the lines' numbers are checked once the database above is right"
+        )
+        return
+    from warmline.telephony.numbers import NumbersError, TwilioNumbers, differences
+
+    assert settings.twilio_account_sid is not None
+    numbers = TwilioNumbers(
+        settings.twilio_account_sid, settings.twilio_auth_token, settings.twilio_api_base_url
+    )
+    engine = create_engine(settings.database_url)
+    try:
+        with engine.connect() as conn:
+            line_numbers = list(conn.scalars(select(Line.number).order_by(Line.id)))
+    finally:
+        engine.dispose()
+    if not line_numbers:
+        yield Finding(NOTE, "twilio", "no lines yet: `warmline line add --number ...`")
+        return
+    for number in line_numbers:
+        check = f"twilio {number}"
+        try:
+            found = numbers.find(number)
+        except NumbersError as exc:
+            yield Finding(PROBLEM, check, str(exc))
+            return
+        if found is None:
+            yield Finding(
+                PROBLEM,
+                check,
+                "not a number of this Twilio account: check TWILIO_ACCOUNT_SID or the line",
+            )
+            continue
+        wrong = differences(found, settings.public_url)
+        if wrong:
+            yield Finding(PROBLEM, check, "; ".join(wrong) + ": run `warmline twilio configure`")
+        else:
+            yield Finding(OK, check, "texts, calls and fallbacks point at PUBLIC_URL")

@@ -1,0 +1,217 @@
+"""What the coordinator's Now page shows: people on shift, the queue and active conversations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from warmline.models import Conversation, Line, Timer, Volunteer
+from warmline.rota import service
+from warmline.rota.availability import active_counts
+from warmline.rota.rules.availability import ShiftWindow
+
+LOOK_AHEAD = timedelta(hours=24)
+RECENT = timedelta(hours=24)
+ESCALATED = ("alerted", "no coordinator")
+NEXT_SHOWN = 6
+ROWS_SHOWN = 100
+
+
+@dataclass(frozen=True)
+class PersonNow:
+    """Someone on a current shift, and whether they can take a conversation."""
+
+    volunteer_id: int
+    name: str
+    role: str
+    state: str  # available, busy, off, on_call
+    active: int
+    until: datetime
+
+
+@dataclass(frozen=True)
+class ShiftNext:
+    """A shift starting later today or tomorrow."""
+
+    name: str
+    role: str
+    starts_at: datetime
+    ends_at: datetime
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A conversation in the queue, known only by its reference."""
+
+    ref: str
+    waiting_since: datetime
+    crisis: bool
+
+
+@dataclass(frozen=True)
+class Active:
+    """A conversation a peer has, known only by its reference."""
+
+    ref: str
+    volunteer: str
+    claimed_at: datetime
+    crisis: bool
+
+
+@dataclass(frozen=True)
+class Escalation:
+    """An unclaimed conversation the on-call coordinator was alerted about."""
+
+    ref: str
+    at: datetime
+    outcome: str  # alerted, or no coordinator
+
+
+@dataclass(frozen=True)
+class LineNow:
+    """One line as it is right now."""
+
+    line_id: int
+    name: str
+    timezone: str
+    capacity: int
+    on_shift: list[PersonNow]
+    next_up: list[ShiftNext]
+    waiting: list[Waiting]
+    waiting_total: int
+    active: list[Active]
+    active_total: int
+    escalations: list[Escalation]
+
+
+def lines(session: Session) -> list[Line]:
+    """Every line, oldest first."""
+    return list(session.scalars(select(Line).order_by(Line.id)))
+
+
+def line_now(session: Session, line: Line, now: datetime) -> LineNow:
+    """The line at `now`: who is on and next, the queue, and who is talking to whom."""
+    windows = service.occurrences(session, line, now, now + LOOK_AHEAD)
+    current = [w for w in windows if w.covers(now)]
+    upcoming = [w for w in windows if w.starts_at > now][:NEXT_SHOWN]
+    names = _names(session, {w.volunteer_id for w in windows})
+    waiting, waiting_total = _waiting(session, line, now)
+    active, active_total = _active(session, line)
+    return LineNow(
+        line_id=line.id,
+        name=line.name,
+        timezone=line.timezone,
+        capacity=line.max_active_per_volunteer,
+        on_shift=_on_shift(session, line, current, names),
+        next_up=[
+            ShiftNext(names[w.volunteer_id][0], w.role, w.starts_at, w.ends_at)
+            for w in upcoming
+            if w.volunteer_id in names
+        ],
+        waiting=waiting,
+        waiting_total=waiting_total,
+        active=active,
+        active_total=active_total,
+        escalations=_escalations(session, line, now),
+    )
+
+
+def _names(session: Session, ids: set[int]) -> dict[int, tuple[str, bool, bool]]:
+    """Name, active and ON for each volunteer id."""
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(Volunteer.id, Volunteer.name, Volunteer.is_active, Volunteer.is_on).where(
+            Volunteer.id.in_(ids)
+        )
+    )
+    return {vid: (name, is_active, is_on) for vid, name, is_active, is_on in rows}
+
+
+def _on_shift(
+    session: Session,
+    line: Line,
+    current: list[ShiftWindow],
+    names: dict[int, tuple[str, bool, bool]],
+) -> list[PersonNow]:
+    counts = active_counts(session, {w.volunteer_id for w in current})
+    people: list[PersonNow] = []
+    for w in current:
+        if w.volunteer_id not in names:
+            continue
+        name, is_active, is_on = names[w.volunteer_id]
+        if not is_active:
+            continue
+        active = counts.get(w.volunteer_id, 0)
+        people.append(
+            PersonNow(
+                w.volunteer_id, name, w.role, _state(w.role, is_on, active, line), active, w.ends_at
+            )
+        )
+    order = {"primary": 0, "backup": 1, "coordinator": 2}
+    return sorted(people, key=lambda p: (order.get(p.role, 3), p.name.lower()))
+
+
+def _state(role: str, is_on: bool, active: int, line: Line) -> str:
+    """How a coordinator would describe someone on shift."""
+    if role == "coordinator":
+        return "on_call"
+    if not is_on:
+        return "off"
+    return "busy" if active >= line.max_active_per_volunteer else "available"
+
+
+def _waiting(session: Session, line: Line, now: datetime) -> tuple[list[Waiting], int]:
+    where = (Conversation.line_id == line.id, Conversation.status == "waiting")
+    total = int(session.scalar(select(func.count()).where(*where)) or 0)
+    rows = session.execute(
+        select(Conversation.ref, Conversation.waiting_since, Conversation.crisis_at)
+        .where(*where)
+        # Crisis first, then the longest wait: the order a coordinator should look in.
+        .order_by(Conversation.crisis_at.is_(None), Conversation.waiting_since)
+        .limit(ROWS_SHOWN)
+    )
+    return [Waiting(ref, since, crisis is not None) for ref, since, crisis in rows], total
+
+
+def _active(session: Session, line: Line) -> tuple[list[Active], int]:
+    where = (Conversation.line_id == line.id, Conversation.status == "active")
+    total = int(session.scalar(select(func.count()).where(*where)) or 0)
+    rows = session.execute(
+        select(
+            Conversation.ref,
+            Volunteer.name,
+            Conversation.claimed_at,
+            Conversation.created_at,
+            Conversation.crisis_at,
+        )
+        .join(Volunteer, Volunteer.id == Conversation.volunteer_id)
+        .where(*where)
+        .order_by(Conversation.claimed_at)
+        .limit(ROWS_SHOWN)
+    )
+    return [
+        Active(ref, name, claimed or created, crisis is not None)
+        for ref, name, claimed, created, crisis in rows
+    ], total
+
+
+def _escalations(session: Session, line: Line, now: datetime) -> list[Escalation]:
+    """Escalation deadlines that fired in the last day, newest first."""
+    rows = session.execute(
+        select(Conversation.ref, Timer.done_at, Timer.outcome)
+        .join(Conversation, Conversation.id == Timer.conversation_id)
+        .where(
+            Conversation.line_id == line.id,
+            Timer.kind == "escalate",
+            Timer.done_at >= now - RECENT,
+            # Only deadlines that alerted someone: cancelled ones carry why (claimed, closed...).
+            Timer.outcome.in_(ESCALATED),
+        )
+        .order_by(Timer.done_at.desc())
+        .limit(ROWS_SHOWN)
+    )
+    return [Escalation(ref, at, outcome or "") for ref, at, outcome in rows if at is not None]

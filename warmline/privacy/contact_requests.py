@@ -1,0 +1,85 @@
+"""A coordinator's "export contact" and "erase contact": the number typed in, never recorded."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from warmline.core.crypto import Keyring, Vault
+from warmline.core.jobqueue import JobQueue
+from warmline.lines import audit
+from warmline.messaging import outbox
+from warmline.models import Coordinator, Line
+from warmline.privacy import subject_access
+
+
+@dataclass(frozen=True)
+class Held:
+    """How much is held about a number, to show before erasing it."""
+
+    conversations: int
+    log_rows: int
+    consent_answers: int
+    number_kept: bool
+    texts_waiting: int
+
+    @property
+    def anything(self) -> bool:
+        """True when there is something to erase."""
+        return bool(
+            self.conversations
+            or self.log_rows
+            or self.consent_answers
+            or self.number_kept
+            or self.texts_waiting
+        )
+
+
+def export(
+    session: Session, keyring: Keyring, line: Line, e164: str, actor: Coordinator, now: datetime
+) -> dict[str, Any]:
+    """Everything held about the number on the line; the audit log says who exported, not whose."""
+    data = subject_access.export(session, keyring, line, e164)
+    audit.record(session, actor, "exported contact", "", now, line.id)
+    session.commit()
+    return data
+
+
+def held(
+    session: Session, keyring: Keyring, line: Line, e164: str, actor: Coordinator, now: datetime
+) -> Held:
+    """What erasing the number would remove; looking is audited too, as it says they texted."""
+    data = subject_access.export(session, keyring, line, e164)
+    audit.record(session, actor, "looked up contact", "before erasing", now, line.id)
+    session.commit()
+    return Held(
+        conversations=len(data["conversations"]),
+        log_rows=len(data["contact_log"]),
+        consent_answers=len(data["consent"]),
+        number_kept=bool(data["number_kept_encrypted"]),
+        texts_waiting=int(data["texts_waiting_for_a_peer_encrypted"])
+        + int(data["texts_waiting_to_be_sent"]),
+    )
+
+
+def erase(
+    session: Session,
+    vault: Vault,
+    keyring: Keyring,
+    queue: JobQueue,
+    line: Line,
+    e164: str,
+    actor: Coordinator,
+    now: datetime,
+) -> bool:
+    """Erase as FORGET does (the texter is told); True when anything was held."""
+    erased, outbox_ids = subject_access.erase_number(session, vault, keyring, line, e164, now)
+    audit.record(
+        session, actor, "erased contact", "data erased" if erased else "nothing held", now, line.id
+    )
+    session.commit()
+    outbox.enqueue_all(queue, outbox_ids)
+    return erased

@@ -1,0 +1,57 @@
+"""Key rotation: re-encrypt every sealed value under the newest data key, re-key known numbers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import LargeBinary, select, update
+from sqlalchemy.orm import Session
+
+from warmline.conversations.texters import rekey
+from warmline.core.crypto import Keyring, Vault
+from warmline.models import Base, Contact, Volunteer
+
+BATCH = 500
+
+
+@dataclass(frozen=True)
+class Rotated:
+    """How many sealed values were re-encrypted and how many numbers re-keyed."""
+
+    sealed: int
+    rekeyed: int
+
+
+def rotate(session: Session, vault: Vault, keyring: Keyring) -> Rotated:
+    """Re-encrypt every *_sealed column; move numbers we still hold to the newest HMAC key."""
+    sealed = 0
+    for mapper in Base.registry.mappers:
+        model = mapper.class_
+        columns = [
+            c
+            for c in mapper.columns
+            if isinstance(c.type, LargeBinary) and c.key.endswith("_sealed")
+        ]
+        primary = mapper.primary_key[0]
+        for column in columns:
+            rows = session.execute(select(primary, column).where(column.is_not(None))).all()
+            for row_id, token in rows:
+                session.execute(
+                    update(model).where(primary == row_id).values({column.key: vault.rotate(token)})
+                )
+                sealed += 1
+    rekeyed = 0
+    for volunteer in session.scalars(select(Volunteer)).all():
+        newest = keyring.key_for(vault.open(volunteer.phone_sealed))
+        if volunteer.phone_key != newest:
+            volunteer.phone_key = newest
+            rekeyed += 1
+    for contact in session.scalars(select(Contact).where(Contact.number_sealed.is_not(None))).all():
+        assert contact.number_sealed is not None
+        newest = keyring.key_for(vault.open(contact.number_sealed))
+        if contact.contact_key != newest:
+            rekey(session, contact.line_id, contact.contact_key, newest)
+            contact.contact_key = newest
+            rekeyed += 1
+    session.commit()
+    return Rotated(sealed, rekeyed)

@@ -1,0 +1,245 @@
+"""The scheduled purge: each kind of data is kept only as long as its line says."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, delete, exists, select, update
+from sqlalchemy.orm import Session
+
+from warmline.conversations import checkins
+from warmline.core.db import Database
+from warmline.core.records import CarrierRecords
+from warmline.messaging import carrier_copies
+from warmline.models import (
+    Call,
+    CarrierRecord,
+    CheckIn,
+    ConsentRecord,
+    Contact,
+    ContactLogEntry,
+    Conversation,
+    InboundMessage,
+    Line,
+    Outbox,
+    Voicemail,
+)
+
+log = logging.getLogger(__name__)
+
+# A deleted copy's id is kept a little while so a late duplicate is not deleted twice.
+DELETED_KEPT_DAYS = 7
+TERMINAL = ("sent", "delivered", "undelivered", "failed", "suppressed", "expired")
+
+
+@dataclass
+class PurgeReport:
+    """How many of each kind the purge removed."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def add(self, kind: str, n: int) -> None:
+        """Count `n` more of `kind`."""
+        if n:
+            self.counts[kind] = self.counts.get(kind, 0) + n
+
+
+def purge(db: Database, records: CarrierRecords, now: datetime) -> PurgeReport:
+    """Enforce every line's retention windows, then delete the carrier's copies that are due."""
+    report = PurgeReport()
+    with db.session() as session:
+        for line in session.scalars(select(Line)).all():
+            _purge_line(session, line, now, report)
+            session.commit()
+    report.add("carrier copies deleted", carrier_copies.delete_due(db, records, now))
+    with db.session() as session:
+        report.add(
+            "carrier records removed",
+            _rowcount(
+                session.execute(
+                    delete(CarrierRecord).where(
+                        CarrierRecord.deleted_at < now - timedelta(days=DELETED_KEPT_DAYS)
+                    )
+                )
+            ),
+        )
+        session.commit()
+    if report.counts:
+        log.info("purge: %s", ", ".join(f"{k} {v}" for k, v in sorted(report.counts.items())))
+    return report
+
+
+def _purge_line(session: Session, line: Line, now: datetime, report: PurgeReport) -> None:
+    numbers_until = now - timedelta(hours=line.number_retention_h)
+    unsent_until = now - timedelta(hours=line.unsent_text_max_h)
+    log_until = now - timedelta(days=line.log_retention_days)
+
+    # Texts never sent in time: their words go; nothing will send them now.
+    report.add(
+        "unsent texts expired",
+        _rowcount(
+            session.execute(
+                update(Outbox)
+                .where(
+                    Outbox.line_id == line.id,
+                    Outbox.status == "queued",
+                    Outbox.created_at < unsent_until,
+                )
+                .values(status="expired", body_sealed=None, updated_at=now)
+            )
+        ),
+    )
+
+    # FORGET: the contact row goes once its confirmation is no longer waiting to be sent.
+    waiting_for_them = exists().where(
+        Outbox.contact_id == Contact.id, Outbox.status.in_(("queued", "sending"))
+    )
+    forgotten = session.scalars(
+        select(Contact).where(
+            Contact.line_id == line.id,
+            Contact.erase_requested_at.is_not(None),
+            (~waiting_for_them) | (Contact.erase_requested_at < unsent_until),
+        )
+    ).all()
+    for contact in forgotten:
+        _forget_outbox(session, line.id, contact.contact_key)
+        session.delete(contact)
+    report.add("forgotten contacts removed", len(forgotten))
+
+    # Numbers: kept sealed only while a conversation, or a voicemail call-back, may need them.
+    recent_or_open = exists().where(
+        Conversation.contact_id == Contact.id,
+        (Conversation.status != "closed") | (Conversation.closed_at > numbers_until),
+    )
+    callback_pending = exists().where(
+        Call.contact_id == Contact.id,
+        Voicemail.call_id == Call.id,
+        Voicemail.handled_at.is_(None),
+    )
+    # A check-in still to come needs the number, and so does one just sent (its text may wait).
+    check_in_pending = exists().where(
+        checkins.pending(Contact.id)
+        | ((CheckIn.contact_id == Contact.id) & (CheckIn.sent_at > numbers_until))
+    )
+    report.add(
+        "numbers purged",
+        _rowcount(
+            session.execute(
+                update(Contact)
+                .where(
+                    Contact.line_id == line.id,
+                    Contact.number_sealed.is_not(None),
+                    Contact.erase_requested_at.is_(None),
+                    Contact.created_at < numbers_until,
+                    ~recent_or_open,
+                    ~callback_pending,
+                    ~check_in_pending,
+                )
+                .values(number_sealed=None)
+                .execution_options(synchronize_session=False)
+            )
+        ),
+    )
+
+    # Delivered and failed texts, and processed inbound ones, keep only ids, then go entirely.
+    old_out = session.execute(
+        select(Outbox.id, Outbox.twilio_sid).where(
+            Outbox.line_id == line.id,
+            Outbox.status.in_(TERMINAL),
+            Outbox.updated_at < numbers_until,
+        )
+    ).all()
+    if old_out:
+        session.execute(delete(Outbox).where(Outbox.id.in_([i for i, _ in old_out])))
+    report.add("sent texts removed", len(old_out))
+
+    old_in = session.execute(
+        select(InboundMessage.id, InboundMessage.message_sid).where(
+            InboundMessage.line_id == line.id,
+            InboundMessage.processed_at.is_not(None),
+            InboundMessage.received_at < numbers_until,
+            InboundMessage.body_sealed.is_(None),
+        )
+    ).all()
+    if old_in:
+        session.execute(delete(InboundMessage).where(InboundMessage.id.in_([i for i, _ in old_in])))
+    report.add("received texts removed", len(old_in))
+
+    # Closed conversations: what may outlive them is already in the counts and the consented log.
+    report.add(
+        "conversations removed",
+        _rowcount(
+            session.execute(
+                delete(Conversation).where(
+                    Conversation.line_id == line.id,
+                    Conversation.status == "closed",
+                    Conversation.closed_at < numbers_until,
+                )
+            )
+        ),
+    )
+
+    # The log, and the consent records that justify it, for the line's log window.
+    report.add(
+        "log rows removed",
+        _rowcount(
+            session.execute(
+                delete(ContactLogEntry).where(
+                    ContactLogEntry.line_id == line.id, ContactLogEntry.ended_at < log_until
+                )
+            )
+        ),
+    )
+    still_logged = exists().where(
+        and_(
+            ContactLogEntry.line_id == ConsentRecord.line_id,
+            ContactLogEntry.contact_key == ConsentRecord.contact_key,
+        )
+    )
+    report.add(
+        "consent records removed",
+        _rowcount(
+            session.execute(
+                delete(ConsentRecord)
+                .where(
+                    ConsentRecord.line_id == line.id,
+                    ConsentRecord.recorded_at < log_until,
+                    ~still_logged,
+                )
+                .execution_options(synchronize_session=False)
+            )
+        ),
+    )
+
+    # A contact with nothing left (no number, no conversation) is only a key: drop it.
+    has_conversation = exists().where(Conversation.contact_id == Contact.id)
+    has_call = exists().where(Call.contact_id == Contact.id)
+    report.add(
+        "empty contacts removed",
+        _rowcount(
+            session.execute(
+                delete(Contact)
+                .where(
+                    Contact.line_id == line.id,
+                    Contact.number_sealed.is_(None),
+                    Contact.erase_requested_at.is_(None),
+                    Contact.opted_out_at.is_(None),
+                    ~has_conversation,
+                    ~has_call,
+                )
+                .execution_options(synchronize_session=False)
+            )
+        ),
+    )
+
+
+def _forget_outbox(session: Session, line_id: int, contact_key: str) -> None:
+    session.execute(
+        delete(Outbox).where(Outbox.line_id == line_id, Outbox.recipient_key == contact_key)
+    )
+
+
+def _rowcount(result: object) -> int:
+    return int(getattr(result, "rowcount", 0) or 0)

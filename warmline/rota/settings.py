@@ -1,0 +1,146 @@
+"""Line settings beyond the policy form: consent wording, opening hours and closures; audited."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from warmline.lines import admin, audit
+from warmline.models import Closure, ConsentWording, Coordinator, Line, LineHours
+from warmline.privacy import consent
+from warmline.rota import service
+from warmline.rota.rules.hours import as_spec, describe
+from warmline.rota.rules.localtime import NonexistentLocalTime, to_utc
+
+MAX_REASON = 120
+
+
+class SettingsFormError(ValueError):
+    """Input we refuse; `field` names the form field it concerns."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def set_consent_wording(
+    session: Session, line: Line, text: str, actor: Coordinator, now: datetime
+) -> tuple[ConsentWording, bool]:
+    """Save the consent question; different text is a new version. Returns it and if it changed."""
+    before = consent.current_wording(session, line, now).version
+    try:
+        wording = consent.set_wording(session, line, text, now)
+    except ValueError as exc:
+        session.rollback()
+        raise SettingsFormError("consent_wording", _sentence(str(exc))) from None
+    changed = wording.version != before
+    if changed:
+        # The version, never the words: the audit log says who changed what, and when.
+        audit.record(
+            session, actor, "changed consent wording", f"version {wording.version}", now, line.id
+        )
+    session.commit()
+    return wording, changed
+
+
+def hours(session: Session, line: Line) -> list[tuple[int, int, int]]:
+    """The line's weekly windows (none: always open)."""
+    return [
+        (h.weekday, h.opens_minute, h.closes_minute)
+        for h in session.scalars(
+            select(LineHours).where(LineHours.line_id == line.id).order_by(LineHours.weekday)
+        )
+    ]
+
+
+def hours_spec(session: Session, line: Line) -> str:
+    """The line's hours written as the hours field reads them."""
+    return as_spec(hours(session, line))
+
+
+def set_hours(session: Session, line: Line, spec: str, actor: Coordinator, now: datetime) -> str:
+    """Replace the weekly hours as `warmline line hours` does; returns them in words."""
+    audit.record(session, actor, "changed hours", "", now, line.id)
+    try:
+        admin.set_hours(session, line.number, spec)  # commits, with the audit entry
+    except admin.InvalidInput as exc:
+        session.rollback()
+        raise SettingsFormError("hours", _sentence(str(exc))) from None
+    return describe(hours(session, line))
+
+
+def upcoming_closures(session: Session, line: Line, now: datetime) -> list[Closure]:
+    """Closures not yet over, soonest first."""
+    return list(
+        session.scalars(
+            select(Closure)
+            .where(Closure.line_id == line.id, Closure.ends_at > now)
+            .order_by(Closure.starts_at, Closure.id)
+        )
+    )
+
+
+def add_closure(
+    session: Session, line: Line, form: dict[str, str], actor: Coordinator, now: datetime
+) -> Closure:
+    """Close the line from a local date and time to another; the reason is optional."""
+    zone = ZoneInfo(line.timezone)
+    starts = _moment(form, "start", zone)
+    ends = _moment(form, "end", zone)
+    if ends <= starts:
+        raise SettingsFormError("end_date", "The closure must end after it starts.")
+    if ends <= now:
+        raise SettingsFormError("end_date", "That time is already over.")
+    reason = " ".join(form.get("reason", "").split())[:MAX_REASON]
+    try:
+        closure = service.add_closure(session, line, starts, ends, reason, now)
+    except service.RotaError as exc:
+        session.rollback()
+        raise SettingsFormError("end_date", _sentence(str(exc))) from None
+    audit.record(session, actor, "added closure", _span(closure, zone), now, line.id)
+    session.commit()
+    return closure
+
+
+def remove_closure(
+    session: Session, line: Line, closure_id: int, actor: Coordinator, now: datetime
+) -> None:
+    """Remove one of the line's closures, so it opens as usual then."""
+    closure = session.get(Closure, closure_id)
+    if closure is None or closure.line_id != line.id:
+        raise SettingsFormError("closure", "That closure is already gone.")
+    audit.record(
+        session, actor, "removed closure", _span(closure, ZoneInfo(line.timezone)), now, line.id
+    )
+    session.delete(closure)
+    session.commit()
+
+
+def _moment(form: dict[str, str], which: str, zone: ZoneInfo) -> datetime:
+    """The form's `<which>_date` and `<which>_time`, read on the line's wall clock, in UTC."""
+    try:
+        day = date.fromisoformat(form.get(f"{which}_date", "").strip())
+    except ValueError:
+        raise SettingsFormError(f"{which}_date", "Enter a date like 2026-12-24.") from None
+    raw_time = form.get(f"{which}_time", "").strip() or "00:00"
+    try:
+        at = time.fromisoformat(raw_time)
+    except ValueError:
+        raise SettingsFormError(f"{which}_time", "Enter a time like 18:00.") from None
+    try:
+        return to_utc(datetime.combine(day, at), zone).utc
+    except NonexistentLocalTime as exc:
+        raise SettingsFormError(f"{which}_time", _sentence(str(exc))) from None
+
+
+def _span(closure: Closure, zone: ZoneInfo) -> str:
+    starts = closure.starts_at.astimezone(zone)
+    ends = closure.ends_at.astimezone(zone)
+    return f"{starts:%a %Y-%m-%d %H:%M} to {ends:%a %Y-%m-%d %H:%M}"
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")

@@ -1,1 +1,0 @@
-"""Use cases: load through the database, ask the domain rules, write the outbox, enqueue."""
