@@ -40,7 +40,10 @@ sys.path.insert(0, str(ROOT))
 from warmline import create_app  # noqa: E402
 from warmline.config import Settings  # noqa: E402
 from warmline.core import migrate  # noqa: E402
-from warmline.lines import admin, coordinators  # noqa: E402
+from warmline.lines import coordinators  # noqa: E402
+from warmline.lines.lines import add_line  # noqa: E402
+from warmline.lines.volunteers import add_volunteer  # noqa: E402
+from warmline.rota import shifts  # noqa: E402
 
 PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 DB_NAME = "warmline_bench_dashboard"
@@ -213,7 +216,7 @@ def main() -> int:
             rt = app.extensions["warmline"]
             now = datetime.now(UTC)
             with rt.db.session() as session:
-                line = admin.add_line(
+                line = add_line(
                     session,
                     number_raw=LINE_NUMBER,
                     name="Bench Line",
@@ -221,14 +224,14 @@ def main() -> int:
                     now=now,
                 )
                 coordinators.add(session, EMAIL, PASSWORD, now)
-                sam = admin.add_volunteer(
+                sam = add_volunteer(
                     session, rt.keyring, rt.vault, name="Sam", phone_raw="+15550002222", now=now
                 )
-                admin.add_volunteer(
+                add_volunteer(
                     session, rt.keyring, rt.vault, name="Alex", phone_raw="+15550003333", now=now
                 )
                 for phone in ("+15550002222", "+15550003333"):
-                    admin.add_shift(
+                    shifts.add_shift(
                         session,
                         rt.keyring,
                         line_raw=LINE_NUMBER,

@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from warmline.conversations.rules.checkins import InvalidSchedule, describe, parse_schedule
 from warmline.conversations.rules.commands import Command, Relay, parse_volunteer_text
 from warmline.conversations.rules.keywords import TexterKeyword, texter_keyword
 from warmline.conversations.rules.resources import (
@@ -16,7 +15,8 @@ from warmline.conversations.rules.resources import (
     parse_request,
     suggestions,
 )
-from warmline.conversations.rules.topics import (
+from warmline.lines.rules.checkins import InvalidSchedule, describe, parse_schedule
+from warmline.lines.rules.topics import (
     DEFAULT_TOPICS,
     InvalidTopics,
     parse_topics,

@@ -32,7 +32,9 @@ from warmline import create_app, runtime
 from warmline.core.clock import utcnow
 from warmline.core.db import Database
 from warmline.core.jobqueue import QUEUE_NAME, RedisJobQueue
-from warmline.lines import admin
+from warmline.lines.lines import add_line
+from warmline.lines.volunteers import add_volunteer
+from warmline.rota import shifts
 from warmline.runtime import Runtime
 from warmline.telephony.sender import TwilioTransport
 
@@ -107,11 +109,11 @@ class Line:
         """Add a volunteer, on a shift now unless told otherwise."""
         now = utcnow()
         with self.rt.db.session() as session:
-            admin.add_volunteer(
+            add_volunteer(
                 session, self.rt.keyring, self.rt.vault, name=name, phone_raw=phone, now=now
             )
             if on_shift:
-                admin.add_shift(
+                shifts.add_shift(
                     session,
                     self.rt.keyring,
                     line_raw=self.number,
@@ -162,7 +164,7 @@ def rt(app: Flask) -> Runtime:
 def line(app: Flask, rt: Runtime, fake_twilio: FakeTwilioHttp, redis_url: str) -> Line:
     """The test line, created."""
     with rt.db.session() as session:
-        admin.add_line(
+        add_line(
             session,
             number_raw=LINE_NUMBER,
             name="Test Warmline",

@@ -8,7 +8,7 @@ from tests.integration.conftest import Line
 from tests.integration.test_escalation import sweep_at
 from tests.integration.test_peer_matching import offers
 from tests.integration.test_sms_flow import ALEX, RILEY, SAM, TEXTER, ref_offered
-from warmline.lines import admin
+from warmline.lines.lines import get_line, set_line
 from warmline.models import Conversation
 
 SECOND = "+15550009002"
@@ -22,7 +22,7 @@ def staffed(line: Line) -> None:
 
 def settings(line: Line, *assignments: str) -> None:
     with line.rt.db.session() as session:
-        admin.set_line(session, admin.get_line(session, line.number), list(assignments))
+        set_line(session, get_line(session, line.number), list(assignments))
 
 
 def sam_closes(line: Line, first_text: str, escalate: bool = False) -> str:

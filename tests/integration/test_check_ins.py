@@ -12,7 +12,7 @@ from tests.integration.test_escalation import sweep_at
 from tests.integration.test_peer_matching import every_stored_string
 from tests.integration.test_sms_flow import SAM, TEXTER, ref_offered
 from warmline.core.clock import utcnow
-from warmline.lines import admin
+from warmline.lines.lines import get_line, set_line
 from warmline.models import CheckIn, ConsentRecord, Contact, ContactCount
 from warmline.privacy import consent, retention
 
@@ -26,7 +26,7 @@ def check_ins(line: Line) -> list[str]:
 
 def schedule(line: Line, setting: str) -> None:
     with line.rt.db.session() as session:
-        admin.set_line(session, admin.get_line(session, line.number), [f"followup_after={setting}"])
+        set_line(session, get_line(session, line.number), [f"followup_after={setting}"])
 
 
 def talk_then_done_checkin(line: Line, consent_answer: str | None = None) -> str:
@@ -136,7 +136,7 @@ def test_no_to_the_check_in_question_keeps_consent_given_before(line: Line) -> N
     line.text(TEXTER, "NO")
     assert line.sent_to(TEXTER)[-1].startswith("Okay, no check-in texts")
     with line.rt.db.session() as session:
-        target = admin.get_line(session, line.number)
+        target = get_line(session, line.number)
         key = session.scalars(select(Contact.contact_key)).one()
         assert consent.state(session, target, [key], utcnow()).consented
     sweep_at(line, 40)

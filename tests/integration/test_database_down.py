@@ -28,8 +28,8 @@ from tests.twilio_voice import Twiml
 from warmline import create_app, runtime
 from warmline.core import metrics
 from warmline.core.clock import utcnow
-from warmline.lines import admin
 from warmline.lines.cards import FRESH_FOR
+from warmline.lines.lines import get_line
 from warmline.runtime import Runtime
 from warmline.telephony import voice_twiml as paths
 from warmline.telephony.fallback import VOICE_FALLBACK, database_unreachable
@@ -111,7 +111,7 @@ def test_the_fallback_urls_answer_safely_without_a_database_and_check_signatures
 
 def test_the_fallback_gives_the_lines_own_hours_and_crisis_numbers(line: Line) -> None:
     with line.rt.db.session() as session:
-        ours = admin.get_line(session, LINE_NUMBER)
+        ours = get_line(session, LINE_NUMBER)
         ours.crisis_numbers = "call the county line at 211"
         ours.hours_text = "We answer 6pm-11pm."
         session.commit()
@@ -126,7 +126,7 @@ def test_with_the_database_gone_each_process_keeps_using_the_lines_details_it_re
     line: Line, rt: Runtime
 ) -> None:
     with rt.db.session() as session:
-        admin.get_line(session, LINE_NUMBER).crisis_numbers = "call the county line at 211"
+        get_line(session, LINE_NUMBER).crisis_numbers = "call the county line at 211"
         session.commit()
     cards, now = rt.line_cards, utcnow()
     assert cards.get(rt.db, LINE_NUMBER, now).crisis == "call the county line at 211"

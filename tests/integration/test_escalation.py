@@ -10,9 +10,10 @@ from sqlalchemy import func, select
 from tests.integration.conftest import Line
 from tests.integration.test_sms_flow import ALEX, JO, RILEY, SAM, TEXTER, ref_offered
 from warmline.core.clock import utcnow
-from warmline.lines import admin
+from warmline.lines.lines import get_line, set_line
 from warmline.models import Conversation, Timer
 from warmline.ops.sweeper import sweep
+from warmline.rota import shifts
 from warmline.rota.rules.hours import DAYS
 
 BACKUP = "+15550006666"
@@ -76,8 +77,8 @@ def test_a_claim_stops_the_escalation(line: Line) -> None:
 def test_shorter_timeouts_set_on_the_line_are_followed(line: Line) -> None:
     staffed(line)
     with line.rt.db.session() as session:
-        target = admin.get_line(session, line.number)
-        admin.set_line(
+        target = get_line(session, line.number)
+        set_line(
             session, target, ["offer_timeout_s=5", "escalate_timeout_s=10", "fallback_timeout_s=15"]
         )
     line.text(TEXTER, "hello")
@@ -164,7 +165,7 @@ def test_outside_hours_the_texter_gets_the_hours_and_no_volunteer_is_disturbed(l
     today = utcnow().astimezone(ZoneInfo("America/New_York")).weekday()
     open_day = DAYS[(today + 3) % 7]  # open one morning a week, never today
     with line.rt.db.session() as session:
-        admin.set_hours(session, line.number, f"{open_day} 10:00-11:00")
+        shifts.set_hours(session, line.number, f"{open_day} 10:00-11:00")
     line.text(TEXTER, "hello?")
     reply = line.sent_to(TEXTER)
     assert len(reply) == 1 and "closed right now" in reply[0] and "988" in reply[0]
@@ -179,7 +180,7 @@ def test_a_closure_closes_the_line_and_waiting_texters_are_told_at_closing_time(
     line.text(TEXTER, "hi")  # nobody on shift: waits
     start = utcnow() + timedelta(minutes=10)
     with line.rt.db.session() as session:
-        admin.add_closure(
+        shifts.add_closure(
             session,
             line.number,
             start.isoformat(),
@@ -199,7 +200,7 @@ def test_longest_idle_offers_one_volunteer_at_a_time_fairly(line: Line) -> None:
     line.add_volunteer("Sam", SAM)
     line.add_volunteer("Alex", ALEX)
     with line.rt.db.session() as session:
-        target = admin.get_line(session, line.number)
+        target = get_line(session, line.number)
         target.offer_strategy = "longest_idle"
         session.commit()
     line.text(TEXTER, "one")

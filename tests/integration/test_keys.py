@@ -16,7 +16,7 @@ from tests.integration.conftest import Line
 from tests.integration.test_sms_flow import SAM, TEXTER, ref_offered
 from warmline.config import ConfigError
 from warmline.core.crypto import Keyring, UnreadableSecret, Vault
-from warmline.lines import admin
+from warmline.lines.lines import get_line
 from warmline.models import Contact, InboundMessage, Volunteer
 from warmline.privacy import keys, subject_access
 from warmline.privacy.keycheck import check_data_keys
@@ -64,7 +64,7 @@ def test_a_new_hmac_key_still_recognises_known_numbers_and_moves_them_over(line:
         key = session.scalars(select(Contact.contact_key)).one()
         assert key == line.rt.keyring.key_for(TEXTER) != old.key_for(TEXTER)
         export = subject_access.export(
-            session, line.rt.keyring, admin.get_line(session, line.number), TEXTER
+            session, line.rt.keyring, get_line(session, line.number), TEXTER
         )
         assert [c["answer"] for c in export["consent"]] == ["asked", "yes"]
 

@@ -17,7 +17,7 @@ from tests.conftest import LINE_NUMBER
 from tests.integration.conftest import Line
 from tests.integration.test_sms_flow import RILEY, TEXTER
 from warmline.core import metrics
-from warmline.lines import admin
+from warmline.lines.lines import get_line
 from warmline.models import Conversation
 from warmline.ops.sweeper import sweep
 from warmline.runtime import Runtime
@@ -46,7 +46,7 @@ def with_token(rt: Runtime) -> None:
 
 def line_id(line: Line) -> str:
     with line.rt.db.session() as session:
-        return str(admin.get_line(session, LINE_NUMBER).id)
+        return str(get_line(session, LINE_NUMBER).id)
 
 
 def test_without_a_token_configured_the_endpoint_does_not_exist(line: Line) -> None:

@@ -18,7 +18,7 @@ from tests.integration.conftest import Line
 from tests.integration.test_sms_flow import ALEX, SAM
 from warmline import runtime
 from warmline.core.clock import utcnow
-from warmline.lines import admin
+from warmline.lines.lines import add_line, get_line, set_line
 from warmline.messaging import outbox
 from warmline.messaging.pacer import KEY_PREFIX, REDIS_RETRY_AFTER_S, LocalPacer, Pacer, RedisPacer
 from warmline.messaging.rules.delivery import MAX_ATTEMPTS
@@ -39,7 +39,7 @@ def queue(
 ) -> list[int]:
     """Write texts from the line `number` to a volunteer at `now`, as a service would."""
     with line.rt.db.session() as session:
-        the_line = admin.get_line(session, number)
+        the_line = get_line(session, number)
         volunteer = session.scalar(select(Volunteer).where(Volunteer.name == name))
         assert volunteer is not None
         rows = [
@@ -229,14 +229,14 @@ def pacer(request: pytest.FixtureRequest, redis_url: str) -> Iterator[Pacer]:
 def set_rate(line: Line, number: str, value: str) -> None:
     """`warmline line set NUMBER send_rate_per_s=VALUE`, as the CLI does it."""
     with line.rt.db.session() as session:
-        admin.set_line(session, admin.get_line(session, number), [f"send_rate_per_s={value}"])
+        set_line(session, get_line(session, number), [f"send_rate_per_s={value}"])
 
 
 @pytest.fixture
 def two_lines(two_peers: Line) -> Line:
     """The test line, texting Sam, and a second line, texting Alex."""
     with two_peers.rt.db.session() as session:
-        admin.add_line(session, number_raw=OWN_LINE, name="Toll-free", timezone="UTC", now=utcnow())
+        add_line(session, number_raw=OWN_LINE, name="Toll-free", timezone="UTC", now=utcnow())
     return two_peers
 
 

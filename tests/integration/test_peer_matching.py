@@ -7,7 +7,7 @@ from sqlalchemy import String, Text, func, select
 from tests.integration.conftest import Line
 from tests.integration.test_escalation import sweep_at
 from tests.integration.test_sms_flow import ALEX, SAM, TEXTER, ref_offered
-from warmline.lines import admin
+from warmline.lines.lines import get_line, set_line
 from warmline.models import Base, Conversation, Timer
 
 OTHER = "+15550009002"
@@ -112,7 +112,7 @@ def test_crisis_words_during_a_head_start_end_it_at_once(line: Line) -> None:
 def test_a_head_start_of_zero_turns_matching_off(line: Line) -> None:
     sam_and_alex(line)
     with line.rt.db.session() as session:
-        admin.set_line(session, admin.get_line(session, line.number), ["match_head_start_s=0"])
+        set_line(session, get_line(session, line.number), ["match_head_start_s=0"])
     line.text(SAM, "TOPICS anxiety")
     line.text(TEXTER, "panic")
     assert len(offers(line, SAM)) == 1 and len(offers(line, ALEX)) == 1

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from tests.integration.conftest import Line
 from tests.integration.test_sms_flow import SAM, TEXTER, ref_offered
 from warmline.core.clock import utcnow
-from warmline.lines import admin
+from warmline.lines.lines import get_line
 from warmline.models import (
     CarrierRecord,
     ConsentRecord,
@@ -59,7 +59,7 @@ def test_the_greeting_asks_for_consent_once_per_wording_version(line: Line) -> N
     line.text(TEXTER, "me again")
     assert "Reply YES or NO" not in " ".join(line.sent_to(TEXTER)[-2:])
     with line.rt.db.session() as session:
-        target = admin.get_line(session, line.number)
+        target = get_line(session, line.number)
         consent.set_wording(
             session, target, "Can we keep the times of this chat? YES or NO.", utcnow()
         )
@@ -201,7 +201,7 @@ def test_a_subject_access_export_lists_what_we_hold_and_never_the_number_or_word
     ref = talk_and_close(line, answer="YES")
     line.text(TEXTER, "something very particular")
     with line.rt.db.session() as session:
-        target = admin.get_line(session, line.number)
+        target = get_line(session, line.number)
         data = subject_access.export(session, line.rt.keyring, target, TEXTER)
     dumped = json.dumps(data)
     assert data["conversations"][0]["reference"] == ref
@@ -216,7 +216,7 @@ def test_a_coordinator_erase_works_like_forget(line: Line) -> None:
     line.add_volunteer("Sam", SAM)
     talk_and_close(line, answer="YES")
     with line.rt.db.session() as session:
-        target = admin.get_line(session, line.number)
+        target = get_line(session, line.number)
         erased, outbox_ids = subject_access.erase_number(
             session, line.rt.vault, line.rt.keyring, target, TEXTER, utcnow()
         )

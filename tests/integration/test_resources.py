@@ -15,7 +15,7 @@ from warmline import runtime
 from warmline.cli import main
 from warmline.conversations import resources
 from warmline.core.clock import utcnow
-from warmline.lines import admin
+from warmline.lines.lines import get_line
 from warmline.models import ResourceShare
 
 BREATHING = "Calm breathing: Breathe in for 4, hold for 4, out for 6. https://example.org/breathe"
@@ -23,7 +23,7 @@ BREATHING = "Calm breathing: Breathe in for 4, hold for 4, out for 6. https://ex
 
 def library(line: Line) -> None:
     with line.rt.db.session() as session:
-        target = admin.get_line(session, line.number)
+        target = get_line(session, line.number)
         for title, text, link, topics, language in (
             (
                 "Calm breathing",

@@ -13,10 +13,11 @@ from sqlalchemy import func, select
 from tests.integration.conftest import Line
 from tests.integration.test_sms_flow import ALEX, RILEY, SAM
 from warmline.core.clock import utcnow
-from warmline.lines import admin
+from warmline.core.errors import InvalidInput
+from warmline.lines.lines import get_line
 from warmline.models import OpenShift, ShiftOccurrence, Volunteer
 from warmline.ops.sweeper import sweep
-from warmline.rota import calendar, service
+from warmline.rota import calendar, service, shifts
 
 NY = ZoneInfo("America/New_York")
 
@@ -31,7 +32,7 @@ def add_shift(
 ) -> int:
     start = (utcnow() + start_in).astimezone(NY).replace(second=0, microsecond=0, tzinfo=None)
     with line.rt.db.session() as session:
-        added = admin.add_shift(
+        added = shifts.add_shift(
             session,
             line.rt.keyring,
             line_raw=line.number,
@@ -71,18 +72,20 @@ def test_a_skipped_date_and_a_handed_date_change_who_is_on(line: Line) -> None:
     shift_id = add_shift(line, SAM, timedelta(minutes=-30), 2, weekly=True)
     today = (utcnow() - timedelta(minutes=30)).astimezone(NY).date()
     with line.rt.db.session() as session:
-        admin.except_date(session, line.rt.keyring, shift_id, today.isoformat(), ALEX, utcnow())
+        shifts.except_date(session, line.rt.keyring, shift_id, today.isoformat(), ALEX, utcnow())
     line.text("+15550009001", "hi")
     assert not any("waiting to talk" in b for b in line.sent_to(SAM))
     assert any("waiting to talk" in b for b in line.sent_to(ALEX))
     next_week = today + timedelta(days=7)
     with line.rt.db.session() as session:
-        admin.except_date(session, line.rt.keyring, shift_id, next_week.isoformat(), None, utcnow())
+        shifts.except_date(
+            session, line.rt.keyring, shift_id, next_week.isoformat(), None, utcnow()
+        )
         assert (
             session.scalar(select(func.count()).where(ShiftOccurrence.local_date == next_week)) == 0
         )
-        with pytest.raises(admin.InvalidInput, match="does not happen"):
-            admin.except_date(
+        with pytest.raises(InvalidInput, match="does not happen"):
+            shifts.except_date(
                 session,
                 line.rt.keyring,
                 shift_id,
@@ -96,9 +99,9 @@ def test_cancelling_a_shift_takes_its_volunteer_off_now_and_from_later_dates(lin
     line.add_volunteer("Sam", SAM, on_shift=False)
     shift_id = add_shift(line, SAM, timedelta(minutes=-30), 2, weekly=True)
     with line.rt.db.session() as session:
-        assert admin.cancel_shift(session, shift_id, utcnow()) >= 52
+        assert shifts.cancel_shift(session, shift_id, utcnow()) >= 52
         assert (
-            "no shifts" in admin.list_shifts(session, line.rt.vault, line.number, 30, utcnow())[0]
+            "no shifts" in shifts.list_shifts(session, line.rt.vault, line.number, 30, utcnow())[0]
         )
     line.text("+15550009001", "hi")
     assert line.sent_to(SAM) == []
@@ -107,7 +110,7 @@ def test_cancelling_a_shift_takes_its_volunteer_off_now_and_from_later_dates(lin
 def test_overlapping_weekly_shifts_for_one_volunteer_are_refused(line: Line) -> None:
     line.add_volunteer("Sam", SAM, on_shift=False)
     add_shift(line, SAM, timedelta(days=1), 3, weekly=True)
-    with pytest.raises(admin.InvalidInput, match="overlaps"):
+    with pytest.raises(InvalidInput, match="overlaps"):
         add_shift(line, SAM, timedelta(days=8, hours=2), 3)
     add_shift(line, SAM, timedelta(days=8, hours=3), 3)  # right after it: fine
 
@@ -143,7 +146,7 @@ def test_an_open_shift_goes_to_the_first_claim(line: Line) -> None:
         .replace(minute=0, second=0, microsecond=0, tzinfo=None)
     )
     with line.rt.db.session() as session:
-        posted, ids = admin.post_open_shift(
+        posted, ids = shifts.post_open_shift(
             session,
             line.rt.vault,
             line.number,
@@ -204,8 +207,8 @@ def test_the_calendar_feed_lists_only_the_volunteers_shifts_and_can_be_revoked(l
 
 def test_hours_in_the_texts_follow_the_line_hours(line: Line) -> None:
     with line.rt.db.session() as session:
-        assert "Mon 18:00-23:00" in admin.set_hours(session, line.number, "mon-fri 18:00-23:00")
-        target = admin.get_line(session, line.number)
+        assert "Mon 18:00-23:00" in shifts.set_hours(session, line.number, "mon-fri 18:00-23:00")
+        target = get_line(session, line.number)
         assert "Fri 18:00-23:00" in target.hours_text
         assert service.opening_hours(
             session, target, utcnow(), utcnow() + timedelta(hours=1)

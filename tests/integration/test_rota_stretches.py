@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import Connection, create_engine
 from sqlalchemy.orm import Session
 
-from warmline.lines import admin
+from warmline.lines.lines import add_line
 from warmline.models import Base, Line, Volunteer
 from warmline.rota import service
 from warmline.rota.rules.shifts import OpeningHours, uncovered
@@ -37,7 +37,7 @@ def session(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Session]
 def random_rota(session: Session, seed: int) -> Line:
     """Forty one-off shifts over three days: overlapping, touching, apart, primary or backup."""
     rng = random.Random(seed)
-    line = admin.add_line(
+    line = add_line(
         session, number_raw=f"+1555060{seed:04d}", name="Stretches", timezone="UTC", now=NOW
     )
     for n in range(40):

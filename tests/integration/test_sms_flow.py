@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from tests.integration.conftest import Line
 from warmline.core import metrics
+from warmline.lines.lines import get_line, set_line
 from warmline.models import Conversation, InboundMessage, Outbox
 
 TEXTER = "+15550009001"
@@ -339,12 +340,11 @@ def test_nothing_in_the_database_holds_a_number_or_words_in_plaintext(
 
 
 def test_a_lines_own_greeting_is_sent_and_always_carries_the_crisis_numbers(line: Line) -> None:
-    from warmline.lines import admin
 
     line.add_volunteer("Sam", SAM)
     with line.rt.db.session() as session:
-        target = admin.get_line(session, line.number)
-        admin.set_line(session, target, ["greeting=Hello from the Riverside peer line."])
+        target = get_line(session, line.number)
+        set_line(session, target, ["greeting=Hello from the Riverside peer line."])
     line.text(TEXTER, "hi")
     first = line.sent_to(TEXTER)[0]
     assert first.startswith("Hello from the Riverside peer line.")

@@ -13,7 +13,12 @@ from warmline import config
 from warmline.config import ConfigError, Settings
 from warmline.core import migrate
 from warmline.core.clock import utcnow
-from warmline.lines import admin
+from warmline.core.errors import InvalidInput
+from warmline.core.phones import parse_number
+from warmline.lines.lines import add_line, get_line, set_line
+from warmline.lines.rules.settings import setting_text
+from warmline.lines.volunteers import add_volunteer, get_volunteer
+from warmline.rota import shifts
 from warmline.runtime import Runtime
 
 
@@ -38,7 +43,7 @@ def _operator_errors() -> Iterator[None]:
     """Turn refused input into one line on stderr and exit code 1."""
     try:
         yield
-    except admin.InvalidInput as exc:
+    except InvalidInput as exc:
         raise click.ClickException(str(exc)) from None
 
 
@@ -92,7 +97,7 @@ def line() -> None:
 def line_add(number: str, name: str, timezone: str, crisis: str | None) -> None:
     """Add a line."""
     with _runtime() as rt, rt.db.session() as session, _operator_errors():
-        added = admin.add_line(
+        added = add_line(
             session,
             number_raw=number,
             name=name,
@@ -109,9 +114,9 @@ def line_add(number: str, name: str, timezone: str, crisis: str | None) -> None:
 def line_set(number: str, assignments: tuple[str, ...]) -> None:
     """Change a line's settings: warmline line set +15550001111 offer_timeout_s=60 ..."""
     with _runtime() as rt, rt.db.session() as session, _operator_errors():
-        target = admin.get_line(session, number)
-        changes = admin.set_line(session, target, list(assignments))
-        shown = (f"{k}={admin.setting_text(v, unset='default')}" for k, v in changes.items())
+        target = get_line(session, number)
+        changes = set_line(session, target, list(assignments))
+        shown = (f"{k}={setting_text(v, unset='default')}" for k, v in changes.items())
         click.echo("set " + ", ".join(shown))
 
 
@@ -121,7 +126,7 @@ def line_set(number: str, assignments: tuple[str, ...]) -> None:
 def line_hours(number: str, spec: str) -> None:
     """Set weekly hours: "mon-fri 18:00-23:00; sat,sun 12:00-02:00" or "always"."""
     with _runtime() as rt, rt.db.session() as session, _operator_errors():
-        click.echo(admin.set_hours(session, number, spec))
+        click.echo(shifts.set_hours(session, number, spec))
 
 
 @line.group("closure")
@@ -137,7 +142,7 @@ def line_closure() -> None:
 def line_closure_add(number: str, start: str, end: str, reason: str) -> None:
     """Close the line from --start to --end (the line's time zone)."""
     with _runtime() as rt, rt.db.session() as session, _operator_errors():
-        click.echo(admin.add_closure(session, number, start, end, reason, utcnow()))
+        click.echo(shifts.add_closure(session, number, start, end, reason, utcnow()))
 
 
 @main.group()
@@ -151,7 +156,7 @@ def volunteer() -> None:
 def volunteer_add(name: str, phone: str) -> None:
     """Add a volunteer."""
     with _runtime() as rt, rt.db.session() as session, _operator_errors():
-        added = admin.add_volunteer(
+        added = add_volunteer(
             session, rt.keyring, rt.vault, name=name, phone_raw=phone, now=utcnow()
         )
         click.echo(f"added volunteer {added.name} (id {added.id})")
@@ -165,7 +170,7 @@ def volunteer_calendar(phone: str, revoke: bool) -> None:
     from warmline.rota import calendar
 
     with _runtime() as rt, rt.db.session() as session, _operator_errors():
-        person = admin.get_volunteer(session, rt.keyring, phone, "US")
+        person = get_volunteer(session, rt.keyring, phone, "US")
         if revoke:
             calendar.revoke(session, person)
             click.echo(f"calendar feed of {person.name} revoked")
@@ -183,11 +188,11 @@ def volunteer_topics(line_number: str, phone: str, topics: str) -> None:
     from warmline.conversations import peers
 
     with _runtime() as rt, rt.db.session() as session, _operator_errors():
-        target = admin.get_line(session, line_number)
-        person = admin.get_volunteer(session, rt.keyring, phone, target.region)
+        target = get_line(session, line_number)
+        person = get_volunteer(session, rt.keyring, phone, target.region)
         unknown = peers.set_topics(target, person, topics)
         if unknown:
-            raise admin.InvalidInput(f"not on the line's topic list: {', '.join(unknown)}")
+            raise InvalidInput(f"not on the line's topic list: {', '.join(unknown)}")
         session.commit()
         click.echo(f"topics of {person.name}: {person.topics.replace(',', ', ') or 'none'}")
 
@@ -211,7 +216,7 @@ def resource_add(
     from warmline.conversations import resources
 
     with _runtime() as rt, rt.db.session() as session, _operator_errors():
-        target = admin.get_line(session, line_number)
+        target = get_line(session, line_number)
         added = resources.add(
             session,
             target,
@@ -232,7 +237,7 @@ def resource_list(line_number: str) -> None:
     from warmline.conversations import resources
 
     with _runtime() as rt, rt.db.session() as session, _operator_errors():
-        for row in resources.listing(session, admin.get_line(session, line_number)):
+        for row in resources.listing(session, get_line(session, line_number)):
             click.echo(row)
 
 
@@ -244,7 +249,7 @@ def resource_remove(line_number: str, resource_id: int) -> None:
     from warmline.conversations import resources
 
     with _runtime() as rt, rt.db.session() as session, _operator_errors():
-        target = admin.get_line(session, line_number)
+        target = get_line(session, line_number)
         removed = resources.retire(session, target, resource_id, utcnow())
         click.echo(f"removed resource {removed.id} ({removed.title})")
 
@@ -275,7 +280,7 @@ def shift_add(
     if until is not None and not weekly:
         raise click.ClickException("--until goes with --weekly")
     with _runtime() as rt, rt.db.session() as session, _operator_errors():
-        added = admin.add_shift(
+        added = shifts.add_shift(
             session,
             rt.keyring,
             line_raw=line_number,
@@ -299,7 +304,7 @@ def shift_add(
 def shift_list(line_number: str, days: int) -> None:
     """The line's shifts from now on, in its time zone."""
     with _runtime() as rt, rt.db.session() as session, _operator_errors():
-        for row in admin.list_shifts(session, rt.vault, line_number, days, utcnow()):
+        for row in shifts.list_shifts(session, rt.vault, line_number, days, utcnow()):
             click.echo(row)
 
 
@@ -308,7 +313,7 @@ def shift_list(line_number: str, days: int) -> None:
 def shift_cancel(shift_id: int) -> None:
     """Cancel a shift (every date from now on)."""
     with _runtime() as rt, rt.db.session() as session, _operator_errors():
-        removed = admin.cancel_shift(session, shift_id, utcnow())
+        removed = shifts.cancel_shift(session, shift_id, utcnow())
         click.echo(f"cancelled shift {shift_id} ({removed} upcoming dates removed)")
 
 
@@ -318,7 +323,7 @@ def shift_cancel(shift_id: int) -> None:
 def shift_skip(shift_id: int, day: str) -> None:
     """Skip one date of a weekly shift, e.g. warmline shift skip 12 2026-12-24."""
     with _runtime() as rt, rt.db.session() as session, _operator_errors():
-        admin.except_date(session, rt.keyring, shift_id, day, None, utcnow())
+        shifts.except_date(session, rt.keyring, shift_id, day, None, utcnow())
         click.echo(f"shift {shift_id} skips {day}")
 
 
@@ -329,7 +334,7 @@ def shift_skip(shift_id: int, day: str) -> None:
 def shift_hand(shift_id: int, day: str, to_phone: str) -> None:
     """Hand one date of a shift to another volunteer."""
     with _runtime() as rt, rt.db.session() as session, _operator_errors():
-        admin.except_date(session, rt.keyring, shift_id, day, to_phone, utcnow())
+        shifts.except_date(session, rt.keyring, shift_id, day, to_phone, utcnow())
         click.echo(f"shift {shift_id} on {day} handed over")
 
 
@@ -341,7 +346,7 @@ def shift_hand(shift_id: int, day: str, to_phone: str) -> None:
 def shift_open(line_number: str, start: str, end: str, role: str) -> None:
     """Post an open shift; the line's volunteers are texted CLAIM <code>."""
     with _runtime() as rt, rt.db.session() as session, _operator_errors():
-        posted, outbox_ids = admin.post_open_shift(
+        posted, outbox_ids = shifts.post_open_shift(
             session, rt.vault, line_number, start, end, role, utcnow()
         )
         from warmline.messaging import outbox
@@ -368,7 +373,7 @@ def coordinator_add(email: str) -> None:
     with _runtime() as rt, rt.db.session() as session:
         try:
             added = coordinators.add(session, email, password, utcnow())
-        except coordinators.CoordinatorError as exc:
+        except InvalidInput as exc:
             raise click.ClickException(str(exc)) from None
         click.echo(f"added coordinator {added.email}")
 
@@ -418,8 +423,8 @@ def contact_export(line_number: str, phone: str) -> None:
     from warmline.privacy import subject_access
 
     with _runtime() as rt, rt.db.session() as session, _operator_errors():
-        target = admin.get_line(session, line_number)
-        e164 = admin.number(phone, target.region, "--phone")
+        target = get_line(session, line_number)
+        e164 = parse_number(phone, target.region, "--phone")
         data = subject_access.export(session, rt.keyring, target, e164)
         # Who looked, and when; never whose number it was.
         audit.record(session, None, "exported contact", "", utcnow(), target.id, actor="cli")
@@ -437,8 +442,8 @@ def contact_erase(line_number: str, phone: str) -> None:
     from warmline.privacy import subject_access
 
     with _runtime() as rt, rt.db.session() as session, _operator_errors():
-        target = admin.get_line(session, line_number)
-        e164 = admin.number(phone, target.region, "--phone")
+        target = get_line(session, line_number)
+        e164 = parse_number(phone, target.region, "--phone")
         erased, outbox_ids = subject_access.erase_number(
             session, rt.vault, rt.keyring, target, e164, utcnow()
         )
@@ -497,7 +502,7 @@ def twilio_configure(line_number: str | None) -> None:
     )
     with _runtime() as rt, rt.db.session() as session, _operator_errors():
         if line_number is not None:
-            targets = [admin.get_line(session, line_number).number]
+            targets = [get_line(session, line_number).number]
         else:
             targets = list(session.scalars(select(Line.number).order_by(Line.id)))
         if not targets:

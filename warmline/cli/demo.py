@@ -9,7 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from warmline.core.crypto import Keyring, Vault
-from warmline.lines import admin
+from warmline.core.errors import InvalidInput
+from warmline.lines.lines import add_line, find_line
+from warmline.lines.volunteers import add_volunteer, get_volunteer
 from warmline.models import Line, ShiftOccurrence
 from warmline.rota import service
 
@@ -37,25 +39,23 @@ def seed_if_empty(session: Session, keyring: Keyring, vault: Vault, now: datetim
     """Create the demo line when there is no line at all; True if it did."""
     if session.scalar(select(Line.id).limit(1)) is not None:
         return False
-    admin.add_line(
+    add_line(
         session, number_raw=DEMO_LINE, name="Demo Warmline", timezone="America/New_York", now=now
     )
     for person in DEMO_VOLUNTEERS:
-        admin.add_volunteer(
-            session, keyring, vault, name=person.name, phone_raw=person.phone, now=now
-        )
+        add_volunteer(session, keyring, vault, name=person.name, phone_raw=person.phone, now=now)
     keep_demo_on_shift(session, keyring, now)
     return True
 
 
 def keep_demo_on_shift(session: Session, keyring: Keyring, now: datetime) -> None:
     """Give each demo volunteer a shift covering the next day, if they have none left today."""
-    line = admin.find_line(session, DEMO_LINE)
+    line = find_line(session, DEMO_LINE)
     if line is None:
         return
     zone = service.zone_of(line)
     for person in DEMO_VOLUNTEERS:
-        volunteer = admin.get_volunteer(session, keyring, person.phone, line.region)
+        volunteer = get_volunteer(session, keyring, person.phone, line.region)
         current = session.scalar(
             select(ShiftOccurrence.id).where(
                 ShiftOccurrence.line_id == line.id,
@@ -76,5 +76,5 @@ def keep_demo_on_shift(session: Session, keyring: Keyring, now: datetime) -> Non
             try:
                 service.add_shift(session, new, now)
                 session.commit()
-            except service.RotaError:
+            except InvalidInput:
                 session.rollback()  # overlaps the shift ending soon: the next start adds it

@@ -9,9 +9,9 @@ from sqlalchemy import ColumnElement, exists, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import QueryableAttribute, Session
 
-from warmline.conversations.rules.checkins import describe, parse_schedule
 from warmline.core.crypto import Vault
 from warmline.core.db import Database
+from warmline.lines.rules.checkins import describe, parse_schedule
 from warmline.messaging.outgoing import Turn
 from warmline.models import CheckIn, Contact, ContactCount, Conversation, Line, Volunteer
 

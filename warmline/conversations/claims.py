@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from warmline.conversations import care, timers
 from warmline.conversations.rules.offers import longest_idle
-from warmline.conversations.rules.topics import from_stored
+from warmline.lines.rules.topics import from_stored
 from warmline.messaging.outgoing import Turn
 from warmline.messaging.rules.refs import new_ref
 from warmline.models import Contact, Conversation, InboundMessage, Line, Offer, Volunteer

@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import delete, select, update
 
 from warmline.conversations import claims
-from warmline.conversations.rules.topics import from_stored, parse_topics, topic_in
+from warmline.lines.rules.topics import from_stored, parse_topics, topic_in
 from warmline.messaging.outgoing import Turn
 from warmline.models import Contact, ContactLogEntry, Conversation, Line, Offer, Timer, Volunteer
 from warmline.privacy import consent

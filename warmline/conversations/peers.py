@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from warmline.conversations.matching import line_topics
-from warmline.conversations.rules.crisis import fold
-from warmline.conversations.rules.topics import from_stored, resolve_list, stored
+from warmline.core.text import fold
+from warmline.lines.rules.topics import from_stored, resolve_list, stored
 from warmline.messaging.outgoing import Turn
 from warmline.models import Line, Volunteer
 

@@ -10,7 +10,6 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from warmline.conversations.matching import line_topics
-from warmline.conversations.rules.crisis import fold
 from warmline.conversations.rules.resources import (
     LANGUAGES,
     ResourceCard,
@@ -18,8 +17,9 @@ from warmline.conversations.rules.resources import (
     parse_request,
     suggestions,
 )
-from warmline.conversations.rules.topics import from_stored, resolve, stored, topic_in
-from warmline.lines.admin import InvalidInput
+from warmline.core.errors import InvalidInput
+from warmline.core.text import fold
+from warmline.lines.rules.topics import from_stored, resolve, stored, topic_in
 from warmline.messaging.outgoing import Turn
 from warmline.models import Contact, Conversation, Line, Resource, ResourceShare, Volunteer
 

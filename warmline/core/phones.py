@@ -6,6 +6,8 @@ import re
 
 import phonenumbers
 
+from warmline.core.errors import InvalidInput
+
 
 class InvalidNumber(ValueError):
     """Not a phone number we can send to."""
@@ -51,3 +53,11 @@ def region_of(e164: str) -> str:
 def _shape(text: str) -> str:
     """Describe bad input without echoing it, so a mistyped number never reaches a log."""
     return f"the {len(text)}-character value"
+
+
+def parse_number(raw: str, region: str, what: str) -> str:
+    """`raw` as E.164, or a clear error naming the option."""
+    try:
+        return normalise(raw, region)
+    except InvalidNumber:
+        raise InvalidInput(f"{what}: {raw!r} is not a phone number") from None

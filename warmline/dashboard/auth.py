@@ -9,6 +9,7 @@ from werkzeug.exceptions import TooManyRequests
 from werkzeug.wrappers import Response
 
 from warmline.core.clock import utcnow
+from warmline.core.errors import InvalidInput
 from warmline.dashboard.blueprint import bp
 from warmline.dashboard.context import SignedIn, coordinator, db
 from warmline.lines import audit, coordinators
@@ -72,8 +73,8 @@ def password() -> Page:
         coordinators.change_password(
             db(), me, request.form.get("current_password", ""), new, utcnow()
         )
-    except coordinators.CoordinatorError as exc:
-        return render_template("password.html", error=_sentence(str(exc))), 400
+    except InvalidInput as exc:
+        return render_template("password.html", error=exc.sentence), 400
     audit.record(db(), me, "changed password", me.email, utcnow())
     db().commit()
     login_user(SignedIn(me))  # this session carries on with the new generation
@@ -100,8 +101,3 @@ def too_many(_exc: TooManyRequests) -> tuple[str, int]:
         next="",
         error="Too many attempts. Wait a minute, then try again.",
     ), 429
-
-
-def _sentence(text: str) -> str:
-    """A service's message as a sentence on a page."""
-    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")

@@ -9,23 +9,16 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from warmline.core.clock import utcnow
 from warmline.core.crypto import UnreadableSecret
+from warmline.core.errors import InvalidInput
+from warmline.core.phones import parse_number
 from warmline.dashboard.blueprint import bp
 from warmline.dashboard.context import chosen_line, coordinator, db, runtime
-from warmline.lines import admin
 from warmline.models import Line
 from warmline.privacy import contact_requests
 
 Page = str | tuple[str, int] | BaseResponse
 CONFIRM_WITHIN_S = 600
 BAD_NUMBER = "This is not a phone number. Write it as the person texts from, with its area code."
-
-
-class _FormError(ValueError):
-    """A typed number we refuse; `field` names the form field."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 def _page(line: Line, lines: list[Line], errors: dict[str, str]) -> str:
@@ -35,9 +28,9 @@ def _page(line: Line, lines: list[Line], errors: dict[str, str]) -> str:
 def _number(line: Line, field: str) -> str:
     """The typed number as E.164, or a form error for `field`."""
     try:
-        return admin.number(request.form.get("number", ""), line.region, field)
-    except admin.InvalidInput:
-        raise _FormError(field, BAD_NUMBER) from None
+        return parse_number(request.form.get("number", ""), line.region, field)
+    except InvalidInput:
+        raise InvalidInput(BAD_NUMBER, field=field) from None
 
 
 @bp.get("/contacts", endpoint="contact_requests")
@@ -53,7 +46,7 @@ def contact_export() -> Page:
     line, lines = chosen_line()
     try:
         e164 = _number(line, "export_number")
-    except _FormError as exc:
+    except InvalidInput as exc:
         return _page(line, lines, {exc.field: str(exc)}), 400
     data = contact_requests.export(db(), runtime().keyring, line, e164, coordinator(), utcnow())
     day = utcnow().date().isoformat()
@@ -70,7 +63,7 @@ def contact_erase_check() -> Page:
     line, lines = chosen_line()
     try:
         e164 = _number(line, "erase_number")
-    except _FormError as exc:
+    except InvalidInput as exc:
         return _page(line, lines, {exc.field: str(exc)}), 400
     me, now = coordinator(), utcnow()
     found = contact_requests.held(db(), runtime().keyring, line, e164, me, now)

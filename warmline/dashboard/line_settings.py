@@ -9,9 +9,12 @@ from werkzeug.wrappers import Response
 
 from warmline.conversations.rules.crisis import DEFAULT_CRISIS_WORDS
 from warmline.core.clock import utcnow
+from warmline.core.errors import InvalidInput
 from warmline.dashboard.blueprint import bp
 from warmline.dashboard.context import chosen_line, coordinator, db
-from warmline.lines import admin, audit
+from warmline.lines import audit
+from warmline.lines.lines import set_line
+from warmline.lines.rules.settings import INT_SETTINGS, TEXT_SETTINGS, setting_text
 from warmline.models import Line
 from warmline.privacy import consent
 from warmline.rota import settings as settings_board
@@ -20,7 +23,7 @@ from warmline.rota.rules.hours import describe
 Page = str | tuple[str, int] | Response
 
 # (setting name as in DESIGN §4 and the CLI, label, help), in groups; only what
-# `admin.set_line` accepts is shown.
+# `set_line` accepts is shown.
 GROUPS: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
     (
         "Wording",
@@ -152,8 +155,8 @@ _SETTING_NAME = re.compile(r"\b(" + "|".join(name for name, _, _ in FIELDS) + r"
 
 def _known() -> set[str]:
     return {
-        *admin.INT_SETTINGS,
-        *admin.TEXT_SETTINGS,
+        *INT_SETTINGS,
+        *TEXT_SETTINGS,
         "ring_strategy",
         "voice_fallback",
         "send_rate_per_s",
@@ -189,10 +192,10 @@ def _render(
         values=values,
         errors=errors,
         choices=CHOICES,
-        numeric=admin.INT_SETTINGS,
+        numeric=INT_SETTINGS,
         decimals=DECIMALS,
         textareas=TEXTAREAS,
-        maxlength=admin.TEXT_SETTINGS,
+        maxlength=TEXT_SETTINGS,
         wording_text=extra.get("consent_wording", wording.text),
         wording_version=wording.version,
         hours_spec=extra.get("hours", settings_board.hours_spec(session, line)),
@@ -212,7 +215,7 @@ def line_settings() -> str:
 
 def _shown(line: Line, name: str) -> str:
     """A setting as the form shows it: empty for an unset rate, 3 rather than 3.0."""
-    return admin.setting_text(getattr(line, name))
+    return setting_text(getattr(line, name))
 
 
 def _from_form(name: str) -> str:
@@ -235,8 +238,8 @@ def line_settings_save() -> Page:
         flash("Nothing changed.")
         return redirect(url_for("dashboard.line_settings", line=line.id))
     try:
-        admin.set_line(db(), line, [f"{k}={values[k]}" for k in changed])
-    except admin.InvalidInput as exc:
+        set_line(db(), line, [f"{k}={values[k]}" for k in changed])
+    except InvalidInput as exc:
         db().rollback()
         message = str(exc)
         field = next((k for k in changed if message.startswith(k)), None)
@@ -259,7 +262,7 @@ def consent_wording_save() -> Page:
         wording, changed = settings_board.set_consent_wording(
             db(), line, text, coordinator(), utcnow()
         )
-    except settings_board.SettingsFormError as exc:
+    except InvalidInput as exc:
         return _settings_error(line, lines, exc, {"consent_wording": text})
     if changed:
         flash(f"Consent question saved as version {wording.version}.")
@@ -275,7 +278,7 @@ def hours_save() -> Page:
     spec = request.form.get("hours", "")
     try:
         words = settings_board.set_hours(db(), line, spec, coordinator(), utcnow())
-    except settings_board.SettingsFormError as exc:
+    except InvalidInput as exc:
         return _settings_error(line, lines, exc, {"hours": spec})
     flash(f"Opening hours saved: {words}.")
     return redirect(url_for("dashboard.line_settings", line=line.id, _anchor="hours"))
@@ -288,7 +291,7 @@ def closure_add() -> Page:
     form = {k: request.form.get(k, "") for k in CLOSURE_FIELDS}
     try:
         settings_board.add_closure(db(), line, form, coordinator(), utcnow())
-    except settings_board.SettingsFormError as exc:
+    except InvalidInput as exc:
         return _settings_error(line, lines, exc, form)
     flash("Closure added.")
     return redirect(url_for("dashboard.line_settings", line=line.id, _anchor="closures"))
@@ -301,13 +304,13 @@ def closure_remove(closure_id: int) -> Response:
     try:
         settings_board.remove_closure(db(), line, closure_id, coordinator(), utcnow())
         flash("Closure removed.")
-    except settings_board.SettingsFormError as exc:
+    except InvalidInput as exc:
         flash(str(exc))
     return redirect(url_for("dashboard.line_settings", line=line.id, _anchor="closures"))
 
 
 def _settings_error(
-    line: Line, lines: list[Line], exc: settings_board.SettingsFormError, extra: dict[str, str]
+    line: Line, lines: list[Line], exc: InvalidInput, extra: dict[str, str]
 ) -> tuple[str, int]:
     db().rollback()
     values = {name: _shown(line, name) for name, _, _ in _fields()}

@@ -9,11 +9,11 @@ from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from warmline.core.clock import utcnow
+from warmline.core.errors import InvalidInput
 from warmline.dashboard.blueprint import bp
 from warmline.dashboard.context import chosen_line, coordinator, db, runtime
 from warmline.models import Line
 from warmline.rota import week as rota_board
-from warmline.rota.week import RotaFormError
 
 Page = str | tuple[str, int] | Response
 
@@ -69,7 +69,7 @@ def rota_add() -> Page:
     }
     try:
         notes = rota_board.add(db(), line, form, coordinator(), utcnow())
-    except RotaFormError as exc:
+    except InvalidInput as exc:
         db().rollback()
         return _page(line, lines, {exc.field: str(exc)}, form), 400
     flash("Shift added." + "".join(f" Note: {n}." for n in notes))
@@ -85,7 +85,7 @@ def rota_cancel(shift_id: int) -> Response:
             db(), line, shift_id, request.form.get("date", ""), coordinator(), utcnow()
         )
         flash("That date is cancelled.")
-    except RotaFormError as exc:
+    except InvalidInput as exc:
         db().rollback()
         flash(str(exc))
     return _back(line)
@@ -98,7 +98,7 @@ def rota_stop(shift_id: int) -> Response:
     try:
         rota_board.stop_repeating(db(), line, shift_id, coordinator(), utcnow())
         flash("The weekly shift is cancelled from now on.")
-    except RotaFormError as exc:
+    except InvalidInput as exc:
         db().rollback()
         flash(str(exc))
     return _back(line)
@@ -119,7 +119,7 @@ def rota_hand_over(shift_id: int) -> Response:
             utcnow(),
         )
         flash("That date is handed over.")
-    except RotaFormError as exc:
+    except InvalidInput as exc:
         db().rollback()
         flash(str(exc))
     return _back(line)
@@ -133,7 +133,7 @@ def rota_post_open() -> Page:
     rt = runtime()
     try:
         posted = rota_board.post_open(db(), rt.vault, rt.queue, line, form, coordinator(), utcnow())
-    except RotaFormError as exc:
+    except InvalidInput as exc:
         db().rollback()
         errors = {"open_" + exc.field: str(exc)}
         return _page(

@@ -6,6 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from warmline.core.clock import utcnow
+from warmline.core.errors import InvalidInput
 from warmline.dashboard.blueprint import bp
 from warmline.dashboard.context import coordinator, db, runtime
 from warmline.lines import volunteers
@@ -51,7 +52,7 @@ def volunteer_add() -> str | tuple[str, int] | Response:
             actor=coordinator(),
             now=utcnow(),
         )
-    except volunteers.VolunteerError as exc:
+    except InvalidInput as exc:
         db().rollback()
         return _page({exc.field: str(exc)}, form), 400
     flash(f"{added.name} is added.")
@@ -65,7 +66,7 @@ def volunteer_rename(volunteer_id: int) -> str | tuple[str, int] | Response:
         renamed = volunteers.rename(
             db(), volunteer_id, request.form.get("name", ""), coordinator(), utcnow()
         )
-    except volunteers.VolunteerError as exc:
+    except InvalidInput as exc:
         db().rollback()
         flash(str(exc))
         return redirect(url_for("dashboard.volunteers_page"))
@@ -81,7 +82,7 @@ def volunteer_deactivate(volunteer_id: int) -> Response:
         returned = volunteers.deactivate(
             db(), rt.vault, rt.queue, volunteer_id, coordinator(), utcnow()
         )
-    except volunteers.VolunteerError as exc:
+    except InvalidInput as exc:
         flash(str(exc))
         return redirect(url_for("dashboard.volunteers_page"))
     plural = "conversation" if returned == 1 else "conversations"
@@ -94,7 +95,7 @@ def volunteer_reactivate(volunteer_id: int) -> Response:
     """Let a volunteer be offered conversations again."""
     try:
         volunteers.reactivate(db(), volunteer_id, coordinator(), utcnow())
-    except volunteers.VolunteerError as exc:
+    except InvalidInput as exc:
         flash(str(exc))
         return redirect(url_for("dashboard.volunteers_page"))
     flash("Reactivated.")

@@ -12,7 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from warmline.core import phones
 from warmline.core.db import Database
-from warmline.lines.admin import DEFAULT_CRISIS
+from warmline.lines.rules.settings import DEFAULT_CRISIS
 from warmline.models import Line
 
 log = logging.getLogger(__name__)

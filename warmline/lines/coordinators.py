@@ -10,6 +10,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from warmline.core.errors import InvalidInput
 from warmline.models import Coordinator
 
 MIN_PASSWORD = 12
@@ -22,24 +23,20 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not a real password, only for equal timing")
 
 
-class CoordinatorError(ValueError):
-    """Input about a coordinator account we refuse, with a message fit to show them."""
-
-
 def normalise_email(raw: str) -> str:
     """The email in the form we store: trimmed, lower case; or a clear error."""
     email = (raw or "").strip().lower()
     if len(email) > 254 or not EMAIL_SHAPE.match(email):
-        raise CoordinatorError("enter an email address like name@example.org")
+        raise InvalidInput("enter an email address like name@example.org")
     return email
 
 
 def check_password_rules(password: str) -> None:
     """Refuse a password too short or too long to be a good one."""
     if len(password) < MIN_PASSWORD:
-        raise CoordinatorError(f"the password must be at least {MIN_PASSWORD} characters")
+        raise InvalidInput(f"the password must be at least {MIN_PASSWORD} characters")
     if len(password) > MAX_PASSWORD:
-        raise CoordinatorError(f"the password must be at most {MAX_PASSWORD} characters")
+        raise InvalidInput(f"the password must be at most {MAX_PASSWORD} characters")
 
 
 def add(session: Session, email_raw: str, password: str, now: datetime) -> Coordinator:
@@ -47,7 +44,7 @@ def add(session: Session, email_raw: str, password: str, now: datetime) -> Coord
     email = normalise_email(email_raw)
     check_password_rules(password)
     if session.scalar(select(Coordinator.id).where(Coordinator.email == email)) is not None:
-        raise CoordinatorError(f"a coordinator with email {email} already exists")
+        raise InvalidInput(f"a coordinator with email {email} already exists")
     coordinator = Coordinator(
         email=email,
         password_hash=_hasher.hash(password),
@@ -65,7 +62,7 @@ def authenticate(session: Session, email_raw: str, password: str) -> Coordinator
     """The active coordinator with this email and password, or None (never says which was wrong)."""
     try:
         email = normalise_email(email_raw)
-    except CoordinatorError:
+    except InvalidInput:
         email = ""
     coordinator = (
         session.scalar(select(Coordinator).where(Coordinator.email == email)) if email else None
@@ -86,10 +83,10 @@ def change_password(
 ) -> None:
     """Set a new password after checking the current one; other sessions are signed out."""
     if not _verify(coordinator.password_hash, current):
-        raise CoordinatorError("the current password is not right")
+        raise InvalidInput("the current password is not right")
     check_password_rules(new)
     if new == current:
-        raise CoordinatorError("the new password must differ from the current one")
+        raise InvalidInput("the new password must differ from the current one")
     coordinator.password_hash = _hasher.hash(new)
     coordinator.session_epoch += 1
     coordinator.password_changed_at = now

@@ -11,8 +11,10 @@ from sqlalchemy.orm import Session
 from warmline.conversations import claims
 from warmline.core import phones
 from warmline.core.crypto import Keyring, Vault
+from warmline.core.errors import InvalidInput
 from warmline.core.jobqueue import JobQueue
-from warmline.lines import admin, audit
+from warmline.core.phones import parse_number
+from warmline.lines import audit
 from warmline.messaging import outbox
 from warmline.messaging.outgoing import Turn
 from warmline.models import Conversation, Coordinator, Line, Volunteer
@@ -23,14 +25,6 @@ BAD_PHONE = (
     "This is not a phone number we can text. Write it with its area code, like (555) 010-4477, "
     "or with its country code, like +44 20 7946 0958."
 )
-
-
-class VolunteerError(ValueError):
-    """Input about a volunteer we refuse; `field` names the form field it concerns."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 @dataclass(frozen=True)
@@ -71,14 +65,12 @@ def add(
     try:
         e164 = phones.normalise(phone_raw, region)
     except phones.InvalidNumber:
-        raise VolunteerError("phone", BAD_PHONE) from None
+        raise InvalidInput(BAD_PHONE, field="phone") from None
     try:
-        volunteer = admin.add_volunteer(
-            session, keyring, vault, name=clean_name, phone_raw=e164, now=now
-        )
-    except admin.InvalidInput:
-        raise VolunteerError(
-            "phone", "A volunteer with this phone number already exists."
+        volunteer = add_volunteer(session, keyring, vault, name=clean_name, phone_raw=e164, now=now)
+    except InvalidInput:
+        raise InvalidInput(
+            "A volunteer with this phone number already exists.", field="phone"
         ) from None
     audit.record(session, actor, "added volunteer", volunteer.name, now)
     session.commit()
@@ -143,14 +135,45 @@ def get(session: Session, volunteer_id: int) -> Volunteer:
     """The volunteer with this id, or a clear error."""
     volunteer = session.get(Volunteer, volunteer_id)
     if volunteer is None:
-        raise VolunteerError("volunteer", "There is no such volunteer.")
+        raise InvalidInput("There is no such volunteer.", field="volunteer")
     return volunteer
 
 
 def _name(raw: str) -> str:
     name = " ".join((raw or "").split())
     if not name:
-        raise VolunteerError("name", "Enter the volunteer's name.")
+        raise InvalidInput("Enter the volunteer's name.", field="name")
     if len(name) > MAX_NAME:
-        raise VolunteerError("name", f"Keep the name to {MAX_NAME} characters or fewer.")
+        raise InvalidInput(f"Keep the name to {MAX_NAME} characters or fewer.", field="name")
     return name
+
+
+def add_volunteer(
+    session: Session, keyring: Keyring, vault: Vault, *, name: str, phone_raw: str, now: datetime
+) -> Volunteer:
+    """Register a volunteer by phone; the number is kept only sealed and as a key."""
+    if not name.strip():
+        raise InvalidInput("--name must not be empty")
+    e164 = parse_number(phone_raw, "US", "--phone")
+    key = keyring.key_for(e164)
+    if session.scalar(select(Volunteer.id).where(Volunteer.phone_key == key)) is not None:
+        raise InvalidInput("a volunteer with that phone number already exists")
+    volunteer = Volunteer(
+        name=name.strip()[:80], phone_key=key, phone_sealed=vault.seal(e164), created_at=now
+    )
+    session.add(volunteer)
+    session.commit()
+    return volunteer
+
+
+def get_volunteer(session: Session, keyring: Keyring, phone_raw: str, region: str) -> Volunteer:
+    """The volunteer with this phone, or a clear error."""
+    e164 = parse_number(phone_raw, region, "--volunteer")
+    volunteer = session.scalar(
+        select(Volunteer).where(Volunteer.phone_key == keyring.key_for(e164))
+    )
+    if volunteer is None:
+        raise InvalidInput(
+            "no volunteer with that phone number (add them with `warmline volunteer add`)"
+        )
+    return volunteer

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.orm import Session
 
+from warmline.core.errors import InvalidInput
 from warmline.models import (
     Closure,
     Line,
@@ -45,10 +46,6 @@ class NewShift:
     repeat_until: date | None = None
 
 
-class RotaError(ValueError):
-    """A rota change we refuse, with a message fit to show a coordinator."""
-
-
 def zone_of(line: Line) -> ZoneInfo:
     """The line's time zone."""
     return ZoneInfo(line.timezone)
@@ -63,12 +60,12 @@ def add_shift(session: Session, new: NewShift, now: datetime) -> tuple[Shift, li
     try:
         notes = validate(pattern, zone)
     except InvalidShift as exc:
-        raise RotaError(str(exc)) from None
+        raise InvalidInput(str(exc)) from None
     first_start = new.local_start.replace(tzinfo=zone).astimezone(now.tzinfo)
     horizon = max(now, first_start) + HORIZON
     planned = list(expand(pattern, zone, horizon))
     if not planned:
-        raise RotaError("that shift never happens (its repeat ends before it starts)")
+        raise InvalidInput("that shift never happens (its repeat ends before it starts)")
     _refuse_overlap(session, new.line.id, new.volunteer_id, planned)
     shift = Shift(
         line_id=new.line.id,
@@ -118,7 +115,7 @@ def _refuse_overlap(
         for ns, ne in zip(starts, ends, strict=True):
             if s < ne and e > ns:
                 when = ns.astimezone(ZoneInfo("UTC")).strftime("%Y-%m-%d %H:%M UTC")
-                raise RotaError(
+                raise InvalidInput(
                     f"this volunteer already has a shift on this line that overlaps it ({when})"
                 )
 
@@ -206,9 +203,9 @@ def except_date(
         )
     )
     if occurrence is None:
-        raise RotaError(f"the shift does not happen on {local_day.isoformat()}")
+        raise InvalidInput(f"the shift does not happen on {local_day.isoformat()}")
     if occurrence.ends_at <= now:
-        raise RotaError("that date is already over")
+        raise InvalidInput("that date is already over")
     kind = "skip" if to_volunteer is None else "handover"
     session.execute(
         delete(ShiftException).where(
@@ -340,7 +337,7 @@ def add_closure(
 ) -> Closure:
     """Close the line for a holiday or an emergency."""
     if ends_at <= starts_at:
-        raise RotaError("the closure must end after it starts")
+        raise InvalidInput("the closure must end after it starts")
     closure = Closure(
         line_id=line.id, starts_at=starts_at, ends_at=ends_at, reason=reason[:120], created_at=now
     )

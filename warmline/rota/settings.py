@@ -8,22 +8,15 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from warmline.lines import admin, audit
+from warmline.core.errors import InvalidInput, sentence
+from warmline.lines import audit
 from warmline.models import Closure, ConsentWording, Coordinator, Line, LineHours
 from warmline.privacy import consent
-from warmline.rota import service
+from warmline.rota import service, shifts
 from warmline.rota.rules.hours import as_spec, describe
 from warmline.rota.rules.localtime import NonexistentLocalTime, to_utc
 
 MAX_REASON = 120
-
-
-class SettingsFormError(ValueError):
-    """Input we refuse; `field` names the form field it concerns."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 def set_consent_wording(
@@ -35,7 +28,7 @@ def set_consent_wording(
         wording = consent.set_wording(session, line, text, now)
     except ValueError as exc:
         session.rollback()
-        raise SettingsFormError("consent_wording", _sentence(str(exc))) from None
+        raise InvalidInput(sentence(str(exc)), field="consent_wording") from None
     changed = wording.version != before
     if changed:
         # The version, never the words: the audit log says who changed what, and when.
@@ -65,10 +58,10 @@ def set_hours(session: Session, line: Line, spec: str, actor: Coordinator, now: 
     """Replace the weekly hours as `warmline line hours` does; returns them in words."""
     audit.record(session, actor, "changed hours", "", now, line.id)
     try:
-        admin.set_hours(session, line.number, spec)  # commits, with the audit entry
-    except admin.InvalidInput as exc:
+        shifts.set_hours(session, line.number, spec)  # commits, with the audit entry
+    except InvalidInput as exc:
         session.rollback()
-        raise SettingsFormError("hours", _sentence(str(exc))) from None
+        raise InvalidInput(exc.sentence, field="hours") from None
     return describe(hours(session, line))
 
 
@@ -91,15 +84,15 @@ def add_closure(
     starts = _moment(form, "start", zone)
     ends = _moment(form, "end", zone)
     if ends <= starts:
-        raise SettingsFormError("end_date", "The closure must end after it starts.")
+        raise InvalidInput("The closure must end after it starts.", field="end_date")
     if ends <= now:
-        raise SettingsFormError("end_date", "That time is already over.")
+        raise InvalidInput("That time is already over.", field="end_date")
     reason = " ".join(form.get("reason", "").split())[:MAX_REASON]
     try:
         closure = service.add_closure(session, line, starts, ends, reason, now)
-    except service.RotaError as exc:
+    except InvalidInput as exc:
         session.rollback()
-        raise SettingsFormError("end_date", _sentence(str(exc))) from None
+        raise InvalidInput(exc.sentence, field="end_date") from None
     audit.record(session, actor, "added closure", _span(closure, zone), now, line.id)
     session.commit()
     return closure
@@ -111,7 +104,7 @@ def remove_closure(
     """Remove one of the line's closures, so it opens as usual then."""
     closure = session.get(Closure, closure_id)
     if closure is None or closure.line_id != line.id:
-        raise SettingsFormError("closure", "That closure is already gone.")
+        raise InvalidInput("That closure is already gone.", field="closure")
     audit.record(
         session, actor, "removed closure", _span(closure, ZoneInfo(line.timezone)), now, line.id
     )
@@ -124,23 +117,19 @@ def _moment(form: dict[str, str], which: str, zone: ZoneInfo) -> datetime:
     try:
         day = date.fromisoformat(form.get(f"{which}_date", "").strip())
     except ValueError:
-        raise SettingsFormError(f"{which}_date", "Enter a date like 2026-12-24.") from None
+        raise InvalidInput("Enter a date like 2026-12-24.", field=f"{which}_date") from None
     raw_time = form.get(f"{which}_time", "").strip() or "00:00"
     try:
         at = time.fromisoformat(raw_time)
     except ValueError:
-        raise SettingsFormError(f"{which}_time", "Enter a time like 18:00.") from None
+        raise InvalidInput("Enter a time like 18:00.", field=f"{which}_time") from None
     try:
         return to_utc(datetime.combine(day, at), zone).utc
     except NonexistentLocalTime as exc:
-        raise SettingsFormError(f"{which}_time", _sentence(str(exc))) from None
+        raise InvalidInput(sentence(str(exc)), field=f"{which}_time") from None
 
 
 def _span(closure: Closure, zone: ZoneInfo) -> str:
     starts = closure.starts_at.astimezone(zone)
     ends = closure.ends_at.astimezone(zone)
     return f"{starts:%a %Y-%m-%d %H:%M} to {ends:%a %Y-%m-%d %H:%M}"
-
-
-def _sentence(text: str) -> str:
-    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from warmline.core.crypto import Vault
 from warmline.core.db import Database
+from warmline.core.errors import InvalidInput
 from warmline.messaging.outgoing import Turn
 from warmline.messaging.rules.refs import DIGITS, LETTERS
 from warmline.models import Line, OpenShift, RotaNotice, Shift, ShiftOccurrence, Volunteer
@@ -164,7 +165,7 @@ def claim_open_shift(turn: Turn, volunteer: Volunteer, code: str) -> None:
                 posted.ends_at.astimezone(zone).replace(tzinfo=None),
             )
             service.add_shift(turn.session, new, turn.now)
-    except service.RotaError as exc:
+    except InvalidInput as exc:
         turn.session.execute(
             update(OpenShift)
             .where(OpenShift.id == posted.id)

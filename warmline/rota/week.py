@@ -10,9 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from warmline.core.crypto import Vault
+from warmline.core.errors import InvalidInput, sentence
 from warmline.core.jobqueue import JobQueue
 from warmline.lines import audit
-from warmline.lines.admin import ROLES
+from warmline.lines.rules.settings import ROLES
 from warmline.messaging import outbox
 from warmline.messaging.outgoing import Turn
 from warmline.models import Coordinator, Line, OpenShift, Shift, ShiftOccurrence, Volunteer
@@ -20,14 +21,6 @@ from warmline.rota import service, texts
 from warmline.rota.rules.localtime import NonexistentLocalTime, to_utc
 
 DAYS = 7
-
-
-class RotaFormError(ValueError):
-    """A rota change we refuse; `field` names the form field it concerns."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 @dataclass(frozen=True)
@@ -149,9 +142,9 @@ def add(
     new = service.NewShift(line, volunteer.id, role, local_start, local_end, weekly, until)
     try:
         _shift_added, notes = service.add_shift(session, new, now)
-    except service.RotaError as exc:
+    except InvalidInput as exc:
         session.rollback()
-        raise RotaFormError("start", _sentence(str(exc))) from None
+        raise InvalidInput(exc.sentence, field="start") from None
     repeat = "weekly from" if weekly else "on"
     audit.record(
         session,
@@ -176,9 +169,9 @@ def cancel_date(
             service.except_date(session, shift, local_day, now)
         else:
             service.cancel_shift(session, shift, now)
-    except service.RotaError as exc:
+    except InvalidInput as exc:
         session.rollback()
-        raise RotaFormError("shift", _sentence(str(exc))) from None
+        raise InvalidInput(exc.sentence, field="shift") from None
     audit.record(
         session, actor, "cancelled shift date", f"{_who(session, shift)}, {local_day}", now, line.id
     )
@@ -210,12 +203,12 @@ def hand_over(
     local_day = _date(day, "date")
     volunteer = _volunteer(session, to_volunteer)
     if volunteer.id == shift.volunteer_id:
-        raise RotaFormError("volunteer", "That volunteer already has this shift.")
+        raise InvalidInput("That volunteer already has this shift.", field="volunteer")
     try:
         service.except_date(session, shift, local_day, now, volunteer.id)
-    except service.RotaError as exc:
+    except InvalidInput as exc:
         session.rollback()
-        raise RotaFormError("shift", _sentence(str(exc))) from None
+        raise InvalidInput(exc.sentence, field="shift") from None
     audit.record(
         session,
         actor,
@@ -242,7 +235,7 @@ def post_open(
     zone = ZoneInfo(line.timezone)
     starts, ends = _aware(local_start, zone), _aware(local_end, zone)
     if ends <= now:
-        raise RotaFormError("start", "That shift is already over.")
+        raise InvalidInput("That shift is already over.", field="start")
     turn = Turn(session, vault, line, now)
     posted = texts.post_open_shift(turn, starts, ends, role)
     audit.record(
@@ -261,7 +254,7 @@ def post_open(
 def _shift(session: Session, line: Line, shift_id: int) -> Shift:
     shift = session.get(Shift, shift_id)
     if shift is None or shift.line_id != line.id or shift.cancelled_at is not None:
-        raise RotaFormError("shift", "That shift is no longer on the rota.")
+        raise InvalidInput("That shift is no longer on the rota.", field="shift")
     return shift
 
 
@@ -273,13 +266,13 @@ def _who(session: Session, shift: Shift) -> str:
 def _volunteer(session: Session, raw: str) -> Volunteer:
     volunteer = session.get(Volunteer, int(raw)) if raw.isdigit() else None
     if volunteer is None or not volunteer.is_active:
-        raise RotaFormError("volunteer", "Choose a volunteer.")
+        raise InvalidInput("Choose a volunteer.", field="volunteer")
     return volunteer
 
 
 def _role(raw: str) -> str:
     if raw not in ROLES:
-        raise RotaFormError("role", "Choose primary, backup or coordinator.")
+        raise InvalidInput("Choose primary, backup or coordinator.", field="role")
     return raw
 
 
@@ -287,7 +280,7 @@ def _date(raw: str, field: str) -> date:
     try:
         return date.fromisoformat(raw.strip())
     except ValueError:
-        raise RotaFormError(field, "Enter a date like 2026-12-24.") from None
+        raise InvalidInput("Enter a date like 2026-12-24.", field=field) from None
 
 
 def _times(form: dict[str, str]) -> tuple[datetime, datetime]:
@@ -296,11 +289,11 @@ def _times(form: dict[str, str]) -> tuple[datetime, datetime]:
     try:
         starts = time.fromisoformat(form.get("start", "").strip())
     except ValueError:
-        raise RotaFormError("start", "Enter a start time like 18:00.") from None
+        raise InvalidInput("Enter a start time like 18:00.", field="start") from None
     try:
         ends = time.fromisoformat(form.get("end", "").strip())
     except ValueError:
-        raise RotaFormError("end", "Enter an end time like 22:00.") from None
+        raise InvalidInput("Enter an end time like 22:00.", field="end") from None
     local_start = datetime.combine(day, starts)
     local_end = datetime.combine(day if ends > starts else day + timedelta(days=1), ends)
     return local_start, local_end
@@ -310,12 +303,8 @@ def _aware(local: datetime, zone: ZoneInfo) -> datetime:
     try:
         return to_utc(local, zone).utc
     except NonexistentLocalTime as exc:
-        raise RotaFormError("start", _sentence(str(exc))) from None
+        raise InvalidInput(sentence(str(exc)), field="start") from None
 
 
 def _utc(day: date, at: time, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, at).replace(tzinfo=zone).astimezone(ZoneInfo("UTC"))
-
-
-def _sentence(text: str) -> str:
-    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")

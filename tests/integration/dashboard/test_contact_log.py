@@ -14,7 +14,7 @@ from tests.integration.dashboard.conftest import Dashboard
 from tests.integration.dashboard.test_now_and_volunteers import assert_private
 from tests.integration.test_privacy import talk_and_close
 from tests.integration.test_sms_flow import SAM
-from warmline.lines import admin
+from warmline.lines import volunteers
 from warmline.models import ContactLogEntry, Volunteer
 from warmline.models import Line as LineRow
 
@@ -33,7 +33,7 @@ def ids(line: Line) -> tuple[int, dict[str, int]]:
 
 def add_volunteer(line: Line, name: str, phone: str) -> int:
     with line.rt.db.session() as session:
-        return admin.add_volunteer(
+        return volunteers.add_volunteer(
             session,
             line.rt.keyring,
             line.rt.vault,

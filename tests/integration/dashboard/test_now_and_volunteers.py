@@ -9,6 +9,7 @@ from sqlalchemy import select
 from tests.integration.conftest import Line
 from tests.integration.dashboard.conftest import Dashboard
 from tests.integration.test_sms_flow import ALEX, SAM, TEXTER, ref_offered
+from warmline.lines.lines import get_line, set_line
 from warmline.models import Conversation, Timer
 
 SECRET_WORDS = "my landlord is evicting me tomorrow"
@@ -71,10 +72,8 @@ def test_now_says_who_is_off_and_who_is_at_capacity(line: Line, signed_in: Dashb
     line.add_volunteer("Alex", ALEX)
     line.text(ALEX, "OFF")
     with line.rt.db.session() as session:
-        from warmline.lines import admin
-
-        target = admin.get_line(session, line.number)
-        admin.set_line(session, target, ["max_active_per_volunteer=1"])
+        target = get_line(session, line.number)
+        set_line(session, target, ["max_active_per_volunteer=1"])
     line.text(TEXTER, "hello")
     line.text(SAM, ref_offered(line, SAM))
     states = {

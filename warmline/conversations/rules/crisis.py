@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable, Mapping
+
+from warmline.core.text import fold
 
 DEFAULT_CRISIS_WORDS: Mapping[str, tuple[str, ...]] = {
     "en": (
@@ -30,13 +30,6 @@ DEFAULT_CRISIS_WORDS: Mapping[str, tuple[str, ...]] = {
         "no quiero vivir",
     ),
 }
-
-
-def fold(text: str) -> str:
-    """Lower case, accents removed, runs of non-letters made single spaces."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(re.findall(r"[^\W_]+", plain))
 
 
 def word_lists(configured: Mapping[str, str]) -> dict[str, tuple[str, ...]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from warmline.conversations.rules.crisis import fold
+from warmline.core.text import fold
 
 LANGUAGES = ("en", "es")
 

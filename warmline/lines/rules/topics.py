@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from warmline.conversations.rules.crisis import fold
+from warmline.core.text import fold
 
 TopicList = Mapping[str, tuple[str, ...]]
 

@@ -1,0 +1,98 @@
+"""Lines and their settings, as operators add and change them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from warmline.core import phones
+from warmline.core.clock import parse_zone, utcnow
+from warmline.core.errors import InvalidInput
+from warmline.core.phones import parse_number
+from warmline.lines.rules.settings import DEFAULT_CRISIS, DEFAULT_HOURS, parse_setting
+from warmline.models import Line, ShiftOccurrence
+
+
+def add_line(
+    session: Session,
+    *,
+    number_raw: str,
+    name: str,
+    timezone: str,
+    now: datetime,
+    crisis_numbers: str | None = None,
+) -> Line:
+    """Create a line for a number not yet in use."""
+    e164 = parse_number(number_raw, "US", "--number")
+    parse_zone(timezone)
+    if not name.strip():
+        raise InvalidInput("--name must not be empty")
+    if find_line(session, e164) is not None:
+        raise InvalidInput(f"a line with number {e164} already exists")
+    region = phones.region_of(e164)
+    line = Line(
+        number=e164,
+        name=name.strip()[:80],
+        timezone=timezone,
+        region=region,
+        crisis_numbers=crisis_numbers or DEFAULT_CRISIS.get(region, DEFAULT_CRISIS["US"]),
+        hours_text=DEFAULT_HOURS,
+        created_at=now,
+    )
+    session.add(line)
+    session.commit()
+    return line
+
+
+def find_line(session: Session, e164: str) -> Line | None:
+    """The line with this number."""
+    return session.scalar(select(Line).where(Line.number == e164))
+
+
+def get_line(session: Session, number_raw: str) -> Line:
+    """The line with this number, or a clear error."""
+    e164 = parse_number(number_raw, "US", "line")
+    line = find_line(session, e164)
+    if line is None:
+        raise InvalidInput(f"no line with number {e164}")
+    return line
+
+
+def set_line(
+    session: Session, line: Line, assignments: list[str], now: datetime | None = None
+) -> dict[str, object]:
+    """Apply `name=value` settings all together, or none of them."""
+    changes: dict[str, object] = {}
+    for assignment in assignments:
+        key, sep, value = assignment.partition("=")
+        key = key.strip()
+        if not sep:
+            raise InvalidInput(f"{assignment!r}: expected setting=value")
+        changes[key] = parse_setting(key, value.strip())
+    if not changes:
+        raise InvalidInput("nothing to set: give one or more setting=value")
+    offer, escalate, fallback = (
+        int(str(changes.get(k, getattr(line, k))))
+        for k in ("offer_timeout_s", "escalate_timeout_s", "fallback_timeout_s")
+    )
+    if not offer < escalate < fallback:
+        raise InvalidInput(
+            "timeouts must grow: offer_timeout_s < escalate_timeout_s < fallback_timeout_s"
+        )
+    if "timezone" in changes and changes["timezone"] != line.timezone:
+        upcoming = session.scalar(
+            select(ShiftOccurrence.id)
+            .where(ShiftOccurrence.line_id == line.id, ShiftOccurrence.ends_at > (now or utcnow()))
+            .limit(1)
+        )
+        if upcoming is not None:
+            # Shifts were entered as wall-clock times in the old zone; moving them silently is worse.
+            raise InvalidInput(
+                "the line has upcoming shifts: cancel them before changing its time zone"
+            )
+    for name, new_value in changes.items():
+        setattr(line, name, new_value)
+    session.commit()
+    return changes
