@@ -14,6 +14,10 @@ from warmline.core.records import CarrierRecords
 from warmline.lines.cards import LineCards
 from warmline.messaging.pacer import LocalPacer, Pacer, RedisPacer
 from warmline.messaging.rules.pacing import Pace
+from warmline.telephony.caller import carrier_for
+from warmline.telephony.records import records_for
+from warmline.telephony.sender import ConsoleTransport, TwilioTransport
+from warmline.telephony.training import ConsoleRecorder
 
 STATUS_CALLBACK_PATH = "/twilio/sms/status"
 
@@ -34,15 +38,11 @@ class Runtime:
     @property
     def voice(self) -> VoiceCarrier:
         """Call-backs and recordings, through the same Twilio client as the texts."""
-        from warmline.telephony.caller import carrier_for
-
         return carrier_for(self.transport, self.settings.public_url)
 
     @property
     def records(self) -> CarrierRecords:
         """The carrier's stored copies of messages, for the retention purge."""
-        from warmline.telephony.records import records_for
-
         return records_for(self.transport)
 
 
@@ -54,10 +54,11 @@ def build(settings: Settings) -> Runtime:
     queue: JobQueue = (
         ThreadJobQueue() if settings.redis_url is None else RedisJobQueue(settings.redis_url)
     )
+    db = Database(settings.database_url)
+    vault = Vault(settings.data_keys)
+    keyring = Keyring(settings.hmac_key, settings.older_hmac_keys)
     transport: Transport
     if settings.uses_twilio:
-        from warmline.telephony.sender import TwilioTransport
-
         assert settings.twilio_account_sid is not None
         transport = TwilioTransport(
             settings.twilio_account_sid,
@@ -66,16 +67,15 @@ def build(settings: Settings) -> Runtime:
             settings.public_url + STATUS_CALLBACK_PATH,
         )
     else:
-        from warmline.telephony.sender import ConsoleTransport
-
-        transport = ConsoleTransport()
+        recorder = None if settings.production else ConsoleRecorder(db, keyring, vault)
+        transport = ConsoleTransport(remember=recorder)
     return Runtime(
         settings=settings,
-        db=Database(settings.database_url),
+        db=db,
         queue=queue,
         transport=transport,
-        vault=Vault(settings.data_keys),
-        keyring=Keyring(settings.hmac_key, settings.older_hmac_keys),
+        vault=vault,
+        keyring=keyring,
         pacer=_pacer(settings, queue),
     )
 

@@ -16,9 +16,9 @@ from sqlalchemy import select
 from tests.conftest import LINE_NUMBER
 from tests.integration.conftest import Line
 from tests.integration.test_sms_flow import RILEY, TEXTER
-from warmline.core import metrics
 from warmline.lines.lines import get_line
 from warmline.models import Conversation
+from warmline.ops.scrape import render
 from warmline.ops.sweeper import sweep
 from warmline.runtime import Runtime
 
@@ -79,7 +79,7 @@ def test_queues_waits_and_webhook_latency_are_reported(line: Line) -> None:
     with line.rt.db.session() as session:
         since = session.scalar(select(Conversation.waiting_since))
     assert since is not None
-    later = metrics.render(line.rt, since + timedelta(seconds=90)).decode()
+    later = render(line.rt, since + timedelta(seconds=90)).decode()
     assert sample(later, "warmline_oldest_waiting_seconds", line=ours) == 90.0
 
 
@@ -119,11 +119,11 @@ def test_with_a_multiprocess_directory_every_process_counts(tmp_path: Path) -> N
         f"""
         import sys
         from unittest import mock
-        from warmline.core import metrics
+        from warmline.ops.scrape import render
         rt = mock.Mock()
         rt.settings.prometheus_multiproc_dir = {str(tmp_path)!r}
         rt.db.session.side_effect = __import__("sqlalchemy").exc.OperationalError("x", {{}}, None)
-        sys.stdout.write(metrics.render(rt, None).decode())
+        sys.stdout.write(render(rt, None).decode())
         """
     )
     done = subprocess.run(

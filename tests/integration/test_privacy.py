@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from tests.integration.conftest import Line
 from tests.integration.test_sms_flow import SAM, TEXTER, ref_offered
+from warmline.conversations import forgetting
 from warmline.core.clock import utcnow
 from warmline.lines.lines import get_line
 from warmline.models import (
@@ -217,7 +218,7 @@ def test_a_coordinator_erase_works_like_forget(line: Line) -> None:
     talk_and_close(line, answer="YES")
     with line.rt.db.session() as session:
         target = get_line(session, line.number)
-        erased, outbox_ids = subject_access.erase_number(
+        erased, outbox_ids = forgetting.erase_number(
             session, line.rt.vault, line.rt.keyring, target, TEXTER, utcnow()
         )
         session.commit()

@@ -437,14 +437,14 @@ def contact_export(line_number: str, phone: str) -> None:
 @click.option("--phone", required=True)
 def contact_erase(line_number: str, phone: str) -> None:
     """Erase everything tied to a number on a line, now, and tell the texter."""
+    from warmline.conversations import forgetting
     from warmline.lines import audit
     from warmline.messaging import outbox
-    from warmline.privacy import subject_access
 
     with _runtime() as rt, rt.db.session() as session, _operator_errors():
         target = get_line(session, line_number)
         e164 = parse_number(phone, target.region, "--phone")
-        erased, outbox_ids = subject_access.erase_number(
+        erased, outbox_ids = forgetting.erase_number(
             session, rt.vault, rt.keyring, target, e164, utcnow()
         )
         subject = "data erased" if erased else "nothing held"
@@ -457,7 +457,7 @@ def contact_erase(line_number: str, phone: str) -> None:
 @main.command()
 def simulate() -> None:
     """Text the line as a texter and as volunteers, through the real webhook, on this database."""
-    from warmline.telephony import simulator
+    from warmline.cli import simulator
 
     simulator.repl(_settings(), sys.stdin, sys.stdout)
 
@@ -466,8 +466,9 @@ def simulate() -> None:
 def doctor() -> None:
     """Check configuration, database, migrations, Redis and the lines' Twilio numbers."""
     from warmline.ops import doctor as checks
+    from warmline.telephony.numbers import doctor_findings
 
-    findings = checks.run()
+    findings = checks.run(check_numbers=doctor_findings)
     for finding in findings:
         click.echo(finding.line())
     if any(f.status == checks.PROBLEM for f in findings):

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, exists, select, update
+from sqlalchemy import exists, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import QueryableAttribute, Session
+from sqlalchemy.orm import Session
 
 from warmline.core.crypto import Vault
 from warmline.core.db import Database
@@ -112,16 +112,7 @@ def cancel(session: Session, contact_id: int, now: datetime, outcome: str) -> in
 
 
 def _scheduled(session: Session, contact: Contact) -> bool:
-    return session.scalar(select(exists().where(pending(contact.id)))) or False
-
-
-def pending(contact_id: int | QueryableAttribute[int]) -> ColumnElement[bool]:
-    """The condition "a check-in still to come" for a contact id (or a correlated column)."""
-    return (
-        (CheckIn.contact_id == contact_id)
-        & CheckIn.sent_at.is_(None)
-        & CheckIn.cancelled_at.is_(None)
-    )
+    return session.scalar(select(exists().where(CheckIn.still_to_come(contact.id)))) or False
 
 
 def due_ids(session: Session, now: datetime, limit: int = 200) -> list[int]:

@@ -11,10 +11,11 @@ from sqlalchemy.orm import Session
 
 from warmline.conversations import care, timers
 from warmline.conversations.rules.offers import longest_idle
+from warmline.lines.rules.settings import outcome_tags
 from warmline.lines.rules.topics import from_stored
 from warmline.messaging.outgoing import Turn
 from warmline.messaging.rules.refs import new_ref
-from warmline.models import Contact, Conversation, InboundMessage, Line, Offer, Volunteer
+from warmline.models import Contact, Conversation, InboundMessage, Offer, Volunteer
 from warmline.privacy import contact_log
 from warmline.rota.availability import available_now
 
@@ -270,7 +271,7 @@ def close(
         turn.text_contact(contact, turn.say("closing"), conversation.id)
     key = "closed_idle" if outcome == "idle" else "closed_for_volunteer"
     turn.tell_volunteer(volunteer, key, conversation.id, ref=conversation.ref)
-    tags = outcome_tags(turn.line)
+    tags = outcome_tags(turn.line.outcome_tags)
     if tags:
         conversation.tag_asked_at = turn.now
         turn.tell_volunteer(
@@ -296,11 +297,6 @@ def finish(turn: Turn, conversation: Conversation, outcome: str) -> None:
     )
     turn.session.flush()
     contact_log.record_end(turn.session, turn.line, conversation, turn.now)
-
-
-def outcome_tags(line: Line) -> list[str]:
-    """The line's outcome tags, in its order."""
-    return [t.strip().lower() for t in line.outcome_tags.split(",") if t.strip()]
 
 
 def pass_back(turn: Turn, volunteer: Volunteer, conversation: Conversation) -> None:

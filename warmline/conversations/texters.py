@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from warmline.conversations import care, checkins, claims, matching
+from warmline.conversations import care, checkins, claims, forgetting, matching
 from warmline.conversations.rules.crisis import mentions_crisis, word_lists
 from warmline.conversations.rules.keywords import TexterKeyword, texter_keyword
 from warmline.messaging.outgoing import Turn
 from warmline.models import (
-    ConsentRecord,
     Contact,
-    ContactLogEntry,
     Conversation,
     InboundMessage,
     Line,
-    Outbox,
     Volunteer,
 )
-from warmline.privacy import consent, erasure
+from warmline.privacy import consent
+from warmline.privacy.keys import rekey
 from warmline.rota import service
 from warmline.rota.availability import available_now, coordinators_on_call
 
@@ -50,7 +48,7 @@ def handle(
         contact.opted_out_at = None  # the carrier confirms START itself
         return None
     if keyword is TexterKeyword.FORGET:
-        erasure.forget(turn, contact)
+        forgetting.forget(turn, contact)
         return Erased
 
     conversation = claims.open_for_contact(turn.session, contact)
@@ -171,19 +169,6 @@ def _contact(turn: Turn, contact_key: str, known_keys: list[str], sender: str) -
         contact.number_sealed = turn.vault.seal(sender)
     turn.session.flush()
     return contact
-
-
-def rekey(session: Session, line_id: int, old: str, new: str) -> None:
-    """Move a contact's records from an older HMAC key to the newest."""
-    for model, column in (
-        (ConsentRecord, ConsentRecord.contact_key),
-        (ContactLogEntry, ContactLogEntry.contact_key),
-        (InboundMessage, InboundMessage.sender_key),
-        (Outbox, Outbox.recipient_key),
-    ):
-        session.execute(
-            update(model).where(model.line_id == line_id, column == old).values({column.key: new})
-        )
 
 
 def find(session: Session, line_id: int, contact_key: str) -> Contact | None:

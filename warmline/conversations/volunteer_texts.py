@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from warmline.conversations import care, checkins, claims, peers, resources
 from warmline.conversations.rules.commands import Command, Relay, parse_volunteer_text
+from warmline.lines.rules.settings import outcome_tags
 from warmline.messaging.outgoing import Turn
 from warmline.models import Conversation, Volunteer
 from warmline.privacy import contact_log
@@ -91,7 +92,7 @@ def _on(turn: Turn, volunteer: Volunteer, command: Command) -> None:
 
 def _tag(turn: Turn, volunteer: Volunteer, command: Command) -> None:
     if not _tag_answer(turn, volunteer, command.ref or "", require_idle=False):
-        tags = ", ".join(claims.outcome_tags(turn.line))
+        tags = ", ".join(outcome_tags(turn.line.outcome_tags))
         turn.tell_volunteer(volunteer, "tag_unknown", tags=tags)
 
 
@@ -102,7 +103,7 @@ def _tag_answer(turn: Turn, volunteer: Volunteer, text: str, require_idle: bool)
     mistaken for words meant for a texter.
     """
     word = text.strip().lower()
-    if word != "skip" and word not in claims.outcome_tags(turn.line):
+    if word != "skip" and word not in outcome_tags(turn.line.outcome_tags):
         return False
     if require_idle and claims.active_for(turn.session, volunteer, turn.line.id):
         return False

@@ -14,7 +14,7 @@ from warmline.core.phones import parse_number
 from warmline.dashboard.blueprint import bp
 from warmline.dashboard.context import chosen_line, coordinator, db, runtime
 from warmline.models import Line
-from warmline.privacy import contact_requests
+from warmline.ops import contact_requests
 
 Page = str | tuple[str, int] | BaseResponse
 CONFIRM_WITHIN_S = 600

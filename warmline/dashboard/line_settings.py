@@ -259,9 +259,7 @@ def consent_wording_save() -> Page:
     line, lines = chosen_line()
     text = request.form.get("consent_wording", "")
     try:
-        wording, changed = settings_board.set_consent_wording(
-            db(), line, text, coordinator(), utcnow()
-        )
+        wording, changed = consent.change_wording(db(), line, text, coordinator(), utcnow())
     except InvalidInput as exc:
         return _settings_error(line, lines, exc, {"consent_wording": text})
     if changed:

@@ -11,6 +11,7 @@ from warmline.dashboard.blueprint import bp
 from warmline.dashboard.context import coordinator, db, runtime
 from warmline.lines import volunteers
 from warmline.ops import now as dashboard
+from warmline.ops import roster
 
 
 def _region() -> str:
@@ -23,7 +24,7 @@ def _page(errors: dict[str, str] | None = None, form: dict[str, str] | None = No
     lines = dashboard.lines(db())
     return render_template(
         "volunteers.html",
-        roster=volunteers.roster(db()),
+        roster=roster.roster(db()),
         errors=errors or {},
         form=form or {"name": "", "phone": ""},
         capacity=lines[0].max_active_per_volunteer if lines else 2,
@@ -79,7 +80,7 @@ def volunteer_deactivate(volunteer_id: int) -> Response:
     """Deactivate a volunteer; their open conversations go back to the queue."""
     rt = runtime()
     try:
-        returned = volunteers.deactivate(
+        returned = roster.deactivate(
             db(), rt.vault, rt.queue, volunteer_id, coordinator(), utcnow()
         )
     except InvalidInput as exc:

@@ -2,51 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from warmline.conversations import claims
 from warmline.core import phones
 from warmline.core.crypto import Keyring, Vault
 from warmline.core.errors import InvalidInput
-from warmline.core.jobqueue import JobQueue
 from warmline.core.phones import parse_number
 from warmline.lines import audit
-from warmline.messaging import outbox
-from warmline.messaging.outgoing import Turn
-from warmline.models import Conversation, Coordinator, Line, Volunteer
-from warmline.rota.availability import active_counts
+from warmline.models import Coordinator, Volunteer
 
 MAX_NAME = 80
 BAD_PHONE = (
     "This is not a phone number we can text. Write it with its area code, like (555) 010-4477, "
     "or with its country code, like +44 20 7946 0958."
 )
-
-
-@dataclass(frozen=True)
-class RosterRow:
-    """A volunteer as the roster shows them: by name, never by number."""
-
-    id: int
-    name: str
-    is_active: bool
-    is_on: bool
-    active_conversations: int
-
-
-def roster(session: Session) -> list[RosterRow]:
-    """Every volunteer, active ones first, by name."""
-    people = list(
-        session.scalars(
-            select(Volunteer).order_by(Volunteer.is_active.desc(), Volunteer.name, Volunteer.id)
-        )
-    )
-    counts = active_counts(session, [v.id for v in people])
-    return [RosterRow(v.id, v.name, v.is_active, v.is_on, counts.get(v.id, 0)) for v in people]
 
 
 def add(
@@ -87,40 +59,6 @@ def rename(
     audit.record(session, actor, "renamed volunteer", f"{old} → {volunteer.name}", now)
     session.commit()
     return volunteer
-
-
-def deactivate(
-    session: Session,
-    vault: Vault,
-    queue: JobQueue,
-    volunteer_id: int,
-    actor: Coordinator,
-    now: datetime,
-) -> int:
-    """Stop offering to a volunteer; their active conversations go back to the queue. Returns how many."""
-    volunteer = get(session, volunteer_id)
-    volunteer.is_active = False
-    session.flush()  # so the re-offers below already leave them out
-    mine = list(
-        session.scalars(
-            select(Conversation)
-            .where(Conversation.volunteer_id == volunteer.id, Conversation.status == "active")
-            .order_by(Conversation.id)
-            .with_for_update()
-        )
-    )
-    written: list[int] = []
-    turns = []
-    for conversation in mine:
-        turn = Turn(session, vault, session.get_one(Line, conversation.line_id), now)
-        claims.pass_back(turn, volunteer, conversation)
-        turns.append(turn)
-    audit.record(session, actor, "deactivated volunteer", volunteer.name, now)
-    session.commit()
-    for turn in turns:
-        written.extend(turn.outbox_ids())
-    outbox.enqueue_all(queue, written)
-    return len(mine)
 
 
 def reactivate(session: Session, volunteer_id: int, actor: Coordinator, now: datetime) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import ColumnElement, ForeignKey, Index, String, text
+from sqlalchemy.orm import Mapped, QueryableAttribute, mapped_column
 
 from warmline.models.base import Base
 
@@ -34,3 +34,8 @@ class CheckIn(Base):
     cancelled_at: Mapped[datetime | None]
     outcome: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[datetime]
+
+    @classmethod
+    def still_to_come(cls, contact_id: int | QueryableAttribute[int]) -> ColumnElement[bool]:
+        """The condition "a check-in still to come" for a contact id (or a correlated column)."""
+        return (cls.contact_id == contact_id) & cls.sent_at.is_(None) & cls.cancelled_at.is_(None)

@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from redis.exceptions import RedisError
 
@@ -19,8 +20,10 @@ from warmline.ops import line_alerts
 from warmline.privacy import retention
 from warmline.rota import service
 from warmline.rota import texts as rota_sms
-from warmline.runtime import Runtime
 from warmline.voice import voicemail
+
+if TYPE_CHECKING:
+    from warmline.runtime import Runtime
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from warmline.models import ConsentRecord, ConsentWording, Line
+from warmline.core.errors import InvalidInput, sentence
+from warmline.lines import audit
+from warmline.models import ConsentRecord, ConsentWording, Coordinator, Line
 
 DEFAULT_WORDING = (
     "May we keep a small record of this contact to improve the line: the times and how it "
@@ -121,3 +123,23 @@ def record(
     session.add(entry)
     session.flush()
     return entry
+
+
+def change_wording(
+    session: Session, line: Line, text: str, actor: Coordinator, now: datetime
+) -> tuple[ConsentWording, bool]:
+    """Save the consent question; different text is a new version. Returns it and if it changed."""
+    before = current_wording(session, line, now).version
+    try:
+        wording = set_wording(session, line, text, now)
+    except ValueError as exc:
+        session.rollback()
+        raise InvalidInput(sentence(str(exc)), field="consent_wording") from None
+    changed = wording.version != before
+    if changed:
+        # The version, never the words: the audit log says who changed what, and when.
+        audit.record(
+            session, actor, "changed consent wording", f"version {wording.version}", now, line.id
+        )
+    session.commit()
+    return wording, changed

@@ -8,9 +8,7 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from warmline.conversations import claims
 from warmline.messaging import carrier_copies
-from warmline.messaging.outgoing import Turn
 from warmline.models import (
     CheckIn,
     ConsentRecord,
@@ -19,7 +17,6 @@ from warmline.models import (
     Conversation,
     InboundMessage,
     Outbox,
-    Volunteer,
 )
 
 
@@ -31,25 +28,6 @@ class Erased:
     messages: int
     log_rows: int
     consent_records: int
-
-
-def forget(turn: Turn, contact: Contact) -> Erased:
-    """Close any open conversation, erase everything about the contact, and tell them so."""
-    open_conversation = claims.open_for_contact(turn.session, contact)
-    peer: tuple[Volunteer, str] | None = None
-    if open_conversation is not None:
-        if open_conversation.volunteer_id is not None:
-            volunteer = turn.session.get_one(Volunteer, open_conversation.volunteer_id)
-            peer = (volunteer, open_conversation.ref)
-        claims.finish(turn, open_conversation, "forgotten")  # counted, anonymously
-    erased = erase(turn.session, turn.line.id, contact, turn.now)
-    if peer is not None:
-        # Told after the erasure, which removes every queued text of the conversation.
-        turn.tell_volunteer(peer[0], "texter_forgotten", ref=peer[1])
-    # The number stays sealed only until this last text is sent; the purge then drops the row.
-    contact.erase_requested_at = turn.now
-    turn.text_contact(contact, turn.say("forgotten"))
-    return erased
 
 
 def erase(session: Session, line_id: int, contact: Contact, now: datetime) -> Erased:

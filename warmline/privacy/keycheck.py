@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
@@ -10,7 +11,9 @@ from sqlalchemy.exc import OperationalError
 from warmline.config import ConfigError
 from warmline.core.crypto import UnreadableSecret
 from warmline.models import Volunteer
-from warmline.runtime import Runtime
+
+if TYPE_CHECKING:
+    from warmline.runtime import Runtime
 
 log = logging.getLogger(__name__)
 

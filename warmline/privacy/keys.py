@@ -7,9 +7,16 @@ from dataclasses import dataclass
 from sqlalchemy import LargeBinary, select, update
 from sqlalchemy.orm import Session
 
-from warmline.conversations.texters import rekey
 from warmline.core.crypto import Keyring, Vault
-from warmline.models import Base, Contact, Volunteer
+from warmline.models import (
+    Base,
+    ConsentRecord,
+    Contact,
+    ContactLogEntry,
+    InboundMessage,
+    Outbox,
+    Volunteer,
+)
 
 BATCH = 500
 
@@ -55,3 +62,16 @@ def rotate(session: Session, vault: Vault, keyring: Keyring) -> Rotated:
             rekeyed += 1
     session.commit()
     return Rotated(sealed, rekeyed)
+
+
+def rekey(session: Session, line_id: int, old: str, new: str) -> None:
+    """Move a contact's records from an older HMAC key to the newest."""
+    for model, column in (
+        (ConsentRecord, ConsentRecord.contact_key),
+        (ContactLogEntry, ContactLogEntry.contact_key),
+        (InboundMessage, InboundMessage.sender_key),
+        (Outbox, Outbox.recipient_key),
+    ):
+        session.execute(
+            update(model).where(model.line_id == line_id, column == old).values({column.key: new})
+        )

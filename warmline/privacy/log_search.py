@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, Row, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from warmline.conversations.claims import outcome_tags
+from warmline.lines.rules.settings import outcome_tags
 from warmline.models import ContactLogEntry, Line, Volunteer
 
 PAGE_SIZE = 50
@@ -53,7 +53,7 @@ class LogRow:
 
 def outcomes(line: Line) -> list[str]:
     """The outcomes a log row can carry on this line: its tags, then the plain endings."""
-    tags = outcome_tags(line)
+    tags = outcome_tags(line.outcome_tags)
     return [*tags, *(e for e in ENDINGS if e not in tags)]
 
 

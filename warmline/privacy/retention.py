@@ -9,7 +9,6 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, delete, exists, select, update
 from sqlalchemy.orm import Session
 
-from warmline.conversations import checkins
 from warmline.core.db import Database
 from warmline.core.records import CarrierRecords
 from warmline.messaging import carrier_copies
@@ -120,7 +119,7 @@ def _purge_line(session: Session, line: Line, now: datetime, report: PurgeReport
     )
     # A check-in still to come needs the number, and so does one just sent (its text may wait).
     check_in_pending = exists().where(
-        checkins.pending(Contact.id)
+        CheckIn.still_to_come(Contact.id)
         | ((CheckIn.contact_id == Contact.id) & (CheckIn.sent_at > numbers_until))
     )
     report.add(

@@ -8,8 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from warmline.core.crypto import Keyring, Vault
-from warmline.messaging.outgoing import Turn
+from warmline.core.crypto import Keyring
 from warmline.models import (
     CheckIn,
     ConsentRecord,
@@ -20,7 +19,6 @@ from warmline.models import (
     Line,
     Outbox,
 )
-from warmline.privacy import erasure
 
 
 def export(session: Session, keyring: Keyring, line: Line, e164: str) -> dict[str, Any]:
@@ -112,21 +110,6 @@ def export(session: Session, keyring: Keyring, line: Line, e164: str) -> dict[st
             for r in check_ins
         ],
     }
-
-
-def erase_number(
-    session: Session, vault: Vault, keyring: Keyring, line: Line, e164: str, now: datetime
-) -> tuple[bool, list[int]]:
-    """A coordinator's "erase contact": as FORGET, the texter is told; returns the outbox ids."""
-    keys = keyring.keys_for(e164)
-    contacts = session.scalars(
-        select(Contact).where(Contact.line_id == line.id, Contact.contact_key.in_(keys))
-    ).all()
-    turn = Turn(session, vault, line, now)
-    for contact in contacts:
-        erasure.forget(turn, contact)
-    session.flush()
-    return bool(contacts), turn.outbox_ids()
 
 
 def _iso(moment: datetime | None) -> str | None:

@@ -1,4 +1,4 @@
-"""Line settings beyond the policy form: consent wording, opening hours and closures; audited."""
+"""Line settings beyond the policy form: opening hours and closures; audited."""
 
 from __future__ import annotations
 
@@ -10,33 +10,12 @@ from sqlalchemy.orm import Session
 
 from warmline.core.errors import InvalidInput, sentence
 from warmline.lines import audit
-from warmline.models import Closure, ConsentWording, Coordinator, Line, LineHours
-from warmline.privacy import consent
+from warmline.models import Closure, Coordinator, Line, LineHours
 from warmline.rota import service, shifts
 from warmline.rota.rules.hours import as_spec, describe
 from warmline.rota.rules.localtime import NonexistentLocalTime, to_utc
 
 MAX_REASON = 120
-
-
-def set_consent_wording(
-    session: Session, line: Line, text: str, actor: Coordinator, now: datetime
-) -> tuple[ConsentWording, bool]:
-    """Save the consent question; different text is a new version. Returns it and if it changed."""
-    before = consent.current_wording(session, line, now).version
-    try:
-        wording = consent.set_wording(session, line, text, now)
-    except ValueError as exc:
-        session.rollback()
-        raise InvalidInput(sentence(str(exc)), field="consent_wording") from None
-    changed = wording.version != before
-    if changed:
-        # The version, never the words: the audit log says who changed what, and when.
-        audit.record(
-            session, actor, "changed consent wording", f"version {wording.version}", now, line.id
-        )
-    session.commit()
-    return wording, changed
 
 
 def hours(session: Session, line: Line) -> list[tuple[int, int, int]]:

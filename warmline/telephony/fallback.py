@@ -9,6 +9,7 @@ country's crisis numbers.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from flask import Blueprint, Response, current_app, request
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
@@ -20,8 +21,10 @@ from warmline.core import metrics, phones
 from warmline.core.clock import utcnow
 from warmline.lines.cards import LineCard
 from warmline.messaging import wording
-from warmline.runtime import Runtime
 from warmline.telephony.signature import twilio_signed
+
+if TYPE_CHECKING:
+    from warmline.runtime import Runtime
 
 log = logging.getLogger(__name__)
 bp = Blueprint("fallback", __name__, url_prefix="/twilio")

@@ -10,6 +10,8 @@ from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
+from warmline.config import Settings
+from warmline.ops.doctor import OK, PROBLEM, Finding
 from warmline.telephony.fallback import SMS_FALLBACK, VOICE_FALLBACK
 from warmline.telephony.sender import RebasedHttpClient
 from warmline.telephony.voice_twiml import STATUS as VOICE_STATUS
@@ -196,3 +198,30 @@ def _status_and_code(exc: Exception) -> tuple[int | None, int | None]:
     except (ValueError, AttributeError):
         code = None
     return status, code if isinstance(code, int) else None
+
+
+def doctor_findings(settings: Settings, line_numbers: list[str]) -> Iterator[Finding]:
+    """`warmline doctor`'s Twilio checks: each line's number is this account's and points here."""
+    assert settings.twilio_account_sid is not None
+    numbers = TwilioNumbers(
+        settings.twilio_account_sid, settings.twilio_auth_token, settings.twilio_api_base_url
+    )
+    for number in line_numbers:
+        check = f"twilio {number}"
+        try:
+            found = numbers.find(number)
+        except NumbersError as exc:
+            yield Finding(PROBLEM, check, str(exc))
+            return
+        if found is None:
+            yield Finding(
+                PROBLEM,
+                check,
+                "not a number of this Twilio account: check TWILIO_ACCOUNT_SID or the line",
+            )
+            continue
+        wrong = differences(found, settings.public_url)
+        if wrong:
+            yield Finding(PROBLEM, check, "; ".join(wrong) + ": run `warmline twilio configure`")
+        else:
+            yield Finding(OK, check, "texts, calls and fallbacks point at PUBLIC_URL")

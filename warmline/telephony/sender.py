@@ -34,13 +34,6 @@ class RebasedHttpClient(TwilioHttpClient):  # type: ignore[misc]
 Remember = Callable[[str, str, str], None]
 
 
-def _remember_for_training(from_number: str, to_number: str, body: str) -> None:
-    """Keep a text to a simulated phone for the training simulator (development only)."""
-    from warmline.telephony.training import remember_console_text
-
-    remember_console_text(from_number, to_number, body)
-
-
 class TwilioTransport:
     """Sends texts with twilio-python, asking for status callbacks at our public URL."""
 
@@ -83,9 +76,7 @@ class ConsoleTransport:
     A text to a simulated (fictional) phone is also kept for the training simulator's page.
     """
 
-    def __init__(
-        self, stream: TextIO | None = None, remember: Remember | None = _remember_for_training
-    ) -> None:
+    def __init__(self, stream: TextIO | None = None, remember: Remember | None = None) -> None:
         self.stream = stream or sys.stdout
         self.remember = remember
         self._lock = threading.Lock()

@@ -13,6 +13,8 @@ from twilio.request_validator import RequestValidator
 from warmline.config import Settings
 from warmline.conversations import trainer
 from warmline.core.clock import utcnow
+from warmline.core.crypto import Keyring, Vault
+from warmline.core.db import Database
 from warmline.models import Line
 
 log = logging.getLogger(__name__)
@@ -38,23 +40,33 @@ def post_text(app: Flask, settings: Settings, line: Line, sender: str, body: str
     return response.status_code
 
 
-def remember_console_text(from_number: str, to_number: str, body: str) -> None:
-    """The console transport's hook: keep a text sent to a simulated (fictional) phone."""
-    if not trainer.is_fictional(to_number):
-        return
-    from warmline import runtime
+class ConsoleRecorder:
+    """The console transport's hook: keeps a text sent to a simulated (fictional) phone."""
 
-    rt = runtime.current()
-    if rt.settings.production:
-        return
-    try:
-        with rt.db.session() as session:
-            line = session.scalar(select(Line).where(Line.number == from_number))
-            if line is not None:
-                trainer.remember(
-                    session, rt.keyring, rt.vault, line, to_number, "received", body, utcnow()
-                )
-                session.commit()
-    except Exception:
-        # The simulator's screen is a convenience: the text itself was "sent" all the same.
-        log.exception("could not keep a simulated phone's text")
+    def __init__(self, db: Database, keyring: Keyring, vault: Vault) -> None:
+        self.db = db
+        self.keyring = keyring
+        self.vault = vault
+
+    def __call__(self, from_number: str, to_number: str, body: str) -> None:
+        """Keep the text for the training page when it went to a simulated phone."""
+        if not trainer.is_fictional(to_number):
+            return
+        try:
+            with self.db.session() as session:
+                line = session.scalar(select(Line).where(Line.number == from_number))
+                if line is not None:
+                    trainer.remember(
+                        session,
+                        self.keyring,
+                        self.vault,
+                        line,
+                        to_number,
+                        "received",
+                        body,
+                        utcnow(),
+                    )
+                    session.commit()
+        except Exception:
+            # The simulator's screen is a convenience: the text itself was "sent" all the same.
+            log.exception("could not keep a simulated phone's text")

@@ -6,6 +6,7 @@ import logging
 import secrets
 from collections.abc import Callable
 from functools import wraps
+from typing import TYPE_CHECKING
 
 from flask import Blueprint, Response, current_app, request
 from sqlalchemy.exc import SQLAlchemyError
@@ -14,12 +15,14 @@ from twilio.twiml.voice_response import VoiceResponse
 from warmline.core import phones
 from warmline.core.clock import utcnow
 from warmline.messaging import outbox
-from warmline.runtime import Runtime
 from warmline.telephony.fallback import database_unreachable, safe_voice_reply
 from warmline.telephony.signature import twilio_signed
 from warmline.telephony.voice_twiml import twiml
 from warmline.voice import calls, voicemail
 from warmline.voice.plans import Answer
+
+if TYPE_CHECKING:
+    from warmline.runtime import Runtime
 
 log = logging.getLogger(__name__)
 bp = Blueprint("voice", __name__, url_prefix="/twilio/voice")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from flask import Blueprint, Response, current_app, request
 from redis.exceptions import RedisError
@@ -16,9 +17,11 @@ from warmline.core.clock import utcnow
 from warmline.core.jobqueue import RedisJobQueue
 from warmline.messaging import outbox
 from warmline.messaging.rules.sms import clean_body
-from warmline.runtime import Runtime
 from warmline.telephony.fallback import safe_sms_reply
 from warmline.telephony.signature import twilio_signed
+
+if TYPE_CHECKING:
+    from warmline.runtime import Runtime
 
 log = logging.getLogger(__name__)
 bp = Blueprint("twilio", __name__, url_prefix="/twilio")

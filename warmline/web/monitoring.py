@@ -11,6 +11,7 @@ from flask import Blueprint, Flask, Response, abort, current_app, g, request
 
 from warmline.core import logs, metrics
 from warmline.core.clock import utcnow
+from warmline.ops import scrape
 from warmline.runtime import Runtime
 
 bp = Blueprint("monitoring", __name__)
@@ -44,7 +45,7 @@ def prometheus() -> Response:
             mimetype="text/plain",
             headers={"WWW-Authenticate": 'Bearer realm="metrics"'},
         )
-    return Response(metrics.render(rt, utcnow()), mimetype="text/plain; version=0.0.4")
+    return Response(scrape.render(rt, utcnow()), mimetype="text/plain; version=0.0.4")
 
 
 def _begin() -> None:

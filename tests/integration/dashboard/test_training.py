@@ -22,6 +22,7 @@ from warmline.models import Line as LineRow
 from warmline.models import TrainingText
 from warmline.runtime import Runtime
 from warmline.telephony.sender import ConsoleTransport
+from warmline.telephony.training import ConsoleRecorder
 
 REAL = "+14155552671"  # a real-looking San Francisco number: never used by the simulator
 
@@ -30,7 +31,7 @@ REAL = "+14155552671"  # a real-looking San Francisco number: never used by the 
 def console(rt: Runtime) -> io.StringIO:
     """The development transport: texts are printed, and simulated phones' texts kept."""
     printed = io.StringIO()
-    rt.transport = ConsoleTransport(printed)
+    rt.transport = ConsoleTransport(printed, remember=ConsoleRecorder(rt.db, rt.keyring, rt.vault))
     return printed
 
 

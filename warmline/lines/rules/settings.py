@@ -151,3 +151,8 @@ def _send_rate(value: str) -> float | None:
             "0 = unpaced), or default"
         )
     return float(value)
+
+
+def outcome_tags(setting: str) -> list[str]:
+    """A line's outcome tags (its `outcome_tags` setting), in its order."""
+    return [t.strip().lower() for t in setting.split(",") if t.strip()]

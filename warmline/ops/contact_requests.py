@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from warmline.conversations import forgetting
 from warmline.core.crypto import Keyring, Vault
 from warmline.core.jobqueue import JobQueue
 from warmline.lines import audit
@@ -76,7 +77,7 @@ def erase(
     now: datetime,
 ) -> bool:
     """Erase as FORGET does (the texter is told); True when anything was held."""
-    erased, outbox_ids = subject_access.erase_number(session, vault, keyring, line, e164, now)
+    erased, outbox_ids = forgetting.erase_number(session, vault, keyring, line, e164, now)
     audit.record(
         session, actor, "erased contact", "data erased" if erased else "nothing held", now, line.id
     )

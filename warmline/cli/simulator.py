@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
-import secrets
 from typing import TextIO
 
 from flask.testing import FlaskClient
 from sqlalchemy import select
-from twilio.request_validator import RequestValidator
 
 from warmline import create_app, runtime
 from warmline.cli import demo
@@ -18,6 +16,7 @@ from warmline.core.clock import utcnow
 from warmline.core.jobqueue import ThreadJobQueue
 from warmline.models import Line
 from warmline.runtime import Runtime
+from warmline.telephony import training
 from warmline.telephony.sender import ConsoleTransport
 
 INTRO = """Warmline simulator: {line} ({number}).
@@ -36,11 +35,10 @@ class Simulator:
         self.app = create_app(settings)
         rt: Runtime = self.app.extensions["warmline"]
         rt.queue = ThreadJobQueue()
-        rt.transport = ConsoleTransport(out)
-        runtime.install(rt)
+        rt.transport = ConsoleTransport(out, remember=getattr(rt.transport, "remember", None))
+        runtime.install(rt)  # the jobs it runs find their collaborators here
         self.rt = rt
         self.client: FlaskClient = self.app.test_client()
-        self.validator = RequestValidator(settings.twilio_auth_token)
         with rt.db.session() as session:
             demo.seed_if_empty(session, rt.keyring, rt.vault, utcnow())
             demo.keep_demo_on_shift(session, rt.keyring, utcnow())
@@ -51,22 +49,12 @@ class Simulator:
 
     def text(self, who: str, body: str) -> int:
         """Send `body` from `who` to the line; returns the webhook's HTTP status."""
-        sender = self.people[who]
-        url = self.rt.settings.public_url + "/twilio/sms"
-        form = {
-            "MessageSid": "SM" + secrets.token_hex(16),
-            "AccountSid": "AC" + "0" * 32,
-            "From": sender,
-            "To": self.line_number,
-            "Body": body,
-            "NumMedia": "0",
-        }
-        signature = self.validator.compute_signature(url, form)
-        response = self.client.post(
-            "/twilio/sms", data=form, headers={"X-Twilio-Signature": signature}
-        )
+        with self.rt.db.session() as session:
+            line = session.scalar(select(Line).where(Line.number == self.line_number))
+            assert line is not None
+            status = training.post_text(self.app, self.rt.settings, line, self.people[who], body)
         self.drain()
-        return response.status_code
+        return status
 
     def drain(self) -> None:
         """Run queued jobs until none are left."""
