@@ -29,7 +29,7 @@ from tests.twilio_voice import TwilioPlayer, Twiml
 from warmline.core.clock import utcnow
 from warmline.models import Call, CallStep, Contact, ContactCount, ContactLogEntry, Voicemail
 from warmline.ops.sweeper import sweep
-from warmline.voice import calls, voicemail
+from warmline.voice import call_ends, voicemail
 
 TEXTER = "+15550009002"
 
@@ -594,8 +594,8 @@ def test_a_call_twilio_stopped_telling_us_about_frees_its_peer(
     call = twilio.call(CALLER, line.number)
     call.press(call.answer_leg(SAM), SAM, "1")
     with line.rt.db.session() as session:
-        assert calls.end_stale(session, utcnow() + timedelta(hours=1)) == 0
-        assert calls.end_stale(session, utcnow() + timedelta(hours=9)) == 1
+        assert call_ends.end_stale(session, utcnow() + timedelta(hours=1)) == 0
+        assert call_ends.end_stale(session, utcnow() + timedelta(hours=9)) == 1
         row = session.scalars(select(Call)).one()
         assert row.status == "ended" and row.contact_id is None
         assert session.scalar(select(Contact.number_sealed)) is None

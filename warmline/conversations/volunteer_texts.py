@@ -13,7 +13,7 @@ from warmline.models import Conversation, Volunteer
 from warmline.privacy import contact_log
 from warmline.rota import texts as rota_sms
 from warmline.rota.availability import coordinators_on_call, current_shifts
-from warmline.voice import voicemail
+from warmline.voice import callbacks
 
 
 def handle(turn: Turn, volunteer: Volunteer, body: str) -> None:
@@ -123,7 +123,7 @@ def _claim_shift(turn: Turn, volunteer: Volunteer, command: Command) -> None:
 
 def _call(turn: Turn, volunteer: Volunteer, command: Command) -> None:
     assert command.ref is not None
-    voicemail.request_callback(turn, volunteer, command.ref)
+    callbacks.request_callback(turn, volunteer, command.ref)
 
 
 def _swap(turn: Turn, volunteer: Volunteer, command: Command) -> None:

@@ -18,7 +18,7 @@ from warmline.messaging import outbox
 from warmline.telephony.fallback import database_unreachable, safe_voice_reply
 from warmline.telephony.signature import twilio_signed
 from warmline.telephony.voice_twiml import twiml
-from warmline.voice import calls, voicemail
+from warmline.voice import callbacks, calls, voicemail
 from warmline.voice.plans import Answer
 
 if TYPE_CHECKING:
@@ -181,7 +181,7 @@ def callback_answered() -> Response:
     """The volunteer answered the call-back: press 1 to hear the voicemail."""
     rt = _rt()
     with rt.db.session() as session:
-        answer = voicemail.callback_answered(
+        answer = callbacks.callback_answered(
             session, _arg("vm"), _arg("attempt"), _field("CallSid"), utcnow()
         )
     return _answer(rt, answer)
@@ -194,7 +194,7 @@ def callback_listen() -> Response:
     """Play the voicemail, then offer to call back."""
     rt = _rt()
     with rt.db.session() as session:
-        answer = voicemail.callback_listen(
+        answer = callbacks.callback_listen(
             session, rt.vault, _arg("vm"), _arg("attempt"), _field("Digits"), utcnow()
         )
     return _answer(rt, answer)
@@ -207,7 +207,7 @@ def callback_connect() -> Response:
     """Ring the caller from the line number and bridge them to the volunteer."""
     rt = _rt()
     with rt.db.session() as session:
-        answer = voicemail.callback_connect(
+        answer = callbacks.callback_connect(
             session, rt.vault, _arg("vm"), _arg("attempt"), _field("Digits")
         )
     return _answer(rt, answer)
@@ -220,7 +220,7 @@ def callback_dialed() -> Response:
     """The call-back's dial ended: handled, or waiting for another try."""
     rt = _rt()
     with rt.db.session() as session:
-        answer = voicemail.callback_dialed(
+        answer = callbacks.callback_dialed(
             session, _arg("vm"), _arg("attempt"), _field("DialCallStatus").lower(), utcnow()
         )
     return _answer(rt, answer)
@@ -233,7 +233,7 @@ def callback_status() -> Response:
     """Status callback of the call-back call placed to the volunteer."""
     rt = _rt()
     with rt.db.session() as session:
-        outbox_ids = voicemail.callback_status(
+        outbox_ids = callbacks.callback_status(
             session, rt.vault, _arg("vm"), _arg("attempt"), _field("CallStatus").lower(), utcnow()
         )
     outbox.enqueue_all(rt.queue, outbox_ids)

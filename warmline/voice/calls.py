@@ -3,32 +3,36 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from warmline.core import phones
 from warmline.core.crypto import Keyring, Vault
 from warmline.messaging import wording
 from warmline.models import (
     Call,
     CallLeg,
     CallStep,
-    Contact,
-    Conversation,
     Line,
-    Voicemail,
-    Volunteer,
 )
-from warmline.privacy import contact_log
 from warmline.rota import service
 from warmline.rota.availability import (
     available_now,
     coordinators_on_call,
     current_shifts,
     on_call_ids,
+)
+from warmline.voice.call_ends import end_call
+from warmline.voice.call_rows import (
+    attempts_of,
+    call_by_sid,
+    call_step,
+    contact_for_caller,
+    has_number,
+    locked_call,
+    volunteer_numbers,
 )
 from warmline.voice.plans import (
     Answer,
@@ -46,18 +50,13 @@ from warmline.voice.rules.calls import (
     BRIDGED,
     CALL_OVER,
     VOICEMAIL_MAX_LENGTH_S,
-    Attempt,
     Candidate,
     Ring,
     dial_result,
     fallback_of,
-    is_hidden_caller,
     next_ring,
 )
 
-# A call with no news from Twilio for this long lost its callbacks: end it, free its volunteer.
-STALE_ROUTING = timedelta(hours=1)
-STALE_CONNECTED = timedelta(hours=8)
 MISSING_SID_PREFIX = "missing-"
 
 
@@ -99,10 +98,10 @@ def incoming(
     line = session.scalar(select(Line).where(Line.number == call.to)) if call.to else None
     if line is None:
         return Answer(Goodbye((speak(None, "voice_unknown_line"),)))
-    existing = _by_sid(session, call.call_sid)
+    existing = call_by_sid(session, call.call_sid)
     if existing is not None:  # Twilio asked twice: answer as the first time
         return Answer(plan_for_step(session, vault, existing, 0))
-    contact = _contact(session, keyring, vault, line, call.raw_from, now)
+    contact = contact_for_caller(session, keyring, vault, line, call.raw_from, now)
     row = Call(
         line_id=line.id,
         call_sid=call.call_sid,
@@ -116,7 +115,7 @@ def incoming(
         with session.begin_nested():
             session.add(row)
     except IntegrityError:  # the same CallSid, a moment ago, in another process
-        existing = _by_sid(session, call.call_sid)
+        existing = call_by_sid(session, call.call_sid)
         assert existing is not None
         return Answer(plan_for_step(session, vault, existing, 0))
     if not _is_open(session, line, now):
@@ -139,8 +138,8 @@ def dialed(
     now: datetime,
 ) -> Answer:
     """A <Dial> finished: log an accepted call, or move on to the next tier or the fallback."""
-    call = _locked(session, call_id, call_sid)
-    current = _step(session, call_id, step) if call is not None else None
+    call = locked_call(session, call_id, call_sid)
+    current = call_step(session, call_id, step) if call is not None else None
     if call is None or current is None:
         return Answer(Goodbye())
     if current.finished_at is not None:  # a repeated request: the same answer as before
@@ -163,7 +162,7 @@ def screen(
     session: Session, call_id: int, leg_id: int, parent_sid: str, leg_sid: str, now: datetime
 ) -> Answer:
     """A volunteer answered: say who is calling and wait for 1, unless the call moved on."""
-    call = _locked(session, call_id, parent_sid)
+    call = locked_call(session, call_id, parent_sid)
     leg = session.get(CallLeg, leg_id) if call is not None else None
     if call is None or leg is None or leg.call_id != call.id:
         return Answer(Goodbye())
@@ -179,7 +178,7 @@ def screen(
 
 def accept(session: Session, call_id: int, leg_id: int, digits: str, now: datetime) -> Answer:
     """The volunteer pressed a key: only 1, on a call still looking for a peer, bridges."""
-    call = _locked(session, call_id, "")
+    call = locked_call(session, call_id, "")
     leg = session.get(CallLeg, leg_id) if call is not None else None
     if call is None or leg is None or leg.call_id != call.id:
         return Answer(Goodbye())
@@ -217,7 +216,7 @@ def status_changed(session: Session, call_sid: str, call_status: str, now: datet
 
 def plan_for_step(session: Session, vault: Vault, call: Call, step: int) -> Plan:
     """The TwiML plan of a step already decided, rebuilt from what was stored."""
-    row = _step(session, call.id, step)
+    row = call_step(session, call.id, step)
     line = session.get_one(Line, call.line_id)
     speech = Speech.of(line)
     if row is None:
@@ -229,7 +228,7 @@ def plan_for_step(session: Session, vault: Vault, call: Call, step: int) -> Plan
             .where(CallLeg.call_id == call.id, CallLeg.step == step)
             .order_by(CallLeg.id)
         ).all()
-        numbers = _volunteer_numbers(session, vault, [v for _, v in legs])
+        numbers = volunteer_numbers(session, vault, [v for _, v in legs])
         return Dial(
             call.id,
             step,
@@ -248,63 +247,6 @@ def plan_for_step(session: Session, vault: Vault, call: Call, step: int) -> Plan
         silent = (speak(line, "voice_no_message"),)
         return RecordMessage(call.id, (prompt,), silent, VOICEMAIL_MAX_LENGTH_S, speech)
     return Goodbye(words, speech)
-
-
-def end_stale(session: Session, now: datetime) -> int:
-    """End calls Twilio stopped telling us about, so no volunteer stays busy forever."""
-    stale = session.scalars(
-        select(Call)
-        .where(
-            ((Call.status.in_(("ringing", "fallback"))) & (Call.updated_at < now - STALE_ROUTING))
-            | ((Call.status == "connected") & (Call.updated_at < now - STALE_CONNECTED))
-        )
-        .with_for_update(skip_locked=True)
-        .limit(100)
-    ).all()
-    for call in stale:
-        end_call(session, call, "answered" if call.status == "connected" else "lost", now)
-    # Ended after the tone, but Twilio never sent the recording's callbacks.
-    unreleased = session.scalars(
-        select(Call)
-        .where(
-            Call.status == "ended",
-            Call.contact_id.is_not(None),
-            Call.ended_at < now - STALE_ROUTING,
-            ~select(Voicemail.id)
-            .where(Voicemail.call_id == Call.id, Voicemail.handled_at.is_(None))
-            .exists(),
-        )
-        .limit(100)
-    ).all()
-    for call in unreleased:
-        release_contact(session, call)
-    session.commit()
-    return len(stale)
-
-
-def forget_number_if_unneeded(session: Session, contact_id: int | None) -> None:
-    """Drop a caller's sealed number once no call of theirs still needs it.
-
-    A call keeps its link to the caller only while pending (ringing, or a voicemail open), so a
-    linked call means the number is needed. Texters' numbers are the texting side's to keep.
-    """
-    if contact_id is None:
-        return
-    needed = session.scalar(
-        select(func.count()).select_from(Call).where(Call.contact_id == contact_id)
-    ) or session.scalar(
-        select(func.count()).select_from(Conversation).where(Conversation.contact_id == contact_id)
-    )
-    if not needed:
-        session.execute(update(Contact).where(Contact.id == contact_id).values(number_sealed=None))
-
-
-def caller_number(session: Session, vault: Vault, call: Call) -> str | None:
-    """The caller's number, opened from their contact, when we still keep it."""
-    if call.contact_id is None:
-        return None
-    sealed = session.scalar(select(Contact.number_sealed).where(Contact.id == call.contact_id))
-    return vault.open(sealed) if sealed is not None else None
 
 
 def _after_dial(
@@ -334,7 +276,7 @@ def _after_dial(
         _add_step(session, call, current.step + 1, "goodbye", now)
         return
     ring = next_ring(
-        _tiers(session, line, now), _attempts(session, call), line.ring_strategy == "sequential"
+        _tiers(session, line, now), attempts_of(session, call), line.ring_strategy == "sequential"
     )
     words = "voice_still_looking" if ring is not None and ring.tier != current.tier else None
     _next_step(session, call, line, current.step + 1, ring, words, now)
@@ -402,42 +344,7 @@ def _add_step(
     call.updated_at = now
     session.flush()
 
-
-def end_call(
-    session: Session, call: Call, outcome: str, now: datetime, duration_s: int | None = None
-) -> None:
-    """The call is over: it frees its volunteer for texts, and its number if nothing needs it."""
-    first_end = call.status != "ended"
-    call.status = "ended"
-    call.outcome = outcome
-    call.ended_at = call.ended_at or now
-    call.updated_at = now
-    if duration_s is not None:
-        call.duration_s = duration_s
-    session.flush()
-    if first_end:  # counted once, however often Twilio reports the end
-        contact_log.record_call(session, session.get_one(Line, call.line_id), call, now)
-    step = _step(session, call.id, call.step)
-    recording = step is not None and step.kind == "voicemail"
-    if not recording or session.scalar(select(Voicemail.id).where(Voicemail.call_id == call.id)):
-        release_contact(session, call)
     # else: the caller hung up after the tone; the recording's callbacks release them.
-
-
-def release_contact(session: Session, call: Call) -> None:
-    """Once no voicemail of the call is open, drop the call's link to its caller, and the number
-    too when nothing else needs it: callers give no consent to a contact log."""
-    if call.contact_id is None:
-        return
-    open_voicemail = session.scalar(
-        select(Voicemail.id).where(Voicemail.call_id == call.id, Voicemail.handled_at.is_(None))
-    )
-    if open_voicemail is not None:
-        return
-    contact_id = call.contact_id
-    call.contact_id = None
-    session.flush()
-    forget_number_if_unneeded(session, contact_id)
 
 
 def _is_open(session: Session, line: Line, now: datetime) -> bool:
@@ -466,83 +373,3 @@ def _tiers(session: Session, line: Line, now: datetime) -> dict[str, list[Candid
         )
         last = {int(v): when for v, when in rows if when is not None}
     return {tier: [Candidate(v, last.get(v)) for v in ids] for tier, ids in groups.items()}
-
-
-def _attempts(session: Session, call: Call) -> list[Attempt]:
-    """The call's dials so far, in order."""
-    legs = session.scalars(
-        select(CallLeg).where(CallLeg.call_id == call.id).order_by(CallLeg.step, CallLeg.id)
-    ).all()
-    by_step: dict[int, list[CallLeg]] = {}
-    for leg in legs:
-        by_step.setdefault(leg.step, []).append(leg)
-    return [
-        Attempt(
-            group[0].tier,
-            tuple(leg.volunteer_id for leg in group),
-            frozenset(leg.volunteer_id for leg in group if leg.screened_at is not None),
-        )
-        for _, group in sorted(by_step.items())
-    ]
-
-
-def _contact(
-    session: Session, keyring: Keyring, vault: Vault, line: Line, raw_from: str, now: datetime
-) -> Contact | None:
-    """The caller as a contact with their number sealed; None when the number is hidden."""
-    if is_hidden_caller(raw_from):
-        return None
-    try:
-        number = phones.normalise(raw_from, line.region)
-    except phones.InvalidNumber:
-        return None
-    key = keyring.key_for(number)
-    contact = session.scalar(
-        select(Contact).where(Contact.line_id == line.id, Contact.contact_key == key)
-    )
-    if contact is None:
-        contact = Contact(line_id=line.id, contact_key=key, created_at=now)
-        session.add(contact)
-    contact.number_sealed = vault.seal(number)
-    session.flush()
-    return contact
-
-
-def has_number(session: Session, call: Call) -> bool:
-    """True while we keep the caller's number (so a call-back is possible)."""
-    if call.contact_id is None:
-        return False
-    sealed = session.scalar(select(Contact.number_sealed).where(Contact.id == call.contact_id))
-    return sealed is not None
-
-
-def _volunteer_numbers(session: Session, vault: Vault, ids: list[int]) -> dict[int, str]:
-    if not ids:
-        return {}
-    rows = session.execute(
-        select(Volunteer.id, Volunteer.phone_sealed).where(Volunteer.id.in_(ids))
-    ).all()
-    return {vid: vault.open(sealed) for vid, sealed in rows}
-
-
-def _by_sid(session: Session, call_sid: str) -> Call | None:
-    return session.scalar(select(Call).where(Call.call_sid == call_sid))
-
-
-def _step(session: Session, call_id: int, step: int) -> CallStep | None:
-    return session.scalar(
-        select(CallStep).where(CallStep.call_id == call_id, CallStep.step == step)
-    )
-
-
-def _locked(session: Session, call_id: int, call_sid: str) -> Call | None:
-    """The call, locked for this transaction; None when `call_sid` names another call."""
-    call = session.scalar(
-        select(Call)
-        .where(Call.id == call_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    if call is None or (call_sid and call_sid != call.call_sid):
-        return None
-    return call

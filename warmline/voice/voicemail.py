@@ -18,21 +18,15 @@ from warmline.messaging.outgoing import Turn
 from warmline.messaging.rules.refs import new_ref
 from warmline.models import Call, Conversation, Line, Voicemail, Volunteer
 from warmline.rota.availability import available_now, coordinators_on_call
-from warmline.voice import calls
+from warmline.voice import call_ends, call_rows, calls
 from warmline.voice.plans import (
     Answer,
-    CallBack,
-    CallbackGate,
     Goodbye,
-    PlayMessage,
     Speech,
 )
 from warmline.voice.rules.calls import (
-    BRIDGED,
-    CALL_OVER,
     VOICEMAIL_RETENTION,
     recording_due_for_deletion,
-    spoken_ref,
 )
 
 log = logging.getLogger(__name__)
@@ -86,8 +80,8 @@ def recorded(
     vm = session.scalar(select(Voicemail).where(Voicemail.call_id == call.id).with_for_update())
     if vm is None and not recording.sid:
         if call.status != "ended":
-            calls.end_call(session, call, "abandoned", now)
-        calls.release_contact(session, call)
+            call_ends.end_call(session, call, "abandoned", now)
+        call_rows.release_contact(session, call)
         session.commit()
         return Answer(Goodbye((calls.speak(line, "voice_no_message"),), speech))
     if vm is None:
@@ -96,9 +90,9 @@ def recorded(
     if vm.status != "empty":
         call.outcome = "voicemail"
     if call.status != "ended":
-        calls.end_call(session, call, call.outcome or "voicemail", now)
+        call_ends.end_call(session, call, call.outcome or "voicemail", now)
     else:
-        calls.release_contact(session, call)
+        call_rows.release_contact(session, call)
     outbox_ids: list[int] = []
     if vm.status == "waiting" and vm.offered_at is None:
         outbox_ids = _offer(session, vault, line, call, vm, now)
@@ -106,32 +100,6 @@ def recorded(
     jobs = ((DELETE_RECORDING, vm.id),) if vm.handled_at is not None else ()
     key = "voice_message_saved" if vm.status != "empty" else "voice_no_message"
     return Answer(Goodbye((calls.speak(line, key),), speech), tuple(outbox_ids), jobs)
-
-
-def request_callback(turn: Turn, volunteer: Volunteer, ref: str) -> None:
-    """`CALL <REF>` from a volunteer: the sweeper will place a masked call-back to them."""
-    vm = turn.session.scalar(
-        select(Voicemail)
-        .where(
-            Voicemail.line_id == turn.line.id,
-            Voicemail.ref == ref,
-            Voicemail.handled_at.is_(None),
-        )
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    if vm is None or vm.status not in OPEN:
-        turn.tell_volunteer(volunteer, "callback_unknown", ref=ref)
-        return
-    if vm.status != "waiting" and vm.volunteer_id != volunteer.id:
-        turn.tell_volunteer(volunteer, "callback_taken", ref=ref)
-        return
-    if vm.status == "waiting":
-        vm.status = "requested"
-        vm.volunteer_id = volunteer.id
-        vm.attempt += 1
-        vm.updated_at = turn.now
-    turn.tell_volunteer(volunteer, "callback_calling", ref=ref)
 
 
 def place_requested(db: Database, vault: Vault, carrier: VoiceCarrier, now: datetime) -> list[int]:
@@ -173,99 +141,6 @@ def place_requested(db: Database, vault: Vault, carrier: VoiceCarrier, now: date
     return outbox_ids
 
 
-def callback_answered(
-    session: Session, vm_id: int, attempt: int, call_sid: str, now: datetime
-) -> Answer:
-    """The volunteer picked up the call-back: nothing plays until they press 1."""
-    vm, line = _current(session, vm_id, attempt)
-    if vm is None or line is None:
-        return Answer(Goodbye())
-    if vm.callback_sid is None and call_sid:
-        vm.callback_sid = call_sid[:64]
-    elif call_sid and vm.callback_sid != call_sid:
-        return Answer(Goodbye())
-    vm.updated_at = now
-    session.commit()
-    words = calls.speak(line, "voice_callback_gate", spoken_ref=spoken_ref(vm.ref))
-    return Answer(CallbackGate(vm.id, attempt, (words,), Speech.of(line)))
-
-
-def callback_listen(
-    session: Session, vault: Vault, vm_id: int, attempt: int, digits: str, now: datetime
-) -> Answer:
-    """Play the message on 1; then offer to call back, or say why that is not possible."""
-    vm, line = _current(session, vm_id, attempt)
-    if vm is None or line is None or digits.strip() != "1" or vm.recording_url_sealed is None:
-        return Answer(Goodbye())
-    call = session.get_one(Call, vm.call_id)
-    url = vault.open(vm.recording_url_sealed)
-    if calls.caller_number(session, vault, call) is not None:
-        prompt = calls.speak(line, "voice_callback_prompt")
-        return Answer(PlayMessage(vm.id, attempt, url, (prompt,), True, Speech.of(line)))
-    _handled(session, vm, "done", now)
-    session.commit()
-    prompt = calls.speak(line, "voice_callback_hidden")
-    return Answer(
-        PlayMessage(vm.id, attempt, url, (prompt,), False, Speech.of(line)),
-        jobs=((DELETE_RECORDING, vm.id),),
-    )
-
-
-def callback_connect(
-    session: Session, vault: Vault, vm_id: int, attempt: int, digits: str
-) -> Answer:
-    """On 1, ring the caller from the line number and bridge them to the volunteer."""
-    vm, line = _current(session, vm_id, attempt)
-    if vm is None or line is None or digits.strip() != "1":
-        return Answer(Goodbye())
-    number = calls.caller_number(session, vault, session.get_one(Call, vm.call_id))
-    if number is None:
-        return Answer(Goodbye((calls.speak(line, "voice_callback_hidden"),), Speech.of(line)))
-    return Answer(CallBack(vm.id, attempt, line.number, number, CALLBACK_RING_S))
-
-
-def callback_dialed(
-    session: Session, vm_id: int, attempt: int, dial_status: str, now: datetime
-) -> Answer:
-    """The call-back's dial ended: handled when it connected, waiting again when it did not."""
-    vm = _locked(session, vm_id)
-    if vm is None or vm.attempt != attempt:
-        return Answer(Goodbye())
-    line = session.get_one(Line, vm.line_id)
-    speech = Speech.of(line)
-    if vm.status == "done":
-        return Answer(Goodbye((calls.speak(line, "voice_callback_done"),), speech))
-    if vm.status != "calling":
-        return Answer(Goodbye())
-    if dial_status in BRIDGED:
-        _handled(session, vm, "done", now)
-        session.commit()
-        words = calls.speak(line, "voice_callback_done")
-        return Answer(Goodbye((words,), speech), jobs=((DELETE_RECORDING, vm.id),))
-    vm.status = "waiting"
-    vm.updated_at = now
-    session.commit()
-    return Answer(Goodbye((calls.speak(line, "voice_callback_missed", ref=vm.ref),), speech))
-
-
-def callback_status(
-    session: Session, vault: Vault, vm_id: int, attempt: int, call_status: str, now: datetime
-) -> list[int]:
-    """The call-back call ended before the caller was reached: the voicemail waits again."""
-    if call_status not in CALL_OVER:
-        return []
-    vm = _locked(session, vm_id)
-    if vm is None or vm.attempt != attempt or vm.status != "calling" or vm.volunteer_id is None:
-        return []
-    line = session.get_one(Line, vm.line_id)
-    vm.status = "waiting"
-    vm.updated_at = now
-    turn = Turn(session, vault, line, now)
-    turn.tell_volunteer(session.get_one(Volunteer, vm.volunteer_id), "callback_missed", ref=vm.ref)
-    session.commit()
-    return turn.outbox_ids()
-
-
 def delete_recording(db: Database, carrier: VoiceCarrier, vm_id: int, now: datetime) -> bool:
     """Delete a voicemail's recording at Twilio once it is due; True when it is gone."""
     with db.session() as session:
@@ -282,11 +157,11 @@ def delete_recording(db: Database, carrier: VoiceCarrier, vm_id: int, now: datet
             log.warning("voicemail %s: recording not deleted yet: error %s", vm_id, exc.error_code)
             return False
     with db.session() as session:
-        vm = _locked(session, vm_id)
+        vm = locked_voicemail(session, vm_id)
         if vm is None:
             return True
         if vm.handled_at is None:
-            _handled(session, vm, "expired", now)
+            mark_handled(session, vm, "expired", now)
         vm.recording_deleted_at = now
         vm.recording_url_sealed = None
         vm.updated_at = now
@@ -298,7 +173,7 @@ def sweep(db: Database, vault: Vault, carrier: VoiceCarrier, now: datetime) -> l
     """Voice upkeep: place call-backs, offer unoffered voicemail, delete due recordings."""
     outbox_ids = place_requested(db, vault, carrier, now)
     with db.session() as session:
-        calls.end_stale(session, now)
+        call_ends.end_stale(session, now)
         _release_stale(session, now)
         unoffered = session.scalars(
             select(Voicemail.id).where(
@@ -317,7 +192,7 @@ def sweep(db: Database, vault: Vault, carrier: VoiceCarrier, now: datetime) -> l
         ).all()
     for vm_id in unoffered:
         with db.session() as session:
-            vm = _locked(session, vm_id)
+            vm = locked_voicemail(session, vm_id)
             if vm is None or vm.offered_at is not None or vm.status != "waiting":
                 continue
             call = session.get_one(Call, vm.call_id)
@@ -393,7 +268,7 @@ def _offer(
     )
     if not volunteers:
         return []
-    key = "voicemail_offer" if calls.has_number(session, call) else "voicemail_offer_hidden"
+    key = "voicemail_offer" if call_rows.has_number(session, call) else "voicemail_offer_hidden"
     turn = Turn(session, vault, line, now)
     for volunteer in volunteers:
         turn.tell_volunteer(volunteer, key, ref=vm.ref)
@@ -402,13 +277,13 @@ def _offer(
     return turn.outbox_ids()
 
 
-def _handled(session: Session, vm: Voicemail, status: str, now: datetime) -> None:
+def mark_handled(session: Session, vm: Voicemail, status: str, now: datetime) -> None:
     """The voicemail needs nothing more: its recording is due, the caller's number may go."""
     vm.status = status
     vm.handled_at = vm.handled_at or now
     vm.updated_at = now
     session.flush()
-    calls.release_contact(session, session.get_one(Call, vm.call_id))
+    call_rows.release_contact(session, session.get_one(Call, vm.call_id))
 
 
 def _release_stale(session: Session, now: datetime) -> None:
@@ -425,15 +300,17 @@ def _release_stale(session: Session, now: datetime) -> None:
     session.commit()
 
 
-def _current(session: Session, vm_id: int, attempt: int) -> tuple[Voicemail | None, Line | None]:
+def current_attempt(
+    session: Session, vm_id: int, attempt: int
+) -> tuple[Voicemail | None, Line | None]:
     """The voicemail if this is its current call-back attempt, with its line."""
-    vm = _locked(session, vm_id)
+    vm = locked_voicemail(session, vm_id)
     if vm is None or vm.attempt != attempt or vm.status != "calling":
         return None, None
     return vm, session.get_one(Line, vm.line_id)
 
 
-def _locked(session: Session, vm_id: int) -> Voicemail | None:
+def locked_voicemail(session: Session, vm_id: int) -> Voicemail | None:
     return session.scalar(
         select(Voicemail)
         .where(Voicemail.id == vm_id)

@@ -1,0 +1,106 @@
+"""Coordinators, keys, and a contact's data: export and erasure."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from warmline import config
+from warmline.cli.base import main, opened_runtime, operator_errors
+from warmline.conversations import forgetting
+from warmline.core.clock import utcnow
+from warmline.core.crypto import UnreadableSecret
+from warmline.core.errors import InvalidInput
+from warmline.core.phones import parse_number
+from warmline.lines import audit, coordinators
+from warmline.lines.lines import get_line
+from warmline.messaging import outbox
+from warmline.privacy import keys as key_rotation
+from warmline.privacy import subject_access
+
+
+@main.group()
+def coordinator() -> None:
+    """Coordinators: who may sign in to the dashboard."""
+
+
+@coordinator.command("add")
+@click.option("--email", required=True)
+def coordinator_add(email: str) -> None:
+    """Add a coordinator; the password is read from stdin (asked twice on a terminal)."""
+    if sys.stdin.isatty():
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True, err=True)
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    with opened_runtime() as rt, rt.db.session() as session:
+        try:
+            added = coordinators.add(session, email, password, utcnow())
+        except InvalidInput as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"added coordinator {added.email}")
+
+
+@main.group()
+def keys() -> None:
+    """Secrets."""
+
+
+@keys.command("generate")
+def keys_generate() -> None:
+    """Print fresh SECRET_KEY, WARMLINE_DATA_KEY and WARMLINE_HMAC_KEY values."""
+    for name, value in config.generate_keys().items():
+        click.echo(f"{name}={value}")
+
+
+@keys.command("rotate")
+def keys_rotate() -> None:
+    """Re-encrypt everything under the newest WARMLINE_DATA_KEY and re-key numbers we still hold."""
+    with opened_runtime() as rt, rt.db.session() as session:
+        try:
+            done = key_rotation.rotate(session, rt.vault, rt.keyring)
+        except UnreadableSecret:
+            raise click.ClickException(
+                "a stored value opens with none of WARMLINE_DATA_KEY's keys: add the old key "
+                "after the new one (newest first) and run this again"
+            ) from None
+        click.echo(f"re-encrypted {done.sealed} values; re-keyed {done.rekeyed} numbers")
+
+
+@main.group()
+def contact() -> None:
+    """One texter's data: export it (subject access) or erase it."""
+
+
+@contact.command("export")
+@click.option("--line", "line_number", required=True)
+@click.option("--phone", required=True)
+def contact_export(line_number: str, phone: str) -> None:
+    """Print, as JSON, everything held about a number on a line."""
+    with opened_runtime() as rt, rt.db.session() as session, operator_errors():
+        target = get_line(session, line_number)
+        e164 = parse_number(phone, target.region, "--phone")
+        data = subject_access.export(session, rt.keyring, target, e164)
+        # Who looked, and when; never whose number it was.
+        audit.record(session, None, "exported contact", "", utcnow(), target.id, actor="cli")
+        session.commit()
+        click.echo(json.dumps(data, indent=2))
+
+
+@contact.command("erase")
+@click.option("--line", "line_number", required=True)
+@click.option("--phone", required=True)
+def contact_erase(line_number: str, phone: str) -> None:
+    """Erase everything tied to a number on a line, now, and tell the texter."""
+    with opened_runtime() as rt, rt.db.session() as session, operator_errors():
+        target = get_line(session, line_number)
+        e164 = parse_number(phone, target.region, "--phone")
+        erased, outbox_ids = forgetting.erase_number(
+            session, rt.vault, rt.keyring, target, e164, utcnow()
+        )
+        subject = "data erased" if erased else "nothing held"
+        audit.record(session, None, "erased contact", subject, utcnow(), target.id, actor="cli")
+        session.commit()
+        outbox.enqueue_all(rt.queue, outbox_ids)
+        click.echo("erased" if erased else "nothing held for that number on this line")

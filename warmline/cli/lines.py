@@ -1,0 +1,174 @@
+"""Lines, volunteers and the resource library."""
+
+from __future__ import annotations
+
+import click
+
+from warmline.cli.base import main, opened_runtime, operator_errors
+from warmline.conversations import peers, resources
+from warmline.core.clock import utcnow
+from warmline.core.errors import InvalidInput
+from warmline.lines.lines import add_line, get_line, set_line
+from warmline.lines.rules.settings import setting_text
+from warmline.lines.volunteers import add_volunteer, get_volunteer
+from warmline.rota import calendar, shifts
+
+
+@main.group()
+def line() -> None:
+    """Lines: the public numbers."""
+
+
+@line.command("add")
+@click.option("--number", required=True, help="The Twilio number people text and call.")
+@click.option("--name", required=True)
+@click.option("--timezone", required=True, help="e.g. America/New_York")
+@click.option("--crisis", default=None, help="The crisis resources the line gives.")
+def line_add(number: str, name: str, timezone: str, crisis: str | None) -> None:
+    """Add a line."""
+    with opened_runtime() as rt, rt.db.session() as session, operator_errors():
+        added = add_line(
+            session,
+            number_raw=number,
+            name=name,
+            timezone=timezone,
+            now=utcnow(),
+            crisis_numbers=crisis,
+        )
+        click.echo(f"added line {added.number} ({added.name})")
+
+
+@line.command("set")
+@click.argument("number")
+@click.argument("assignments", nargs=-1)
+def line_set(number: str, assignments: tuple[str, ...]) -> None:
+    """Change a line's settings: warmline line set +15550001111 offer_timeout_s=60 ..."""
+    with opened_runtime() as rt, rt.db.session() as session, operator_errors():
+        target = get_line(session, number)
+        changes = set_line(session, target, list(assignments))
+        shown = (f"{k}={setting_text(v, unset='default')}" for k, v in changes.items())
+        click.echo("set " + ", ".join(shown))
+
+
+@line.command("hours")
+@click.argument("number")
+@click.argument("spec")
+def line_hours(number: str, spec: str) -> None:
+    """Set weekly hours: "mon-fri 18:00-23:00; sat,sun 12:00-02:00" or "always"."""
+    with opened_runtime() as rt, rt.db.session() as session, operator_errors():
+        click.echo(shifts.set_hours(session, number, spec))
+
+
+@line.group("closure")
+def line_closure() -> None:
+    """Holidays and one-off closures."""
+
+
+@line_closure.command("add")
+@click.argument("number")
+@click.option("--start", required=True)
+@click.option("--end", required=True)
+@click.option("--reason", default="")
+def line_closure_add(number: str, start: str, end: str, reason: str) -> None:
+    """Close the line from --start to --end (the line's time zone)."""
+    with opened_runtime() as rt, rt.db.session() as session, operator_errors():
+        click.echo(shifts.add_closure(session, number, start, end, reason, utcnow()))
+
+
+@main.group()
+def volunteer() -> None:
+    """Volunteers: the peers who answer."""
+
+
+@volunteer.command("add")
+@click.option("--name", required=True)
+@click.option("--phone", required=True)
+def volunteer_add(name: str, phone: str) -> None:
+    """Add a volunteer."""
+    with opened_runtime() as rt, rt.db.session() as session, operator_errors():
+        added = add_volunteer(
+            session, rt.keyring, rt.vault, name=name, phone_raw=phone, now=utcnow()
+        )
+        click.echo(f"added volunteer {added.name} (id {added.id})")
+
+
+@volunteer.command("calendar")
+@click.option("--phone", required=True)
+@click.option("--revoke", is_flag=True, help="Stop the volunteer's calendar feed.")
+def volunteer_calendar(phone: str, revoke: bool) -> None:
+    """Print a new private calendar feed URL for a volunteer (the old one stops working)."""
+    with opened_runtime() as rt, rt.db.session() as session, operator_errors():
+        person = get_volunteer(session, rt.keyring, phone, "US")
+        if revoke:
+            calendar.revoke(session, person)
+            click.echo(f"calendar feed of {person.name} revoked")
+            return
+        token = calendar.issue(session, person)
+        click.echo(f"{rt.settings.public_url}/rota/{token}.ics")
+
+
+@volunteer.command("topics")
+@click.option("--line", "line_number", required=True, help="The line whose topic list applies.")
+@click.option("--phone", required=True)
+@click.argument("topics")
+def volunteer_topics(line_number: str, phone: str, topics: str) -> None:
+    """Set the lived-experience topics a volunteer opted in to: "anxiety, grief" (or "none")."""
+    with opened_runtime() as rt, rt.db.session() as session, operator_errors():
+        target = get_line(session, line_number)
+        person = get_volunteer(session, rt.keyring, phone, target.region)
+        unknown = peers.set_topics(target, person, topics)
+        if unknown:
+            raise InvalidInput(f"not on the line's topic list: {', '.join(unknown)}")
+        session.commit()
+        click.echo(f"topics of {person.name}: {person.topics.replace(',', ', ') or 'none'}")
+
+
+@main.group()
+def resource() -> None:
+    """The line's resource library, which peers send from with RES <word>."""
+
+
+@resource.command("add")
+@click.option("--line", "line_number", required=True)
+@click.option("--title", required=True)
+@click.option("--text", required=True, help="A short text (up to 480 characters).")
+@click.option("--link", default="", help="A link or a phone number.")
+@click.option("--topics", default="", help="Comma-separated topics, e.g. anxiety,grief")
+@click.option("--language", default="en", show_default=True)
+def resource_add(
+    line_number: str, title: str, text: str, link: str, topics: str, language: str
+) -> None:
+    """Add a resource to a line's library."""
+    with opened_runtime() as rt, rt.db.session() as session, operator_errors():
+        target = get_line(session, line_number)
+        added = resources.add(
+            session,
+            target,
+            title=title,
+            text=text,
+            link=link,
+            topics=topics,
+            language=language,
+            now=utcnow(),
+        )
+        click.echo(f"added resource {added.id} ({added.title})")
+
+
+@resource.command("list")
+@click.option("--line", "line_number", required=True)
+def resource_list(line_number: str) -> None:
+    """The line's resources."""
+    with opened_runtime() as rt, rt.db.session() as session, operator_errors():
+        for row in resources.listing(session, get_line(session, line_number)):
+            click.echo(row)
+
+
+@resource.command("remove")
+@click.option("--line", "line_number", required=True)
+@click.argument("resource_id", type=int)
+def resource_remove(line_number: str, resource_id: int) -> None:
+    """Take a resource out of the library (how often it was shared is kept)."""
+    with opened_runtime() as rt, rt.db.session() as session, operator_errors():
+        target = get_line(session, line_number)
+        removed = resources.retire(session, target, resource_id, utcnow())
+        click.echo(f"removed resource {removed.id} ({removed.title})")
