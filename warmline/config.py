@@ -47,7 +47,7 @@ class Settings:
     hmac_key: bytes
     instance_path: Path
     older_hmac_keys: tuple[bytes, ...] = ()
-    # Operations (issue 7): pacing per sending number, log lines, the metrics endpoint.
+    # Operations: pacing per sending number, log lines, the metrics endpoint.
     send_rate_per_s: float = 1.0
     send_burst: int = 10
     log_format: str = "text"

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from warmline.cli import embedded, simulator
 from warmline.cli.base import load_settings, main, opened_runtime, operator_errors
 from warmline.core import migrate
-from warmline.core.jobqueue import resolve
+from warmline.core.jobqueue import WORKER_MAIN, resolve
 from warmline.lines.lines import get_line
 from warmline.models import Line
 from warmline.ops import doctor as checks
@@ -44,7 +44,7 @@ def run(host: str, port: int) -> None:
 def worker() -> None:
     """Run a production worker: the RQ worker and the sweeper."""
     # Dependencies point inward: the package starts the worker by name, never by import.
-    resolve("workers.main.run")()
+    resolve(WORKER_MAIN)()
 
 
 @main.command()

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from warmline.core.crypto import Vault
 from warmline.core.db import Database
+from warmline.core.statuses import ConversationStatus
 from warmline.lines.rules.checkins import describe, parse_schedule
 from warmline.messaging.outgoing import Turn
 from warmline.models import CheckIn, Contact, ContactCount, Conversation, Line, Volunteer
@@ -48,7 +49,7 @@ def closed_for(
     query = select(Conversation).where(
         Conversation.line_id == line_id,
         Conversation.volunteer_id == volunteer.id,
-        Conversation.status == "closed",
+        Conversation.status == ConversationStatus.CLOSED,
         Conversation.closed_at > now - OFFER_WINDOW,
     )
     if ref is not None:
@@ -167,7 +168,10 @@ def _talking(session: Session, contact: Contact) -> bool:
     return (
         session.scalar(
             select(Conversation.id)
-            .where(Conversation.contact_id == contact.id, Conversation.status != "closed")
+            .where(
+                Conversation.contact_id == contact.id,
+                Conversation.status != ConversationStatus.CLOSED,
+            )
             .limit(1)
         )
         is not None

@@ -11,15 +11,15 @@ from sqlalchemy.orm import Session
 
 from warmline.conversations import care, timers
 from warmline.conversations.rules.offers import longest_idle
+from warmline.core.statuses import ConversationStatus
 from warmline.lines.rules.settings import outcome_tags
 from warmline.lines.rules.topics import from_stored
 from warmline.messaging.outgoing import Turn
-from warmline.messaging.rules.refs import new_ref
+from warmline.messaging.rules.refs import REF_ATTEMPTS, new_ref
 from warmline.models import Contact, Conversation, InboundMessage, Offer, Volunteer
 from warmline.privacy import contact_log
 from warmline.rota.availability import available_now
 
-REF_ATTEMPTS = 20
 TAG_WINDOW = timedelta(hours=1)
 
 
@@ -27,7 +27,9 @@ def open_for_contact(session: Session, contact: Contact) -> Conversation | None:
     """The contact's waiting or active conversation, locked for this transaction."""
     return session.scalar(
         select(Conversation)
-        .where(Conversation.contact_id == contact.id, Conversation.status != "closed")
+        .where(
+            Conversation.contact_id == contact.id, Conversation.status != ConversationStatus.CLOSED
+        )
         .order_by(Conversation.id.desc())
         .limit(1)
         .with_for_update()
@@ -40,7 +42,8 @@ def start(turn: Turn, contact: Contact) -> Conversation:
     in_use = set(
         turn.session.scalars(
             select(Conversation.ref).where(
-                Conversation.line_id == turn.line.id, Conversation.status != "closed"
+                Conversation.line_id == turn.line.id,
+                Conversation.status != ConversationStatus.CLOSED,
             )
         )
     )
@@ -52,7 +55,7 @@ def start(turn: Turn, contact: Contact) -> Conversation:
             line_id=turn.line.id,
             contact_id=contact.id,
             ref=ref,
-            status="waiting",
+            status=ConversationStatus.WAITING,
             created_at=turn.now,
             waiting_since=turn.now,
             last_activity_at=turn.now,
@@ -137,7 +140,7 @@ def waiting_queue(line_id: int) -> Select[Conversation]:
     """The line's waiting conversations in the order peers should take them: crisis, then oldest."""
     return (
         select(Conversation)
-        .where(Conversation.line_id == line_id, Conversation.status == "waiting")
+        .where(Conversation.line_id == line_id, Conversation.status == ConversationStatus.WAITING)
         .order_by(Conversation.crisis_at.is_(None), Conversation.waiting_since, Conversation.id)
     )
 
@@ -182,9 +185,11 @@ def claim(turn: Turn, volunteer: Volunteer, ref: str) -> None:
         return
     won = turn.session.execute(
         update(Conversation)
-        .where(Conversation.id == conversation.id, Conversation.status == "waiting")
+        .where(
+            Conversation.id == conversation.id, Conversation.status == ConversationStatus.WAITING
+        )
         .values(
-            status="active",
+            status=ConversationStatus.ACTIVE,
             volunteer_id=volunteer.id,
             claimed_at=turn.now,
             last_activity_at=turn.now,
@@ -198,7 +203,7 @@ def claim(turn: Turn, volunteer: Volunteer, ref: str) -> None:
     conversation.head_start_until = None  # taken: a later PASS offers it to everyone
     timers.schedule_idle(turn.session, turn.line, conversation, turn.now)
     turn.tell_volunteer(volunteer, "claimed", conversation.id, ref=ref)
-    contact = _contact_of(turn.session, conversation)
+    contact = contact_of(turn.session, conversation)
     if contact is not None:
         turn.text_contact(contact, _joined_text(turn, conversation, volunteer), conversation.id)
     relay_held(turn, conversation, volunteer)
@@ -235,38 +240,12 @@ def relay_held(turn: Turn, conversation: Conversation, volunteer: Volunteer) -> 
         message.relayed_at = turn.now
 
 
-def relay_to_volunteer(
-    turn: Turn, conversation: Conversation, message: InboundMessage, text: str
-) -> None:
-    """Hold a texter's words until a peer claims the conversation, or pass them on now."""
-    message.conversation_id = conversation.id
-    conversation.last_activity_at = turn.now
-    if conversation.status != "active" or conversation.volunteer_id is None:
-        return  # stays sealed on the message until claim() relays it
-    volunteer = turn.session.get_one(Volunteer, conversation.volunteer_id)
-    turn.relay_to_volunteer(volunteer, conversation.ref, text, conversation.id)
-    message.body_sealed = None
-    message.relayed_at = turn.now
-
-
-def relay_to_texter(
-    turn: Turn, volunteer: Volunteer, conversation: Conversation, text: str
-) -> None:
-    """Send a volunteer's words to the texter, from the line number, unprefixed."""
-    conversation.last_activity_at = turn.now
-    contact = _contact_of(turn.session, conversation)
-    if contact is None or contact.opted_out_at is not None:
-        turn.tell_volunteer(volunteer, "texter_unreachable", conversation.id, ref=conversation.ref)
-        return
-    turn.text_contact(contact, text, conversation.id)
-
-
 def close(
     turn: Turn, volunteer: Volunteer, conversation: Conversation, outcome: str = "done"
 ) -> None:
     """Close an active conversation: a kind goodbye to the texter, thanks to the volunteer."""
     finish(turn, conversation, outcome)
-    contact = _contact_of(turn.session, conversation)
+    contact = contact_of(turn.session, conversation)
     if contact is not None:
         turn.text_contact(contact, turn.say("closing"), conversation.id)
     key = "closed_idle" if outcome == "idle" else "closed_for_volunteer"
@@ -284,7 +263,7 @@ def close(
 
 def finish(turn: Turn, conversation: Conversation, outcome: str) -> None:
     """Every ending: closed, deadlines retired, held words wiped, counted and (with consent) logged."""
-    conversation.status = "closed"
+    conversation.status = ConversationStatus.CLOSED
     conversation.closed_at = turn.now
     conversation.outcome = outcome
     timers.cancel(turn.session, conversation.id, turn.now, outcome)
@@ -301,7 +280,7 @@ def finish(turn: Turn, conversation: Conversation, outcome: str) -> None:
 
 def pass_back(turn: Turn, volunteer: Volunteer, conversation: Conversation) -> None:
     """Return an active conversation to the queue and offer it to the others."""
-    conversation.status = "waiting"
+    conversation.status = ConversationStatus.WAITING
     conversation.volunteer_id = None
     conversation.claimed_at = None
     conversation.waiting_since = turn.now
@@ -309,7 +288,7 @@ def pass_back(turn: Turn, volunteer: Volunteer, conversation: Conversation) -> N
     timers.schedule_waiting(turn.session, turn.line, conversation, turn.now)
     turn.session.execute(delete(Offer).where(Offer.conversation_id == conversation.id))
     turn.tell_volunteer(volunteer, "passed_for_volunteer", conversation.id, ref=conversation.ref)
-    contact = _contact_of(turn.session, conversation)
+    contact = contact_of(turn.session, conversation)
     if contact is not None:
         turn.text_contact(contact, turn.say("passed_to_texter"), conversation.id)
     turn.session.flush()
@@ -319,7 +298,7 @@ def pass_back(turn: Turn, volunteer: Volunteer, conversation: Conversation) -> N
 def close_unanswered(turn: Turn, conversation: Conversation, outcome: str) -> None:
     """Close a conversation no peer took (the line closed): a kind message with the hours."""
     finish(turn, conversation, outcome)
-    contact = _contact_of(turn.session, conversation)
+    contact = contact_of(turn.session, conversation)
     if contact is not None:
         turn.text_contact(contact, turn.say("closing_time"), conversation.id)
 
@@ -338,7 +317,7 @@ def active_for(
 ) -> list[Conversation]:
     """The volunteer's active conversations, oldest first, on one line or all."""
     query = select(Conversation).where(
-        Conversation.volunteer_id == volunteer.id, Conversation.status == "active"
+        Conversation.volunteer_id == volunteer.id, Conversation.status == ConversationStatus.ACTIVE
     )
     if line_id is not None:
         query = query.where(Conversation.line_id == line_id)
@@ -354,7 +333,7 @@ def awaiting_tag(
         .where(
             Conversation.line_id == line_id,
             Conversation.volunteer_id == volunteer.id,
-            Conversation.status == "closed",
+            Conversation.status == ConversationStatus.CLOSED,
             Conversation.tag_asked_at > now - TAG_WINDOW,
             Conversation.outcome_tag.is_(None),
         )
@@ -368,7 +347,7 @@ def waiting_count(session: Session, line_id: int) -> int:
     return int(
         session.scalar(
             select(func.count()).where(
-                Conversation.line_id == line_id, Conversation.status == "waiting"
+                Conversation.line_id == line_id, Conversation.status == ConversationStatus.WAITING
             )
         )
         or 0
@@ -380,12 +359,12 @@ def _open_by_ref(turn: Turn, ref: str) -> Conversation | None:
         select(Conversation).where(
             Conversation.line_id == turn.line.id,
             Conversation.ref == ref,
-            Conversation.status != "closed",
+            Conversation.status != ConversationStatus.CLOSED,
         )
     )
 
 
-def _contact_of(session: Session, conversation: Conversation) -> Contact | None:
+def contact_of(session: Session, conversation: Conversation) -> Contact | None:
     if conversation.contact_id is None:
         return None
     return session.get(Contact, conversation.contact_id)

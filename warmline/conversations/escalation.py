@@ -12,6 +12,7 @@ from warmline.conversations import claims, matching
 from warmline.conversations.timers import IDLE
 from warmline.core.crypto import Vault
 from warmline.core.db import Database
+from warmline.core.statuses import ConversationStatus
 from warmline.messaging.outgoing import Turn
 from warmline.models import Contact, Conversation, Line, Timer, Volunteer
 from warmline.rota import service
@@ -55,7 +56,7 @@ def run(db: Database, vault: Vault, timer_id: int, now: datetime) -> list[int]:
 
 
 def _reoffer(turn: Turn, conversation: Conversation, timer: Timer) -> str:
-    if conversation.status != "waiting":
+    if conversation.status != ConversationStatus.WAITING:
         return "moot"
     primary = available_now(turn.session, turn.line, turn.now)
     backup = available_now(turn.session, turn.line, turn.now, roles=("backup",))
@@ -65,7 +66,7 @@ def _reoffer(turn: Turn, conversation: Conversation, timer: Timer) -> str:
 
 
 def _escalate(turn: Turn, conversation: Conversation, timer: Timer) -> str:
-    if conversation.status != "waiting":
+    if conversation.status != ConversationStatus.WAITING:
         return "moot"
     coordinators = coordinators_on_call(turn.session, turn.line, turn.now)
     minutes = max(1, int((turn.now - conversation.waiting_since).total_seconds() // 60))
@@ -77,7 +78,7 @@ def _escalate(turn: Turn, conversation: Conversation, timer: Timer) -> str:
 
 
 def _fallback(turn: Turn, conversation: Conversation, timer: Timer) -> str:
-    if conversation.status != "waiting" or conversation.contact_id is None:
+    if conversation.status != ConversationStatus.WAITING or conversation.contact_id is None:
         return "moot"
     contact = turn.session.get_one(Contact, conversation.contact_id)
     turn.text_contact(contact, turn.say("everyone_busy"), conversation.id)
@@ -85,7 +86,7 @@ def _fallback(turn: Turn, conversation: Conversation, timer: Timer) -> str:
 
 
 def _idle_close(turn: Turn, conversation: Conversation, timer: Timer) -> str:
-    if conversation.status != "active" or conversation.volunteer_id is None:
+    if conversation.status != ConversationStatus.ACTIVE or conversation.volunteer_id is None:
         return "moot"
     quiet_until = conversation.last_activity_at + timedelta(seconds=turn.line.idle_close_s)
     if quiet_until > turn.now:
@@ -117,7 +118,9 @@ def close_waiting_after_hours(db: Database, vault: Vault, now: datetime) -> list
     written: list[int] = []
     with db.session() as session:
         line_ids = session.scalars(
-            select(Conversation.line_id).where(Conversation.status == "waiting").distinct()
+            select(Conversation.line_id)
+            .where(Conversation.status == ConversationStatus.WAITING)
+            .distinct()
         ).all()
     for line_id in line_ids:
         with db.session() as session:

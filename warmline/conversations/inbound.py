@@ -18,7 +18,7 @@ from warmline.conversations import texters, volunteer_texts
 from warmline.core import metrics, phones
 from warmline.core.crypto import Keyring, Vault
 from warmline.core.db import Database
-from warmline.core.jobqueue import PROCESS_INBOUND, JobQueue
+from warmline.core.jobqueue import PROCESS_INBOUND, SWEEPER_GRACE, JobQueue
 from warmline.core.locks import INBOUND_SENDER, key_lock
 from warmline.messaging import carrier_copies, outbox
 from warmline.messaging.outgoing import Turn
@@ -27,7 +27,6 @@ from warmline.models import InboundMessage, Line, UTCDateTime, Volunteer
 log = logging.getLogger(__name__)
 
 # An event the queue has not processed this long after arrival is the sweeper's to process.
-SWEEPER_GRACE = timedelta(seconds=5)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from datetime import timedelta
 from sqlalchemy import delete, select, update
 
 from warmline.conversations import claims
+from warmline.core.statuses import ConversationStatus
 from warmline.lines.rules.topics import from_stored, parse_topics, topic_in
 from warmline.messaging.outgoing import Turn
 from warmline.models import Contact, ContactLogEntry, Conversation, Line, Offer, Timer, Volunteer
@@ -96,7 +97,7 @@ def previous_peer(turn: Turn, contact: Contact) -> int | None:
 
 def widen(turn: Turn, conversation: Conversation) -> str:
     """The head start is over: offer everyone available who has not been offered yet."""
-    if conversation.status != "waiting":
+    if conversation.status != ConversationStatus.WAITING:
         return "moot"
     conversation.head_start_until = None
     offered = set(

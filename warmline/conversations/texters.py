@@ -5,9 +5,10 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from warmline.conversations import care, checkins, claims, forgetting, matching
+from warmline.conversations import care, checkins, claims, forgetting, matching, relay
 from warmline.conversations.rules.crisis import mentions_crisis, word_lists
 from warmline.conversations.rules.keywords import TexterKeyword, texter_keyword
+from warmline.core.statuses import ConversationStatus
 from warmline.messaging.outgoing import Turn
 from warmline.models import (
     Contact,
@@ -64,7 +65,7 @@ def handle(
         if conversation is None:
             return None  # an answer to the line, not a new conversation
         # Inside a conversation the word may also be meant for the peer, so it is relayed too.
-        claims.relay_to_volunteer(turn, conversation, message, body)
+        relay.relay_to_volunteer(turn, conversation, message, body)
         return None
 
     crisis = mentions_crisis(body, word_lists(crisis_settings(turn.line)))
@@ -90,12 +91,12 @@ def handle(
             return None  # asked of the line, not words for the peer
     elif crisis and conversation.crisis_at is None:
         _crisis(turn, contact, conversation, offered_now=False)
-    elif keyword is TexterKeyword.NEW and conversation.status == "waiting":
+    elif keyword is TexterKeyword.NEW and conversation.status == ConversationStatus.WAITING:
         matching.someone_new(turn, contact, conversation)
         return None
     if keyword is TexterKeyword.HELP:
         turn.text_contact(contact, turn.say("texter_help"), conversation.id)
-    claims.relay_to_volunteer(turn, conversation, message, body)
+    relay.relay_to_volunteer(turn, conversation, message, body)
     return None
 
 
@@ -143,10 +144,10 @@ def _crisis(turn: Turn, contact: Contact, conversation: Conversation, offered_no
     turn.text_contact(contact, turn.say("crisis_resources"), conversation.id)
     for coordinator in coordinators_on_call(turn.session, turn.line, turn.now):
         turn.tell_volunteer(coordinator, "crisis_alert", conversation.id, ref=conversation.ref)
-    if conversation.status == "active" and conversation.volunteer_id is not None:
+    if conversation.status == ConversationStatus.ACTIVE and conversation.volunteer_id is not None:
         volunteer = turn.session.get_one(Volunteer, conversation.volunteer_id)
         turn.tell_volunteer(volunteer, "crisis_to_volunteer", conversation.id, ref=conversation.ref)
-    elif conversation.status == "waiting" and not offered_now:
+    elif conversation.status == ConversationStatus.WAITING and not offered_now:
         conversation.head_start_until = None  # crisis words end any head start at once
         claims.offer_to(turn, conversation, available_now(turn.session, turn.line, turn.now))
 

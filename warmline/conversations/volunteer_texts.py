@@ -6,7 +6,9 @@ from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from warmline.conversations import care, checkins, claims, peers, resources
+from warmline.conversations.relay import relay_to_texter
 from warmline.conversations.rules.commands import Command, Relay, parse_volunteer_text
+from warmline.core.statuses import ConversationStatus
 from warmline.lines.rules.settings import outcome_tags
 from warmline.messaging.outgoing import Turn
 from warmline.models import Conversation, Volunteer
@@ -38,7 +40,7 @@ def _relay(turn: Turn, volunteer: Volunteer, relay: Relay) -> None:
     if not relay.text:
         turn.tell_volunteer(volunteer, "empty_relay", conversation.id, ref=conversation.ref)
         return
-    claims.relay_to_texter(turn, volunteer, conversation, relay.text)
+    relay_to_texter(turn, volunteer, conversation, relay.text)
 
 
 def _take(turn: Turn, volunteer: Volunteer, command: Command) -> None:
@@ -220,7 +222,7 @@ def _own_conversation(turn: Turn, volunteer: Volunteer, ref: str | None) -> Conv
 def _locked(turn: Turn, conversation: Conversation) -> Conversation | None:
     """Re-read a conversation under a row lock; None if it stopped being active meanwhile."""
     turn.session.refresh(conversation, with_for_update=True)
-    return conversation if conversation.status == "active" else None
+    return conversation if conversation.status == ConversationStatus.ACTIVE else None
 
 
 def _zone(turn: Turn) -> ZoneInfo:

@@ -7,13 +7,19 @@ import logging
 import queue
 import threading
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any, Protocol
 
 log = logging.getLogger(__name__)
 
+# Every job, by the dotted name a worker imports (the platform itself never imports workers).
 PROCESS_INBOUND = "workers.jobs.process_inbound"
 SEND_OUTBOX = "workers.jobs.send_outbox"
+DELETE_RECORDING = "workers.jobs.delete_recording"
+WORKER_MAIN = "workers.main.run"
 QUEUE_NAME = "warmline"
+# A fresh row's head start: its own job has this long before the sweeper does the work instead.
+SWEEPER_GRACE = timedelta(seconds=5)
 
 
 class JobQueue(Protocol):

@@ -22,7 +22,7 @@ from warmline.rota.rules.hours import describe
 
 Page = str | tuple[str, int] | Response
 
-# (setting name as in DESIGN §4 and the CLI, label, help), in groups; only what
+# (setting name as in the CLI, label, help), in groups; only what
 # `set_line` accepts is shown.
 GROUPS: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
     (

@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session
 from warmline.core import metrics
 from warmline.core.crypto import Vault
 from warmline.core.db import Database
-from warmline.core.jobqueue import SEND_OUTBOX, JobQueue
+from warmline.core.jobqueue import SEND_OUTBOX, SWEEPER_GRACE, JobQueue
 from warmline.core.locks import OUTBOX_RECIPIENT, key_lock
 from warmline.core.ports import SendError, Transport
+from warmline.core.statuses import ConversationStatus, OutboxStatus
 from warmline.messaging import carrier_copies, wording
 from warmline.messaging.pacer import Pacer
 from warmline.messaging.rules.delivery import (
@@ -32,7 +33,6 @@ from warmline.models import Contact, Conversation, Line, Outbox, Volunteer
 log = logging.getLogger(__name__)
 
 # A freshly queued text is the queue's to send; the sweeper only steps in after this long.
-SWEEPER_GRACE = timedelta(seconds=5)
 # A send that has said 'sending' this long was interrupted (its worker died).
 SENDING_STALE = timedelta(seconds=60)
 
@@ -61,7 +61,7 @@ def add(
         contact_id=contact.id if contact is not None else None,
         recipient_key=recipient_key,
         body_sealed=vault.seal(body),
-        status="queued",
+        status=OutboxStatus.QUEUED,
         due_at=now + SWEEPER_GRACE,
         created_at=now,
         updated_at=now,
@@ -126,18 +126,23 @@ def send(
                 select(Outbox.id, Outbox.status)
                 .where(
                     Outbox.recipient_key == recipient_key,
-                    Outbox.status.in_(("queued", "sending")),
+                    Outbox.status.in_((OutboxStatus.QUEUED, OutboxStatus.SENDING)),
                 )
                 .order_by(Outbox.id)
             ).all()
             # Holding this person's lock, no live worker can be mid-send to them: a text still
             # marked "sending" was cut off by a dead one. It goes again first, so order holds.
-            cut_off = [row_id for row_id, status in waiting if status == "sending"]
+            cut_off = [row_id for row_id, status in waiting if status == OutboxStatus.SENDING]
             if cut_off:
                 session.execute(
                     update(Outbox)
-                    .where(Outbox.id.in_(cut_off), Outbox.status == "sending")
-                    .values(status="queued", interrupted=True, due_at=clock(), updated_at=clock())
+                    .where(Outbox.id.in_(cut_off), Outbox.status == OutboxStatus.SENDING)
+                    .values(
+                        status=OutboxStatus.QUEUED,
+                        interrupted=True,
+                        due_at=clock(),
+                        updated_at=clock(),
+                    )
                 )
                 session.commit()
             for row_id in (row_id for row_id, _ in waiting if row_id <= outbox_id):
@@ -157,7 +162,7 @@ def _send_one(
     # One session serves all of this person's texts: what an earlier one loaded is read afresh.
     session.expire_all()
     row = session.get(Outbox, outbox_id)
-    if row is None or row.status != "queued":
+    if row is None or row.status != OutboxStatus.QUEUED:
         session.commit()
         return True
     now = clock()
@@ -167,14 +172,14 @@ def _send_one(
     line = session.get_one(Line, row.line_id)
     recipient = _recipient(session, vault, row)
     if recipient is None or row.body_sealed is None:
-        _finish(row, "suppressed", now, error_code=None)
+        _finish(row, OutboxStatus.SUPPRESSED, now, error_code=None)
         session.commit()
         return True
     to_number, label = recipient
     body = vault.open(row.body_sealed)
     if pacer is not None and not _paced(session, row, pacer, segments(body), now):
         return False
-    row.status = "sending"
+    row.status = OutboxStatus.SENDING
     row.attempts += 1
     row.updated_at = now
     session.commit()
@@ -184,7 +189,7 @@ def _send_one(
     except SendError as exc:
         return _after_failure(session, vault, row, exc, clock(), pacer)
     row.twilio_sid = sid
-    _finish(row, "sent", clock(), error_code=None)
+    _finish(row, OutboxStatus.SENT, clock(), error_code=None)
     carrier_copies.remember(session, [sid], clock() + carrier_copies.SETTLE)
     session.commit()
     return True
@@ -237,13 +242,13 @@ def _after_failure(
     if is_permanent(exc.error_code, exc.http_status) or delay is None:
         log.warning("outbox %s failed for good: error %s", row.id, exc.error_code)
         metrics.SEND_FAILURES.labels(outcome="failed").inc()
-        _finish(row, "failed", now, error_code=exc.error_code)
+        _finish(row, OutboxStatus.FAILED, now, error_code=exc.error_code)
         _tell_peer_not_delivered(session, vault, row, now)
         session.commit()
         return True
     metrics.SEND_FAILURES.labels(outcome="retry").inc()
     log.info("outbox %s will retry in %ss: error %s", row.id, delay.seconds, exc.error_code)
-    row.status = "queued"
+    row.status = OutboxStatus.QUEUED
     row.error_code = exc.error_code
     row.due_at = now + delay
     row.updated_at = now
@@ -251,7 +256,7 @@ def _after_failure(
     return False
 
 
-def _finish(row: Outbox, status: str, now: datetime, error_code: int | None) -> None:
+def _finish(row: Outbox, status: OutboxStatus, now: datetime, error_code: int | None) -> None:
     """A terminal state: the sealed words are wiped."""
     row.status = status
     row.error_code = error_code
@@ -277,7 +282,11 @@ def _tell_peer_not_delivered(session: Session, vault: Vault, row: Outbox, now: d
     if row.contact_id is None or row.conversation_id is None:
         return
     conversation = session.get(Conversation, row.conversation_id)
-    if conversation is None or conversation.status != "active" or conversation.volunteer_id is None:
+    if (
+        conversation is None
+        or conversation.status != ConversationStatus.ACTIVE
+        or conversation.volunteer_id is None
+    ):
         return
     volunteer = session.get(Volunteer, conversation.volunteer_id)
     if volunteer is None or not volunteer.is_active:
@@ -312,7 +321,7 @@ def record_status(
         return False
     row.status = new_status
     row.updated_at = now
-    if new_status in ("undelivered", "failed"):
+    if new_status in (OutboxStatus.UNDELIVERED, OutboxStatus.FAILED):
         row.error_code = error_code
         _tell_peer_not_delivered(session, vault, row, now)
     session.commit()
@@ -323,8 +332,8 @@ def recover_interrupted(session: Session, now: datetime) -> int:
     """Put texts whose send was cut off back in the queue, marked as possibly sent once already."""
     result = session.execute(
         update(Outbox)
-        .where(Outbox.status == "sending", Outbox.updated_at < now - SENDING_STALE)
-        .values(status="queued", interrupted=True, due_at=now, updated_at=now)
+        .where(Outbox.status == OutboxStatus.SENDING, Outbox.updated_at < now - SENDING_STALE)
+        .values(status=OutboxStatus.QUEUED, interrupted=True, due_at=now, updated_at=now)
     )
     session.commit()
     return int(result.rowcount)  # type: ignore[attr-defined]
@@ -335,7 +344,7 @@ def due_ids(session: Session, now: datetime, limit: int = 200) -> list[int]:
     return list(
         session.scalars(
             select(Outbox.id)
-            .where(Outbox.status == "queued", Outbox.due_at <= now)
+            .where(Outbox.status == OutboxStatus.QUEUED, Outbox.due_at <= now)
             .order_by(Outbox.id)
             .limit(limit)
         )

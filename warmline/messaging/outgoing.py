@@ -41,6 +41,20 @@ class Turn:
         self, volunteer: Volunteer, body: str, conversation_id: int | None = None
     ) -> None:
         """Queue `body` for a volunteer, from the line number, in parts if it is long."""
+        self._queue(body, conversation_id, volunteer=volunteer)
+
+    def text_contact(self, contact: Contact, body: str, conversation_id: int | None = None) -> None:
+        """Queue `body` for a texter, from the line number, in parts if it is long."""
+        self._queue(body, conversation_id, contact=contact)
+
+    def _queue(
+        self,
+        body: str,
+        conversation_id: int | None,
+        *,
+        volunteer: Volunteer | None = None,
+        contact: Contact | None = None,
+    ) -> None:
         for part in split_body(body):
             self.written.append(
                 outbox.add(
@@ -50,20 +64,6 @@ class Turn:
                     body=part,
                     now=self.now,
                     volunteer=volunteer,
-                    conversation_id=conversation_id,
-                )
-            )
-
-    def text_contact(self, contact: Contact, body: str, conversation_id: int | None = None) -> None:
-        """Queue `body` for a texter, from the line number, in parts if it is long."""
-        for part in split_body(body):
-            self.written.append(
-                outbox.add(
-                    self.session,
-                    self.vault,
-                    line=self.line,
-                    body=part,
-                    now=self.now,
                     contact=contact,
                     conversation_id=conversation_id,
                 )

@@ -193,7 +193,7 @@ ENGLISH: Final[dict[str, str]] = {
         "{line_name}: texts or waiting conversations have not moved for {minutes} min. "
         "Please check that a worker is running."
     ),
-    # Shared experience and ongoing connection (DESIGN §2): matching and continuity.
+    # Shared experience and ongoing connection: matching and continuity.
     "offer_matched": (
         "{line_name}: someone is waiting to talk (#{ref}) about {topic}, one of your topics. "
         "Reply {ref} to take it."

@@ -15,7 +15,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from warmline.models.base import Base
+from warmline.core.statuses import CallStatus, VoicemailStatus
+from warmline.models.base import Base, StatusText
 
 
 class Call(Base):
@@ -34,7 +35,9 @@ class Call(Base):
     line_id: Mapped[int] = mapped_column(ForeignKey("lines.id", ondelete="CASCADE"))
     call_sid: Mapped[str] = mapped_column(String(64), unique=True)
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"))
-    status: Mapped[str] = mapped_column(String(12), default="ringing")
+    status: Mapped[CallStatus] = mapped_column(
+        StatusText(CallStatus, 12), default=CallStatus.RINGING
+    )
     outcome: Mapped[str | None] = mapped_column(String(20))
     step: Mapped[int] = mapped_column(default=0)
     volunteer_id: Mapped[int | None] = mapped_column(
@@ -110,7 +113,9 @@ class Voicemail(Base):
     line_id: Mapped[int] = mapped_column(ForeignKey("lines.id", ondelete="CASCADE"))
     call_id: Mapped[int] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"), unique=True)
     ref: Mapped[str] = mapped_column(String(4))
-    status: Mapped[str] = mapped_column(String(12), default="waiting")
+    status: Mapped[VoicemailStatus] = mapped_column(
+        StatusText(VoicemailStatus, 12), default=VoicemailStatus.WAITING
+    )
     recording_sid: Mapped[str | None] = mapped_column(String(64), unique=True)
     # Not a phone number, but it plays the caller's voice: kept sealed like one.
     recording_url_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)

@@ -15,7 +15,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from warmline.models.base import Base
+from warmline.core.statuses import ConversationStatus
+from warmline.models.base import Base, StatusText
 
 
 class Conversation(Base):
@@ -43,7 +44,9 @@ class Conversation(Base):
     line_id: Mapped[int] = mapped_column(ForeignKey("lines.id", ondelete="CASCADE"))
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"))
     ref: Mapped[str] = mapped_column(String(4))
-    status: Mapped[str] = mapped_column(String(8), default="waiting")
+    status: Mapped[ConversationStatus] = mapped_column(
+        StatusText(ConversationStatus, 8), default=ConversationStatus.WAITING
+    )
     volunteer_id: Mapped[int | None] = mapped_column(ForeignKey("volunteers.id"))
     created_at: Mapped[datetime]
     waiting_since: Mapped[datetime]

@@ -46,7 +46,7 @@ class Line(Base):
     unsent_text_max_h: Mapped[int] = mapped_column(default=1)
     log_retention_days: Mapped[int] = mapped_column(default=365)
     recording_retention_days: Mapped[int] = mapped_column(default=7)
-    # Peer support (DESIGN §2). Topics: "anxiety: panic, ansiedad; grief: loss"; empty = defaults.
+    # Peer support. Topics: "anxiety: panic, ansiedad; grief: loss"; empty = defaults.
     topics: Mapped[str] = mapped_column(Text, default="")
     # Matched and returning peers are offered first for this long (0 = everyone at once).
     match_head_start_s: Mapped[int] = mapped_column(default=45)

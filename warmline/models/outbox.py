@@ -12,7 +12,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from warmline.models.base import Base
+from warmline.core.statuses import OutboxStatus
+from warmline.models.base import Base, StatusText
 
 
 class Outbox(Base):
@@ -35,7 +36,9 @@ class Outbox(Base):
     )
     recipient_key: Mapped[str] = mapped_column(String(64))
     body_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
-    status: Mapped[str] = mapped_column(String(12), default="queued")
+    status: Mapped[OutboxStatus] = mapped_column(
+        StatusText(OutboxStatus, 12), default=OutboxStatus.QUEUED
+    )
     attempts: Mapped[int] = mapped_column(default=0)
     due_at: Mapped[datetime]
     twilio_sid: Mapped[str | None] = mapped_column(String(64), unique=True)

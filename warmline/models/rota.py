@@ -7,7 +7,8 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from warmline.models.base import Base
+from warmline.core.statuses import ShiftExceptionKind, ShiftRole
+from warmline.models.base import Base, StatusText
 
 
 class Shift(Base):
@@ -23,7 +24,7 @@ class Shift(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     line_id: Mapped[int] = mapped_column(ForeignKey("lines.id", ondelete="CASCADE"))
     volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteers.id", ondelete="CASCADE"))
-    role: Mapped[str] = mapped_column(String(12), default="primary")
+    role: Mapped[ShiftRole] = mapped_column(StatusText(ShiftRole, 12), default=ShiftRole.PRIMARY)
     starts_at: Mapped[datetime]
     ends_at: Mapped[datetime]
     local_start: Mapped[datetime | None] = mapped_column(DateTime(timezone=False))
@@ -47,7 +48,7 @@ class ShiftException(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     shift_id: Mapped[int] = mapped_column(ForeignKey("shifts.id", ondelete="CASCADE"))
     local_date: Mapped[date]
-    kind: Mapped[str] = mapped_column(String(10))
+    kind: Mapped[ShiftExceptionKind] = mapped_column(StatusText(ShiftExceptionKind, 10))
     volunteer_id: Mapped[int | None] = mapped_column(
         ForeignKey("volunteers.id", ondelete="CASCADE")
     )
@@ -68,7 +69,7 @@ class ShiftOccurrence(Base):
     shift_id: Mapped[int] = mapped_column(ForeignKey("shifts.id", ondelete="CASCADE"))
     line_id: Mapped[int] = mapped_column(ForeignKey("lines.id", ondelete="CASCADE"))
     volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteers.id", ondelete="CASCADE"))
-    role: Mapped[str] = mapped_column(String(12))
+    role: Mapped[ShiftRole] = mapped_column(StatusText(ShiftRole, 12))
     local_date: Mapped[date]
     starts_at: Mapped[datetime]
     ends_at: Mapped[datetime]
@@ -93,7 +94,7 @@ class OpenShift(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     line_id: Mapped[int] = mapped_column(ForeignKey("lines.id", ondelete="CASCADE"))
     code: Mapped[str] = mapped_column(String(8))
-    role: Mapped[str] = mapped_column(String(12), default="primary")
+    role: Mapped[ShiftRole] = mapped_column(StatusText(ShiftRole, 12), default=ShiftRole.PRIMARY)
     starts_at: Mapped[datetime]
     ends_at: Mapped[datetime]
     occurrence_id: Mapped[int | None] = mapped_column(

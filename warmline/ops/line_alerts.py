@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from warmline.core.crypto import Vault
 from warmline.core.db import Database
+from warmline.core.statuses import ConversationStatus, OutboxStatus
 from warmline.messaging.outgoing import Turn
 from warmline.models import Conversation, Line, Outbox, RotaNotice, Timer
 from warmline.ops.line_health import FAILED
@@ -124,7 +125,9 @@ def _stuck(session: Session, line_id: int, now: datetime) -> str | None:
     before = now - STALL_AFTER
     text_id = session.scalar(
         select(func.min(Outbox.id)).where(
-            Outbox.line_id == line_id, Outbox.status == "queued", Outbox.created_at < before
+            Outbox.line_id == line_id,
+            Outbox.status == OutboxStatus.QUEUED,
+            Outbox.created_at < before,
         )
     )
     if text_id is not None:
@@ -146,7 +149,7 @@ def _stuck(session: Session, line_id: int, now: datetime) -> str | None:
     conversation_id = session.scalar(
         select(func.min(Conversation.id)).where(
             Conversation.line_id == line_id,
-            Conversation.status == "waiting",
+            Conversation.status == ConversationStatus.WAITING,
             Conversation.waiting_since < before,
             ~pending,
             ~scheduled,

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from warmline.core.statuses import ConversationStatus, OutboxStatus
 from warmline.models import Conversation, Line, Outbox, Timer
 
 # The dashboard counts an escalation the same way: the deadline fired while nobody had claimed.
@@ -36,14 +37,14 @@ def states(session: Session, now: datetime) -> list[LineState]:
     queued = _by_line(
         session.execute(
             select(Outbox.line_id, func.count(), func.min(Outbox.created_at))
-            .where(Outbox.status == "queued")
+            .where(Outbox.status == OutboxStatus.QUEUED)
             .group_by(Outbox.line_id)
         )
     )
     waiting = _by_line(
         session.execute(
             select(Conversation.line_id, func.count(), func.min(Conversation.waiting_since))
-            .where(Conversation.status == "waiting")
+            .where(Conversation.status == ConversationStatus.WAITING)
             .group_by(Conversation.line_id)
         )
     )

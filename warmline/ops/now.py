@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from warmline.core.statuses import ConversationStatus
 from warmline.models import Conversation, Line, Timer, Volunteer
 from warmline.rota import service
 from warmline.rota.availability import active_counts
@@ -165,7 +166,7 @@ def _state(role: str, is_on: bool, active: int, line: Line) -> str:
 
 
 def _waiting(session: Session, line: Line, now: datetime) -> tuple[list[Waiting], int]:
-    where = (Conversation.line_id == line.id, Conversation.status == "waiting")
+    where = (Conversation.line_id == line.id, Conversation.status == ConversationStatus.WAITING)
     total = int(session.scalar(select(func.count()).where(*where)) or 0)
     rows = session.execute(
         select(Conversation.ref, Conversation.waiting_since, Conversation.crisis_at)
@@ -178,7 +179,7 @@ def _waiting(session: Session, line: Line, now: datetime) -> tuple[list[Waiting]
 
 
 def _active(session: Session, line: Line) -> tuple[list[Active], int]:
-    where = (Conversation.line_id == line.id, Conversation.status == "active")
+    where = (Conversation.line_id == line.id, Conversation.status == ConversationStatus.ACTIVE)
     total = int(session.scalar(select(func.count()).where(*where)) or 0)
     rows = session.execute(
         select(

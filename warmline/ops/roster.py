@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from warmline.conversations import claims
 from warmline.core.crypto import Vault
 from warmline.core.jobqueue import JobQueue
+from warmline.core.statuses import ConversationStatus
 from warmline.lines import audit
 from warmline.lines.volunteers import get
 from warmline.messaging import outbox
@@ -56,7 +57,10 @@ def deactivate(
     mine = list(
         session.scalars(
             select(Conversation)
-            .where(Conversation.volunteer_id == volunteer.id, Conversation.status == "active")
+            .where(
+                Conversation.volunteer_id == volunteer.id,
+                Conversation.status == ConversationStatus.ACTIVE,
+            )
             .order_by(Conversation.id)
             .with_for_update()
         )

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from warmline.core.statuses import OutboxStatus
 from warmline.messaging import carrier_copies
 from warmline.models import (
     CheckIn,
@@ -64,7 +65,7 @@ def erase(session: Session, line_id: int, contact: Contact, now: datetime) -> Er
         # Relays of their words still waiting for a peer go too; sent ones hold no words already.
         session.execute(
             delete(Outbox).where(
-                Outbox.conversation_id.in_(conversation_ids), Outbox.status == "queued"
+                Outbox.conversation_id.in_(conversation_ids), Outbox.status == OutboxStatus.QUEUED
             )
         )
         session.execute(delete(Conversation).where(Conversation.id.in_(conversation_ids)))

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from warmline.core.db import Database
 from warmline.core.records import CarrierRecords
+from warmline.core.statuses import ConversationStatus, OutboxStatus, VoicemailStatus
 from warmline.messaging import carrier_copies
 from warmline.models import (
     Call,
@@ -83,17 +84,18 @@ def _purge_line(session: Session, line: Line, now: datetime, report: PurgeReport
                 update(Outbox)
                 .where(
                     Outbox.line_id == line.id,
-                    Outbox.status == "queued",
+                    Outbox.status == OutboxStatus.QUEUED,
                     Outbox.created_at < unsent_until,
                 )
-                .values(status="expired", body_sealed=None, updated_at=now)
+                .values(status=VoicemailStatus.EXPIRED, body_sealed=None, updated_at=now)
             )
         ),
     )
 
     # FORGET: the contact row goes once its confirmation is no longer waiting to be sent.
     waiting_for_them = exists().where(
-        Outbox.contact_id == Contact.id, Outbox.status.in_(("queued", "sending"))
+        Outbox.contact_id == Contact.id,
+        Outbox.status.in_((OutboxStatus.QUEUED, OutboxStatus.SENDING)),
     )
     forgotten = session.scalars(
         select(Contact).where(
@@ -110,7 +112,8 @@ def _purge_line(session: Session, line: Line, now: datetime, report: PurgeReport
     # Numbers: kept sealed only while a conversation, or a voicemail call-back, may need them.
     recent_or_open = exists().where(
         Conversation.contact_id == Contact.id,
-        (Conversation.status != "closed") | (Conversation.closed_at > numbers_until),
+        (Conversation.status != ConversationStatus.CLOSED)
+        | (Conversation.closed_at > numbers_until),
     )
     callback_pending = exists().where(
         Call.contact_id == Contact.id,
@@ -173,7 +176,7 @@ def _purge_line(session: Session, line: Line, now: datetime, report: PurgeReport
             session.execute(
                 delete(Conversation).where(
                     Conversation.line_id == line.id,
-                    Conversation.status == "closed",
+                    Conversation.status == ConversationStatus.CLOSED,
                     Conversation.closed_at < numbers_until,
                 )
             )

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from warmline.core.crypto import Keyring
+from warmline.core.statuses import OutboxStatus
 from warmline.models import (
     CheckIn,
     ConsentRecord,
@@ -52,7 +53,9 @@ def export(session: Session, keyring: Keyring, line: Line, e164: str) -> dict[st
     )
     queued = session.scalar(
         select(func.count()).where(
-            Outbox.line_id == line.id, Outbox.recipient_key.in_(keys), Outbox.status == "queued"
+            Outbox.line_id == line.id,
+            Outbox.recipient_key.in_(keys),
+            Outbox.status == OutboxStatus.QUEUED,
         )
     )
     check_ins = session.scalars(

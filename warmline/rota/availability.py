@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from warmline.core.db import among
+from warmline.core.statuses import CallStatus, ConversationStatus, VoicemailStatus
 from warmline.models import Call, Conversation, Line, Voicemail, Volunteer
 from warmline.rota import service
 from warmline.rota.rules.availability import ShiftWindow, VolunteerState, available_volunteers
@@ -29,7 +30,10 @@ def active_counts(session: Session, volunteer_ids: Iterable[int]) -> dict[int, i
         return {}
     rows = session.execute(
         select(Conversation.volunteer_id, func.count())
-        .where(Conversation.status == "active", among(session, Conversation.volunteer_id, ids))
+        .where(
+            Conversation.status == ConversationStatus.ACTIVE,
+            among(session, Conversation.volunteer_id, ids),
+        )
         .group_by(Conversation.volunteer_id)
     )
     return {int(vid): int(n) for vid, n in rows if vid is not None}
@@ -41,10 +45,10 @@ def on_call_ids(session: Session, volunteer_ids: Iterable[int]) -> set[int]:
     if not ids:
         return set()
     calls = select(Call.volunteer_id).where(
-        Call.status == "connected", among(session, Call.volunteer_id, ids)
+        Call.status == CallStatus.CONNECTED, among(session, Call.volunteer_id, ids)
     )
     callbacks = select(Voicemail.volunteer_id).where(
-        Voicemail.status == "calling", among(session, Voicemail.volunteer_id, ids)
+        Voicemail.status == VoicemailStatus.CALLING, among(session, Voicemail.volunteer_id, ids)
     )
     return {int(v) for v in session.scalars(calls.union(callbacks)) if v is not None}
 

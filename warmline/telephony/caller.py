@@ -6,11 +6,11 @@ import secrets
 import sys
 from typing import TextIO
 
-from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.rest import Client
 
 from warmline.core.calling import VoiceCarrier
-from warmline.core.ports import SendError, Transport
+from warmline.core.ports import Transport
+from warmline.telephony.errors import carrier_errors
 from warmline.telephony.sender import TwilioTransport
 from warmline.telephony.voice_twiml import CALLBACK, CALLBACK_STATUS, url
 
@@ -26,7 +26,7 @@ class TwilioVoiceCarrier:
         self, *, to_number: str, from_number: str, voicemail_id: int, attempt: int, timeout_s: int
     ) -> str:
         """Call the volunteer from the line number; their answer fetches our call-back TwiML."""
-        try:
+        with carrier_errors():
             call = self.client.calls.create(
                 to=to_number,
                 from_=from_number,
@@ -38,22 +38,12 @@ class TwilioVoiceCarrier:
                 status_callback_method="POST",
                 timeout=timeout_s,
             )
-        except TwilioRestException as exc:
-            raise SendError(exc.code, exc.status) from None
-        except (TwilioException, OSError):
-            raise SendError(None, None) from None
         return str(call.sid)
 
     def delete_recording(self, recording_sid: str) -> None:
         """Delete the recording; Twilio's 404 means it is already gone."""
-        try:
+        with carrier_errors(gone_is_done=True):
             self.client.recordings(recording_sid).delete()
-        except TwilioRestException as exc:
-            if exc.status == 404:
-                return
-            raise SendError(exc.code, exc.status) from None
-        except (TwilioException, OSError):
-            raise SendError(None, None) from None
 
 
 class ConsoleVoiceCarrier:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.rest import Client
 
-from warmline.core.ports import SendError, Transport
+from warmline.core.ports import Transport
 from warmline.core.records import CarrierRecords
+from warmline.telephony.errors import carrier_errors
 from warmline.telephony.sender import TwilioTransport
 
 
@@ -18,14 +18,8 @@ class TwilioRecords:
 
     def delete_message(self, message_sid: str) -> None:
         """Delete the message; Twilio's 404 means it is already gone."""
-        try:
+        with carrier_errors(gone_is_done=True):
             self.client.messages(message_sid).delete()
-        except TwilioRestException as exc:
-            if exc.status == 404:
-                return
-            raise SendError(exc.code, exc.status) from None
-        except (TwilioException, OSError):
-            raise SendError(None, None) from None
 
 
 class NoRecords:

@@ -8,13 +8,12 @@ import threading
 from collections.abc import Callable
 from typing import Any, TextIO
 
-from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.http.response import Response
 from twilio.rest import Client
 
 from warmline.config import DEFAULT_TWILIO_API_BASE_URL
-from warmline.core.ports import SendError
+from warmline.telephony.errors import carrier_errors
 
 
 class RebasedHttpClient(TwilioHttpClient):  # type: ignore[misc]
@@ -54,19 +53,13 @@ class TwilioTransport:
 
     def send(self, *, from_number: str, to_number: str, body: str, label: str) -> str:
         """Create the message at Twilio; raise SendError with Twilio's code on failure."""
-        try:
+        with carrier_errors():
             message = self.client.messages.create(
                 to=to_number,
                 from_=from_number,
                 body=body,
                 status_callback=self.status_callback_url,
             )
-        except TwilioRestException as exc:
-            raise SendError(exc.code, exc.status) from None
-        except TwilioException:
-            raise SendError(None, None) from None
-        except OSError:
-            raise SendError(None, None) from None
         return str(message.sid)
 
 

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from warmline.core.statuses import CallStatus
 from warmline.models import (
     Call,
     Line,
@@ -29,19 +30,22 @@ def end_stale(session: Session, now: datetime) -> int:
     stale = session.scalars(
         select(Call)
         .where(
-            ((Call.status.in_(("ringing", "fallback"))) & (Call.updated_at < now - STALE_ROUTING))
-            | ((Call.status == "connected") & (Call.updated_at < now - STALE_CONNECTED))
+            (
+                (Call.status.in_((CallStatus.RINGING, CallStatus.FALLBACK)))
+                & (Call.updated_at < now - STALE_ROUTING)
+            )
+            | ((Call.status == CallStatus.CONNECTED) & (Call.updated_at < now - STALE_CONNECTED))
         )
         .with_for_update(skip_locked=True)
         .limit(100)
     ).all()
     for call in stale:
-        end_call(session, call, "answered" if call.status == "connected" else "lost", now)
+        end_call(session, call, "answered" if call.status == CallStatus.CONNECTED else "lost", now)
     # Ended after the tone, but Twilio never sent the recording's callbacks.
     unreleased = session.scalars(
         select(Call)
         .where(
-            Call.status == "ended",
+            Call.status == CallStatus.ENDED,
             Call.contact_id.is_not(None),
             Call.ended_at < now - STALE_ROUTING,
             ~select(Voicemail.id)
@@ -60,8 +64,8 @@ def end_call(
     session: Session, call: Call, outcome: str, now: datetime, duration_s: int | None = None
 ) -> None:
     """The call is over: it frees its volunteer for texts, and its number if nothing needs it."""
-    first_end = call.status != "ended"
-    call.status = "ended"
+    first_end = call.status != CallStatus.ENDED
+    call.status = CallStatus.ENDED
     call.outcome = outcome
     call.ended_at = call.ended_at or now
     call.updated_at = now

@@ -8,6 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from warmline.core.crypto import Vault
+from warmline.core.jobqueue import DELETE_RECORDING
+from warmline.core.statuses import VoicemailStatus
 from warmline.messaging.outgoing import Turn
 from warmline.models import Call, Line, Voicemail, Volunteer
 from warmline.voice import call_rows, calls
@@ -26,7 +28,6 @@ from warmline.voice.rules.calls import (
 )
 from warmline.voice.voicemail import (
     CALLBACK_RING_S,
-    DELETE_RECORDING,
     OPEN,
     current_attempt,
     locked_voicemail,
@@ -49,11 +50,11 @@ def request_callback(turn: Turn, volunteer: Volunteer, ref: str) -> None:
     if vm is None or vm.status not in OPEN:
         turn.tell_volunteer(volunteer, "callback_unknown", ref=ref)
         return
-    if vm.status != "waiting" and vm.volunteer_id != volunteer.id:
+    if vm.status != VoicemailStatus.WAITING and vm.volunteer_id != volunteer.id:
         turn.tell_volunteer(volunteer, "callback_taken", ref=ref)
         return
-    if vm.status == "waiting":
-        vm.status = "requested"
+    if vm.status == VoicemailStatus.WAITING:
+        vm.status = VoicemailStatus.REQUESTED
         vm.volunteer_id = volunteer.id
         vm.attempt += 1
         vm.updated_at = turn.now
@@ -89,7 +90,7 @@ def callback_listen(
     if call_rows.caller_number(session, vault, call) is not None:
         prompt = calls.speak(line, "voice_callback_prompt")
         return Answer(PlayMessage(vm.id, attempt, url, (prompt,), True, Speech.of(line)))
-    mark_handled(session, vm, "done", now)
+    mark_handled(session, vm, VoicemailStatus.DONE, now)
     session.commit()
     prompt = calls.speak(line, "voice_callback_hidden")
     return Answer(
@@ -120,16 +121,16 @@ def callback_dialed(
         return Answer(Goodbye())
     line = session.get_one(Line, vm.line_id)
     speech = Speech.of(line)
-    if vm.status == "done":
+    if vm.status == VoicemailStatus.DONE:
         return Answer(Goodbye((calls.speak(line, "voice_callback_done"),), speech))
-    if vm.status != "calling":
+    if vm.status != VoicemailStatus.CALLING:
         return Answer(Goodbye())
     if dial_status in BRIDGED:
-        mark_handled(session, vm, "done", now)
+        mark_handled(session, vm, VoicemailStatus.DONE, now)
         session.commit()
         words = calls.speak(line, "voice_callback_done")
         return Answer(Goodbye((words,), speech), jobs=((DELETE_RECORDING, vm.id),))
-    vm.status = "waiting"
+    vm.status = VoicemailStatus.WAITING
     vm.updated_at = now
     session.commit()
     return Answer(Goodbye((calls.speak(line, "voice_callback_missed", ref=vm.ref),), speech))
@@ -142,10 +143,15 @@ def callback_status(
     if call_status not in CALL_OVER:
         return []
     vm = locked_voicemail(session, vm_id)
-    if vm is None or vm.attempt != attempt or vm.status != "calling" or vm.volunteer_id is None:
+    if (
+        vm is None
+        or vm.attempt != attempt
+        or vm.status != VoicemailStatus.CALLING
+        or vm.volunteer_id is None
+    ):
         return []
     line = session.get_one(Line, vm.line_id)
-    vm.status = "waiting"
+    vm.status = VoicemailStatus.WAITING
     vm.updated_at = now
     turn = Turn(session, vault, line, now)
     turn.tell_volunteer(session.get_one(Volunteer, vm.volunteer_id), "callback_missed", ref=vm.ref)

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from warmline.core.crypto import Keyring, Vault
+from warmline.core.statuses import CallStatus
 from warmline.messaging import wording
 from warmline.models import (
     Call,
@@ -106,7 +107,7 @@ def incoming(
         line_id=line.id,
         call_sid=call.call_sid,
         contact_id=contact.id if contact is not None else None,
-        status="ringing",
+        status=CallStatus.RINGING,
         step=0,
         started_at=now,
         updated_at=now,
@@ -166,7 +167,7 @@ def screen(
     leg = session.get(CallLeg, leg_id) if call is not None else None
     if call is None or leg is None or leg.call_id != call.id:
         return Answer(Goodbye())
-    if leg.accepted_at is None and (call.status != "ringing" or leg.step != call.step):
+    if leg.accepted_at is None and (call.status != CallStatus.RINGING or leg.step != call.step):
         return Answer(Goodbye())
     leg.screened_at = leg.screened_at or now
     leg.leg_sid = leg.leg_sid or (leg_sid[:64] or None)
@@ -184,10 +185,10 @@ def accept(session: Session, call_id: int, leg_id: int, digits: str, now: dateti
         return Answer(Goodbye())
     if leg.accepted_at is not None:
         return Answer(Bridge())
-    if digits.strip() != "1" or call.status != "ringing" or leg.step != call.step:
+    if digits.strip() != "1" or call.status != CallStatus.RINGING or leg.step != call.step:
         return Answer(Goodbye())
     leg.accepted_at = now
-    call.status = "connected"
+    call.status = CallStatus.CONNECTED
     call.volunteer_id = leg.volunteer_id
     call.connected_at = now
     call.updated_at = now
@@ -205,10 +206,14 @@ def status_changed(session: Session, call_sid: str, call_status: str, now: datet
         .with_for_update()
         .execution_options(populate_existing=True)
     )
-    if call is None or call.status == "ended":
+    if call is None or call.status == CallStatus.ENDED:
         return
-    outcome = "answered" if call.status == "connected" else "abandoned"
-    if call.status == "connected" and call.duration_s is None and call.connected_at is not None:
+    outcome = "answered" if call.status == CallStatus.CONNECTED else "abandoned"
+    if (
+        call.status == CallStatus.CONNECTED
+        and call.duration_s is None
+        and call.connected_at is not None
+    ):
         call.duration_s = int((now - call.connected_at).total_seconds())
     end_call(session, call, outcome, now)
     session.commit()
@@ -267,11 +272,11 @@ def _after_dial(
         end_call(session, call, "answered", now, duration_s=report.duration_s)
         _add_step(session, call, current.step + 1, "goodbye", now, words="voice_thanks")
         return
-    if call.status == "connected":  # accepted but never bridged: they are free again
-        call.status = "ringing"
+    if call.status == CallStatus.CONNECTED:  # accepted but never bridged: they are free again
+        call.status = CallStatus.RINGING
         call.volunteer_id = None
-    if result == "caller_gone" or call.status == "ended":
-        if call.status != "ended":
+    if result == "caller_gone" or call.status == CallStatus.ENDED:
+        if call.status != CallStatus.ENDED:
             end_call(session, call, "abandoned", now)
         _add_step(session, call, current.step + 1, "goodbye", now)
         return
@@ -289,7 +294,7 @@ def _after_forward(
     if report.dial_status in BRIDGED:
         end_call(session, call, "forwarded", now, duration_s=report.duration_s)
         _add_step(session, call, current.step + 1, "goodbye", now)
-    elif report.caller_status in CALL_OVER or call.status == "ended":
+    elif report.caller_status in CALL_OVER or call.status == CallStatus.ENDED:
         end_call(session, call, "abandoned", now)
         _add_step(session, call, current.step + 1, "goodbye", now)
     else:
@@ -320,7 +325,7 @@ def _next_step(
                 )
             )
         return
-    call.status = "fallback"
+    call.status = CallStatus.FALLBACK
     fallback = fallback_of(line.voice_fallback)
     if fallback.kind == "number":
         _add_step(session, call, step, "forward", now, words="voice_forwarding")

@@ -13,9 +13,11 @@ from sqlalchemy.orm import Session
 from warmline.core.calling import VoiceCarrier
 from warmline.core.crypto import Vault
 from warmline.core.db import Database
+from warmline.core.jobqueue import DELETE_RECORDING
 from warmline.core.ports import SendError
+from warmline.core.statuses import CallStatus, ConversationStatus, VoicemailStatus
 from warmline.messaging.outgoing import Turn
-from warmline.messaging.rules.refs import new_ref
+from warmline.messaging.rules.refs import REF_ATTEMPTS, new_ref
 from warmline.models import Call, Conversation, Line, Voicemail, Volunteer
 from warmline.rota.availability import available_now, coordinators_on_call
 from warmline.voice import call_ends, call_rows, calls
@@ -31,9 +33,7 @@ from warmline.voice.rules.calls import (
 
 log = logging.getLogger(__name__)
 
-DELETE_RECORDING = "workers.jobs.delete_recording"
-OPEN = ("waiting", "requested", "calling")
-REF_ATTEMPTS = 20
+OPEN = (VoicemailStatus.WAITING, VoicemailStatus.REQUESTED, VoicemailStatus.CALLING)
 CALLBACK_RING_S = 30
 # Between tries to offer a voicemail nobody could be offered yet.
 OFFER_RETRY = timedelta(minutes=1)
@@ -79,7 +79,7 @@ def recorded(
     speech = Speech.of(line)
     vm = session.scalar(select(Voicemail).where(Voicemail.call_id == call.id).with_for_update())
     if vm is None and not recording.sid:
-        if call.status != "ended":
+        if call.status != CallStatus.ENDED:
             call_ends.end_call(session, call, "abandoned", now)
         call_rows.release_contact(session, call)
         session.commit()
@@ -87,18 +87,18 @@ def recorded(
     if vm is None:
         vm = _new_voicemail(session, call, now)
     _take_recording(vault, vm, recording, now)
-    if vm.status != "empty":
+    if vm.status != VoicemailStatus.EMPTY:
         call.outcome = "voicemail"
-    if call.status != "ended":
+    if call.status != CallStatus.ENDED:
         call_ends.end_call(session, call, call.outcome or "voicemail", now)
     else:
         call_rows.release_contact(session, call)
     outbox_ids: list[int] = []
-    if vm.status == "waiting" and vm.offered_at is None:
+    if vm.status == VoicemailStatus.WAITING and vm.offered_at is None:
         outbox_ids = _offer(session, vault, line, call, vm, now)
     session.commit()
     jobs = ((DELETE_RECORDING, vm.id),) if vm.handled_at is not None else ()
-    key = "voice_message_saved" if vm.status != "empty" else "voice_no_message"
+    key = "voice_message_saved" if vm.status != VoicemailStatus.EMPTY else "voice_no_message"
     return Answer(Goodbye((calls.speak(line, key),), speech), tuple(outbox_ids), jobs)
 
 
@@ -106,19 +106,21 @@ def place_requested(db: Database, vault: Vault, carrier: VoiceCarrier, now: date
     """Place the call-backs volunteers asked for; each is placed by exactly one process."""
     outbox_ids: list[int] = []
     with db.session() as session:
-        ids = session.scalars(select(Voicemail.id).where(Voicemail.status == "requested")).all()
+        ids = session.scalars(
+            select(Voicemail.id).where(Voicemail.status == VoicemailStatus.REQUESTED)
+        ).all()
     for vm_id in ids:
         with db.session() as session:
             vm = session.scalar(
                 select(Voicemail)
-                .where(Voicemail.id == vm_id, Voicemail.status == "requested")
+                .where(Voicemail.id == vm_id, Voicemail.status == VoicemailStatus.REQUESTED)
                 .with_for_update(skip_locked=True)
             )
             if vm is None or vm.volunteer_id is None:
                 continue
             line = session.get_one(Line, vm.line_id)
             volunteer = session.get_one(Volunteer, vm.volunteer_id)
-            vm.status = "calling"  # claimed: no other sweep places it again
+            vm.status = VoicemailStatus.CALLING  # claimed: no other sweep places it again
             vm.updated_at = now
             session.commit()
             try:
@@ -131,7 +133,7 @@ def place_requested(db: Database, vault: Vault, carrier: VoiceCarrier, now: date
                 )
             except SendError as exc:
                 log.warning("voicemail %s: call-back not placed: error %s", vm.id, exc.error_code)
-                vm.status = "waiting"
+                vm.status = VoicemailStatus.WAITING
                 turn = Turn(session, vault, line, now)
                 turn.tell_volunteer(volunteer, "callback_missed", ref=vm.ref)
                 session.commit()
@@ -161,7 +163,7 @@ def delete_recording(db: Database, carrier: VoiceCarrier, vm_id: int, now: datet
         if vm is None:
             return True
         if vm.handled_at is None:
-            mark_handled(session, vm, "expired", now)
+            mark_handled(session, vm, VoicemailStatus.EXPIRED, now)
         vm.recording_deleted_at = now
         vm.recording_url_sealed = None
         vm.updated_at = now
@@ -177,7 +179,7 @@ def sweep(db: Database, vault: Vault, carrier: VoiceCarrier, now: datetime) -> l
         _release_stale(session, now)
         unoffered = session.scalars(
             select(Voicemail.id).where(
-                Voicemail.status == "waiting",
+                Voicemail.status == VoicemailStatus.WAITING,
                 Voicemail.offered_at.is_(None),
                 Voicemail.updated_at <= now - OFFER_RETRY,
             )
@@ -193,7 +195,7 @@ def sweep(db: Database, vault: Vault, carrier: VoiceCarrier, now: datetime) -> l
     for vm_id in unoffered:
         with db.session() as session:
             vm = locked_voicemail(session, vm_id)
-            if vm is None or vm.offered_at is not None or vm.status != "waiting":
+            if vm is None or vm.offered_at is not None or vm.status != VoicemailStatus.WAITING:
                 continue
             call = session.get_one(Call, vm.call_id)
             outbox_ids += _offer(session, vault, session.get_one(Line, vm.line_id), call, vm, now)
@@ -209,7 +211,8 @@ def _new_voicemail(session: Session, call: Call, now: datetime) -> Voicemail:
     in_use = set(
         session.scalars(
             select(Conversation.ref).where(
-                Conversation.line_id == call.line_id, Conversation.status != "closed"
+                Conversation.line_id == call.line_id,
+                Conversation.status != ConversationStatus.CLOSED,
             )
         )
     ) | set(
@@ -227,7 +230,7 @@ def _new_voicemail(session: Session, call: Call, now: datetime) -> Voicemail:
             line_id=call.line_id,
             call_id=call.id,
             ref=ref,
-            status="waiting",
+            status=VoicemailStatus.WAITING,
             attempt=0,
             created_at=now,
             delete_after=now + VOICEMAIL_RETENTION,
@@ -253,7 +256,9 @@ def _take_recording(vault: Vault, vm: Voicemail, recording: Recording, now: date
         vm.duration_s = recording.duration_s
     vm.updated_at = now
     if vm.status in OPEN and vm.offered_at is None and not recording.usable:
-        vm.status = "empty"  # nothing to hear: the recording (if any) is due for deletion
+        vm.status = (
+            VoicemailStatus.EMPTY
+        )  # nothing to hear: the recording (if any) is due for deletion
         vm.handled_at = vm.handled_at or now
 
 
@@ -277,7 +282,7 @@ def _offer(
     return turn.outbox_ids()
 
 
-def mark_handled(session: Session, vm: Voicemail, status: str, now: datetime) -> None:
+def mark_handled(session: Session, vm: Voicemail, status: VoicemailStatus, now: datetime) -> None:
     """The voicemail needs nothing more: its recording is due, the caller's number may go."""
     vm.status = status
     vm.handled_at = vm.handled_at or now
@@ -290,12 +295,18 @@ def _release_stale(session: Session, now: datetime) -> None:
     """Call-backs that never reported back go back to waiting, so someone can try again."""
     stale = session.scalars(
         select(Voicemail).where(
-            ((Voicemail.status == "calling") & (Voicemail.updated_at < now - STALE_CALLBACK))
-            | ((Voicemail.status == "requested") & (Voicemail.updated_at < now - STALE_REQUEST))
+            (
+                (Voicemail.status == VoicemailStatus.CALLING)
+                & (Voicemail.updated_at < now - STALE_CALLBACK)
+            )
+            | (
+                (Voicemail.status == VoicemailStatus.REQUESTED)
+                & (Voicemail.updated_at < now - STALE_REQUEST)
+            )
         )
     ).all()
     for vm in stale:
-        vm.status = "waiting"
+        vm.status = VoicemailStatus.WAITING
         vm.updated_at = now
     session.commit()
 
@@ -305,7 +316,7 @@ def current_attempt(
 ) -> tuple[Voicemail | None, Line | None]:
     """The voicemail if this is its current call-back attempt, with its line."""
     vm = locked_voicemail(session, vm_id)
-    if vm is None or vm.attempt != attempt or vm.status != "calling":
+    if vm is None or vm.attempt != attempt or vm.status != VoicemailStatus.CALLING:
         return None, None
     return vm, session.get_one(Line, vm.line_id)
 

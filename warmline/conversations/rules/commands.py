@@ -24,7 +24,7 @@ _BARE = {
 }
 _TAG = re.compile(r"TAG\s+(\w[\w-]{0,29})", _FLAGS)
 _CLAIM = re.compile(rf"CLAIM\s+([{LETTERS}]{{2}}[{DIGITS}]{{2}})", _FLAGS)
-# Peer support (DESIGN §2): close and offer check-ins, resources, topics, continuity.
+# Peer support: close and offer check-ins, resources, topics, continuity.
 _DONE_CHECKIN = re.compile(rf"DONE(?:\s+{_REF})?\s+CHECK-?IN", _FLAGS)
 _CHECKIN = re.compile(rf"CHECK-?IN(?:\s+{_REF})?", _FLAGS)
 _WORDS = r"[^\W\d_]+(?:[\s'-]+[^\W\d_]+){0,3}"

@@ -29,7 +29,7 @@ INT_SETTINGS = {
     "unsent_text_max_h": (1, 48),
     "log_retention_days": (1, 3650),
     "recording_retention_days": (1, 90),
-    # Peer support (DESIGN §2); 0 turns each off.
+    # Peer support; 0 turns each off.
     "match_head_start_s": (0, 600),
     "cooldown_min": (0, 240),
     "shift_cap": (0, 100),

@@ -4,27 +4,29 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from warmline.core.statuses import OutboxStatus
+
 # Twilio's callbacks arrive out of order: a status may only move to a higher rank.
-_RANK = {
-    "queued": 0,
-    "sending": 1,
-    "sent": 2,
-    "delivered": 3,
-    "undelivered": 3,
-    "failed": 3,
-    "suppressed": 3,
+_RANK: dict[str, int] = {
+    OutboxStatus.QUEUED: 0,
+    OutboxStatus.SENDING: 1,
+    OutboxStatus.SENT: 2,
+    OutboxStatus.DELIVERED: 3,
+    OutboxStatus.UNDELIVERED: 3,
+    OutboxStatus.FAILED: 3,
+    OutboxStatus.SUPPRESSED: 3,
 }
-TWILIO_STATUS_MAP = {
-    "accepted": "sending",
-    "scheduled": "sending",
-    "queued": "sending",
-    "sending": "sending",
-    "sent": "sent",
-    "delivered": "delivered",
-    "read": "delivered",
-    "undelivered": "undelivered",
-    "failed": "failed",
-    "canceled": "failed",
+TWILIO_STATUS_MAP: dict[str, OutboxStatus] = {
+    "accepted": OutboxStatus.SENDING,
+    "scheduled": OutboxStatus.SENDING,
+    "queued": OutboxStatus.SENDING,
+    "sending": OutboxStatus.SENDING,
+    "sent": OutboxStatus.SENT,
+    "delivered": OutboxStatus.DELIVERED,
+    "read": OutboxStatus.DELIVERED,
+    "undelivered": OutboxStatus.UNDELIVERED,
+    "failed": OutboxStatus.FAILED,
+    "canceled": OutboxStatus.FAILED,
 }
 # Opted out, not a number, not a mobile, unreachable region or carrier: retrying cannot help.
 PERMANENT_ERROR_CODES = frozenset({21211, 21408, 21610, 21612, 21614, 21617, 21635})
@@ -55,7 +57,7 @@ def failure_reason(error_code: int | None) -> str:
     return "the carrier refused it" + (f" (error {error_code})" if error_code else "")
 
 
-def advanced_status(current: str, reported: str) -> str | None:
+def advanced_status(current: str, reported: str) -> OutboxStatus | None:
     """The status after a report, or None when the report would move it backwards or sideways."""
     new = TWILIO_STATUS_MAP.get(reported)
     if new is None or current not in _RANK:

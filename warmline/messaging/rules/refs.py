@@ -9,6 +9,8 @@ import secrets
 LETTERS = "ABCDEFGHJKMNPQRSTUVWXYZ"
 DIGITS = "23456789"
 REF_REGEX = rf"[{LETTERS}][{DIGITS}][{LETTERS}]"
+# Fresh references tried before giving up (there are 4,232 in all).
+REF_ATTEMPTS = 20
 
 
 def new_ref() -> str:
