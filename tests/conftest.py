@@ -93,7 +93,7 @@ def make_settings(database_url: str, redis_url: str | None, tmp: Path) -> Settin
         data_keys=(Fernet.generate_key().decode(),),
         hmac_key=secrets.token_bytes(32),
         instance_path=tmp,
-        # Flows are tested unpaced (many texts a second); tests/integration/test_pacing.py
+        # Flows are tested unpaced (many texts a second); tests/integration/messaging/test_pacing.py
         # tests pacing with a clock of its own.
         send_rate_per_s=0.0,
     )

@@ -6,6 +6,7 @@ import click
 
 from warmline.cli.base import main, opened_runtime, operator_errors
 from warmline.core.clock import utcnow
+from warmline.messaging import outbox
 from warmline.rota import shifts
 
 
@@ -104,7 +105,5 @@ def shift_open(line_number: str, start: str, end: str, role: str) -> None:
         posted, outbox_ids = shifts.post_open_shift(
             session, rt.vault, line_number, start, end, role, utcnow()
         )
-        from warmline.messaging import outbox
-
         outbox.enqueue_all(rt.queue, outbox_ids)
         click.echo(f"posted open shift {posted.code} to {len(outbox_ids)} volunteers")

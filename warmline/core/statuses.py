@@ -23,6 +23,7 @@ class OutboxStatus(StrEnum):
     UNDELIVERED = "undelivered"
     FAILED = "failed"
     SUPPRESSED = "suppressed"
+    EXPIRED = "expired"  # never sent: it waited longer than the line keeps unsent words
 
 
 class CallStatus(StrEnum):

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from warmline.core.db import Database
 from warmline.core.records import CarrierRecords
-from warmline.core.statuses import ConversationStatus, OutboxStatus, VoicemailStatus
+from warmline.core.statuses import ConversationStatus, OutboxStatus
 from warmline.messaging import carrier_copies
 from warmline.models import (
     Call,
@@ -31,7 +31,14 @@ log = logging.getLogger(__name__)
 
 # A deleted copy's id is kept a little while so a late duplicate is not deleted twice.
 DELETED_KEPT_DAYS = 7
-TERMINAL = ("sent", "delivered", "undelivered", "failed", "suppressed", "expired")
+TERMINAL = (
+    OutboxStatus.SENT,
+    OutboxStatus.DELIVERED,
+    OutboxStatus.UNDELIVERED,
+    OutboxStatus.FAILED,
+    OutboxStatus.SUPPRESSED,
+    OutboxStatus.EXPIRED,
+)
 
 
 @dataclass
@@ -87,7 +94,7 @@ def _purge_line(session: Session, line: Line, now: datetime, report: PurgeReport
                     Outbox.status == OutboxStatus.QUEUED,
                     Outbox.created_at < unsent_until,
                 )
-                .values(status=VoicemailStatus.EXPIRED, body_sealed=None, updated_at=now)
+                .values(status=OutboxStatus.EXPIRED, body_sealed=None, updated_at=now)
             )
         ),
     )

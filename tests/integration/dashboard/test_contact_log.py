@@ -10,10 +10,10 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from tests.integration.conftest import Line
+from tests.integration.conversations.test_sms_flow import SAM
 from tests.integration.dashboard.conftest import Dashboard
 from tests.integration.dashboard.test_now_and_volunteers import assert_private
-from tests.integration.test_privacy import talk_and_close
-from tests.integration.test_sms_flow import SAM
+from tests.integration.privacy.test_privacy import talk_and_close
 from warmline.lines import volunteers
 from warmline.models import ContactLogEntry, Volunteer
 from warmline.models import Line as LineRow

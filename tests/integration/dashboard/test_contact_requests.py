@@ -11,13 +11,13 @@ from pathlib import Path
 from click.testing import CliRunner
 from sqlalchemy import create_engine, func, select
 
+from tests.integration.cli.test_cli import run
+from tests.integration.cli.test_cli import warmline as warmline  # the CLI on its own SQLite file
 from tests.integration.conftest import Line
+from tests.integration.conversations.test_sms_flow import SAM, TEXTER
 from tests.integration.dashboard.conftest import Dashboard
 from tests.integration.dashboard.test_now_and_volunteers import assert_private, digits_forms
-from tests.integration.test_cli import run
-from tests.integration.test_cli import warmline as warmline  # the CLI on its own SQLite file
-from tests.integration.test_privacy import count, talk_and_close
-from tests.integration.test_sms_flow import SAM, TEXTER
+from tests.integration.privacy.test_privacy import count, talk_and_close
 from warmline import runtime
 from warmline.models import AuditEntry, ConsentRecord, Contact, ContactLogEntry, Conversation
 

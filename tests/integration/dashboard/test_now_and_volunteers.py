@@ -7,8 +7,8 @@ import re
 from sqlalchemy import select
 
 from tests.integration.conftest import Line
+from tests.integration.conversations.test_sms_flow import ALEX, SAM, TEXTER, ref_offered
 from tests.integration.dashboard.conftest import Dashboard
-from tests.integration.test_sms_flow import ALEX, SAM, TEXTER, ref_offered
 from warmline.lines.lines import get_line, set_line
 from warmline.models import Conversation, Timer
 

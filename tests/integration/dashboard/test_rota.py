@@ -7,8 +7,8 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from tests.integration.conftest import Line
+from tests.integration.conversations.test_sms_flow import ALEX, SAM
 from tests.integration.dashboard.conftest import Dashboard
-from tests.integration.test_sms_flow import ALEX, SAM
 from warmline.core.clock import utcnow
 
 NEW_YORK = ZoneInfo("America/New_York")

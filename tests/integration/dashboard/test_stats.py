@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from tests.integration.conftest import Line
+from tests.integration.conversations.test_sms_flow import SAM, TEXTER, ref_offered
 from tests.integration.dashboard.conftest import Dashboard
 from tests.integration.dashboard.test_now_and_volunteers import SECRET_WORDS, assert_private
-from tests.integration.test_privacy import purge_at, talk_and_close
-from tests.integration.test_sms_flow import SAM, TEXTER, ref_offered
+from tests.integration.privacy.test_privacy import purge_at, talk_and_close
 from warmline.core.clock import utcnow
 from warmline.models import ContactCount, ContactLogEntry, Conversation
 from warmline.models import Line as LineRow

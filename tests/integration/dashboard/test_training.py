@@ -12,10 +12,10 @@ import pytest
 from sqlalchemy import select
 
 from tests.integration.conftest import Line
+from tests.integration.conversations.test_sms_flow import SAM
 from tests.integration.dashboard.conftest import Dashboard
 from tests.integration.dashboard.test_now_and_volunteers import digits_forms
-from tests.integration.test_privacy import count
-from tests.integration.test_sms_flow import SAM
+from tests.integration.privacy.test_privacy import count
 from warmline.conversations import trainer
 from warmline.core.clock import utcnow
 from warmline.models import Line as LineRow

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from tests.integration.conftest import Line
-from tests.integration.test_sms_flow import SAM, TEXTER, ref_offered
+from tests.integration.conversations.test_sms_flow import SAM, TEXTER, ref_offered
 from warmline import runtime
 from warmline.cli import main
 from warmline.conversations import resources

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import String, Text, func, select
 
 from tests.integration.conftest import Line
-from tests.integration.test_escalation import sweep_at
-from tests.integration.test_sms_flow import ALEX, SAM, TEXTER, ref_offered
+from tests.integration.conversations.test_escalation import sweep_at
+from tests.integration.conversations.test_sms_flow import ALEX, SAM, TEXTER, ref_offered
 from warmline.lines.lines import get_line, set_line
 from warmline.models import Base, Conversation, Timer
 

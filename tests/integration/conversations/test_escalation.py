@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 from tests.integration.conftest import Line
-from tests.integration.test_sms_flow import ALEX, JO, RILEY, SAM, TEXTER, ref_offered
+from tests.integration.conversations.test_sms_flow import ALEX, JO, RILEY, SAM, TEXTER, ref_offered
 from warmline.core.clock import utcnow
 from warmline.lines.lines import get_line, set_line
 from warmline.models import Conversation, Timer

@@ -20,7 +20,7 @@ from tests.integration.fake_numbers import FakeNumbers
 from warmline import runtime
 from warmline.cli import main
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 PRISM = REPO / ".cache" / "prism" / "node_modules" / ".bin" / "prism"
 TWILIO_SPEC = REPO.parent / "shared" / "twilio" / "twilio_api_v2010.json"
 WANTED = {

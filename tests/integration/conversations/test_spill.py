@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from tests.integration.conftest import Line
-from tests.integration.test_sms_flow import SAM, TEXTER, ref_offered
+from tests.integration.conversations.test_sms_flow import SAM, TEXTER, ref_offered
 from warmline.conversations import spill
 from warmline.core.db import Database
 from warmline.ops.sweeper import sweep

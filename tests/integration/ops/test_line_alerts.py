@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import delete, select
 
 from tests.integration.conftest import Line
-from tests.integration.test_pacing import queue
-from tests.integration.test_sms_flow import RILEY, SAM, TEXTER
+from tests.integration.conversations.test_sms_flow import RILEY, SAM, TEXTER
+from tests.integration.messaging.test_pacing import queue
 from warmline.core.clock import utcnow
 from warmline.messaging import outbox
 from warmline.models import Conversation, Timer

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from tests.conftest import LINE_NUMBER
 from tests.integration.conftest import Line
-from tests.integration.test_sms_flow import RILEY, TEXTER
+from tests.integration.conversations.test_sms_flow import RILEY, TEXTER
 from warmline.lines.lines import get_line
 from warmline.models import Conversation
 from warmline.ops.scrape import render

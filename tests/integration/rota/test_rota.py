@@ -11,7 +11,7 @@ from icalendar import Calendar
 from sqlalchemy import func, select
 
 from tests.integration.conftest import Line
-from tests.integration.test_sms_flow import ALEX, RILEY, SAM
+from tests.integration.conversations.test_sms_flow import ALEX, RILEY, SAM
 from warmline.core.clock import utcnow
 from warmline.core.errors import InvalidInput
 from warmline.lines.lines import get_line

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.integration.conftest import Line
-from tests.integration.test_escalation import sweep_at
-from tests.integration.test_peer_matching import every_stored_string
-from tests.integration.test_sms_flow import SAM, TEXTER, ref_offered
+from tests.integration.conversations.test_escalation import sweep_at
+from tests.integration.conversations.test_peer_matching import every_stored_string
+from tests.integration.conversations.test_sms_flow import SAM, TEXTER, ref_offered
 from warmline.core.clock import utcnow
 from warmline.lines.lines import get_line, set_line
 from warmline.models import CheckIn, ConsentRecord, Contact, ContactCount

@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from tests.integration.conftest import Line
-from tests.integration.test_escalation import sweep_at
-from tests.integration.test_peer_matching import offers
-from tests.integration.test_sms_flow import ALEX, RILEY, SAM, TEXTER, ref_offered
+from tests.integration.conversations.test_escalation import sweep_at
+from tests.integration.conversations.test_peer_matching import offers
+from tests.integration.conversations.test_sms_flow import ALEX, RILEY, SAM, TEXTER, ref_offered
 from warmline.lines.lines import get_line, set_line
 from warmline.models import Conversation
 

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from tests.conftest import LINE_NUMBER, make_settings
 from tests.integration.conftest import Line
-from tests.integration.test_sms_flow import ALEX, SAM
+from tests.integration.conversations.test_sms_flow import ALEX, SAM
 from warmline import runtime
 from warmline.core.clock import utcnow
 from warmline.lines.lines import add_line, get_line, set_line

@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 
 from tests.conftest import PUBLIC_URL
 from tests.integration.conftest import Line
-from tests.integration.test_sms_flow import SAM, TEXTER, ref_offered
+from tests.integration.conversations.test_sms_flow import SAM, TEXTER, ref_offered
 from warmline.core.clock import utcnow
 from warmline.core.jobqueue import QUEUE_NAME, RedisJobQueue
 from warmline.core.ports import Transport

@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from tests.integration.conftest import Line
-from tests.integration.test_sms_flow import SAM, TEXTER, ref_offered
+from tests.integration.conversations.test_sms_flow import SAM, TEXTER, ref_offered
 from warmline.conversations import forgetting
 from warmline.core.clock import utcnow
 from warmline.lines.lines import get_line

@@ -13,7 +13,7 @@ from cryptography.fernet import Fernet
 from sqlalchemy import select
 
 from tests.integration.conftest import Line
-from tests.integration.test_sms_flow import SAM, TEXTER, ref_offered
+from tests.integration.conversations.test_sms_flow import SAM, TEXTER, ref_offered
 from warmline.config import ConfigError
 from warmline.core.crypto import Keyring, UnreadableSecret, Vault
 from warmline.lines.lines import get_line
