@@ -43,7 +43,7 @@ from warmline.core import migrate  # noqa: E402
 from warmline.lines import coordinators  # noqa: E402
 from warmline.lines.lines import add_line  # noqa: E402
 from warmline.lines.volunteers import add_volunteer  # noqa: E402
-from warmline.rota import shifts  # noqa: E402
+from warmline.rota import service, shifts  # noqa: E402
 
 PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 DB_NAME = "warmline_bench_dashboard"
@@ -231,16 +231,20 @@ def main() -> int:
                     session, rt.keyring, rt.vault, name="Alex", phone_raw="+15550003333", now=now
                 )
                 for phone in ("+15550002222", "+15550003333"):
-                    shifts.add_shift(
+                    service.add_shift(
                         session,
-                        rt.keyring,
-                        line_raw=LINE_NUMBER,
-                        volunteer_raw=phone,
-                        start=(now - timedelta(hours=1)).isoformat(),
-                        end=(now + timedelta(hours=3)).isoformat(),
-                        role="primary",
-                        now=now,
+                        shifts.read_shift(
+                            session,
+                            rt.keyring,
+                            line_raw=LINE_NUMBER,
+                            volunteer_raw=phone,
+                            start=(now - timedelta(hours=1)).isoformat(),
+                            end=(now + timedelta(hours=3)).isoformat(),
+                            role="primary",
+                        ),
+                        now,
                     )
+                    session.commit()
                 ids = {"line_id": line.id, "volunteer_id": sam.id, "now": now, "per_day": PER_DAY}
                 session.execute(OPEN, ids)
                 session.execute(HISTORY, {**ids, "first": 1, "last": SMALL})

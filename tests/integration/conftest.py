@@ -34,7 +34,7 @@ from warmline.core.db import Database
 from warmline.core.jobqueue import QUEUE_NAME, RedisJobQueue
 from warmline.lines.lines import add_line
 from warmline.lines.volunteers import add_volunteer
-from warmline.rota import shifts
+from warmline.rota import service, shifts
 from warmline.runtime import Runtime
 from warmline.telephony.sender import TwilioTransport
 
@@ -113,16 +113,20 @@ class Line:
                 session, self.rt.keyring, self.rt.vault, name=name, phone_raw=phone, now=now
             )
             if on_shift:
-                shifts.add_shift(
+                service.add_shift(
                     session,
-                    self.rt.keyring,
-                    line_raw=self.number,
-                    volunteer_raw=phone,
-                    start=(now - timedelta(hours=1)).isoformat(),
-                    end=(now + timedelta(hours=3)).isoformat(),
-                    role=role,
-                    now=now,
+                    shifts.read_shift(
+                        session,
+                        self.rt.keyring,
+                        line_raw=self.number,
+                        volunteer_raw=phone,
+                        start=(now - timedelta(hours=1)).isoformat(),
+                        end=(now + timedelta(hours=3)).isoformat(),
+                        role=role,
+                    ),
+                    now,
                 )
+                session.commit()
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import click
 from warmline.cli.base import main, opened_runtime, operator_errors
 from warmline.core.clock import utcnow
 from warmline.messaging import outbox
-from warmline.rota import shifts
+from warmline.rota import service, shifts
 
 
 @main.group()
@@ -36,18 +36,22 @@ def shift_add(
     if until is not None and not weekly:
         raise click.ClickException("--until goes with --weekly")
     with opened_runtime() as rt, rt.db.session() as session, operator_errors():
-        added = shifts.add_shift(
+        added = service.add_shift(
             session,
-            rt.keyring,
-            line_raw=line_number,
-            volunteer_raw=volunteer_phone,
-            start=start,
-            end=end,
-            role=role,
-            now=utcnow(),
-            weekly=weekly,
-            until=until,
+            shifts.read_shift(
+                session,
+                rt.keyring,
+                line_raw=line_number,
+                volunteer_raw=volunteer_phone,
+                start=start,
+                end=end,
+                role=role,
+                weekly=weekly,
+                until=until,
+            ),
+            utcnow(),
         )
+        session.commit()
         for note in added.notes:
             click.echo(f"note: {note}")
         repeat = " weekly" if added.shift.weekly else ""

@@ -10,13 +10,16 @@ from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from warmline.core.errors import InvalidInput
+from warmline.lines import audit
 from warmline.models import (
     Closure,
+    Coordinator,
     Line,
     LineHours,
     Shift,
     ShiftException,
     ShiftOccurrence,
+    Volunteer,
 )
 from warmline.rota.rules.availability import ShiftWindow
 from warmline.rota.rules.shifts import (
@@ -51,8 +54,22 @@ def zone_of(line: Line) -> ZoneInfo:
     return ZoneInfo(line.timezone)
 
 
-def add_shift(session: Session, new: NewShift, now: datetime) -> tuple[Shift, list[str]]:
-    """Validate, refuse overlaps for the same volunteer, write the shift and its occurrences."""
+@dataclass(frozen=True)
+class ShiftAdded:
+    """The shift written, and any note on how its times were read."""
+
+    shift: Shift
+    notes: tuple[str, ...]
+
+
+def add_shift(
+    session: Session, new: NewShift, now: datetime, actor: Coordinator | None = None
+) -> ShiftAdded:
+    """Add a shift: the one way, for the CLI, the dashboard and SMS claims.
+
+    Validates, refuses overlaps for the same volunteer, writes the shift and its occurrences, and
+    records a coordinator's change in the audit log. The caller commits.
+    """
     zone = zone_of(new.line)
     pattern = ShiftPattern(
         new.volunteer_id, new.role, new.local_start, new.local_end, new.weekly, new.repeat_until
@@ -95,7 +112,19 @@ def add_shift(session: Session, new: NewShift, now: datetime) -> tuple[Shift, li
             )
         )
     session.flush()
-    return shift, notes
+    if actor is not None:
+        volunteer = session.get_one(Volunteer, new.volunteer_id)
+        repeat = "weekly from" if new.weekly else "on"
+        audit.record(
+            session,
+            actor,
+            "added shift",
+            f"{volunteer.name}, {new.role}, {repeat} "
+            f"{new.local_start:%a %Y-%m-%d %H:%M}–{new.local_end:%H:%M}",
+            now,
+            new.line.id,
+        )
+    return ShiftAdded(shift, tuple(notes))
 
 
 def _refuse_overlap(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -22,15 +21,7 @@ from warmline.rota.rules.hours import InvalidHours, describe, parse_hours
 from warmline.rota.rules.localtime import NonexistentLocalTime, to_utc
 
 
-@dataclass(frozen=True)
-class ShiftAdded:
-    """The shift written, and any note on how its times were read."""
-
-    shift: Shift
-    notes: tuple[str, ...]
-
-
-def add_shift(
+def read_shift(
     session: Session,
     keyring: Keyring,
     *,
@@ -39,11 +30,10 @@ def add_shift(
     start: str,
     end: str,
     role: str,
-    now: datetime,
     weekly: bool = False,
     until: str | None = None,
-) -> ShiftAdded:
-    """Add a shift, once or weekly, times read in the line's zone; refuse overlaps and empties."""
+) -> service.NewShift:
+    """A shift as an operator typed it, once or weekly, times read in the line's zone."""
     if role not in ROLES:
         raise InvalidInput(f"--role must be one of {', '.join(ROLES)}")
     line = get_line(session, line_raw)
@@ -59,14 +49,7 @@ def add_shift(
             repeat_until = date.fromisoformat(until.strip())
         except ValueError:
             raise InvalidInput(f"--until: {until!r} is not a date like 2027-06-30") from None
-    new = service.NewShift(line, volunteer.id, role, local_start, local_end, weekly, repeat_until)
-    try:
-        shift, notes = service.add_shift(session, new, now)
-    except InvalidInput as exc:
-        session.rollback()
-        raise InvalidInput(str(exc)) from None
-    session.commit()
-    return ShiftAdded(shift, tuple(notes))
+    return service.NewShift(line, volunteer.id, role, local_start, local_end, weekly, repeat_until)
 
 
 def _local(raw: str, what: str, line_zone: ZoneInfo) -> datetime:

@@ -141,21 +141,12 @@ def add(
     until = _date(form.get("until", ""), "until") if weekly and form.get("until") else None
     new = service.NewShift(line, volunteer.id, role, local_start, local_end, weekly, until)
     try:
-        _shift_added, notes = service.add_shift(session, new, now)
+        added = service.add_shift(session, new, now, actor)
     except InvalidInput as exc:
         session.rollback()
         raise InvalidInput(exc.sentence, field="start") from None
-    repeat = "weekly from" if weekly else "on"
-    audit.record(
-        session,
-        actor,
-        "added shift",
-        f"{volunteer.name}, {role}, {repeat} {local_start:%a %Y-%m-%d %H:%M}–{local_end:%H:%M}",
-        now,
-        line.id,
-    )
     session.commit()
-    return notes
+    return list(added.notes)
 
 
 def cancel_date(

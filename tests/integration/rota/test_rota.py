@@ -32,17 +32,21 @@ def add_shift(
 ) -> int:
     start = (utcnow() + start_in).astimezone(NY).replace(second=0, microsecond=0, tzinfo=None)
     with line.rt.db.session() as session:
-        added = shifts.add_shift(
+        added = service.add_shift(
             session,
-            line.rt.keyring,
-            line_raw=line.number,
-            volunteer_raw=phone,
-            start=start.isoformat(),
-            end=(start + timedelta(hours=hours)).isoformat(),
-            role=role,
-            now=utcnow(),
-            weekly=weekly,
+            shifts.read_shift(
+                session,
+                line.rt.keyring,
+                line_raw=line.number,
+                volunteer_raw=phone,
+                start=start.isoformat(),
+                end=(start + timedelta(hours=hours)).isoformat(),
+                role=role,
+                weekly=weekly,
+            ),
+            utcnow(),
         )
+        session.commit()
     return added.shift.id
 
 
