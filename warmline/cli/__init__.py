@@ -17,9 +17,9 @@ from warmline.lines import admin
 from warmline.runtime import Runtime
 
 
-def _settings() -> Settings:
+def _settings(development_default: bool = False) -> Settings:
     try:
-        return config.load_settings()
+        return config.load_settings(development_default=development_default)
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from None
 
@@ -67,7 +67,9 @@ def run(host: str, port: int) -> None:
     """Serve the line from one process: web, queue, worker and sweeper (the embedded default)."""
     from warmline.cli import embedded
 
-    embedded.serve(_settings(), host, port)
+    # `warmline run` is development unless told otherwise: its demo line answers the public
+    # development token (nothing else that leaves WARMLINE_ENV unset does).
+    embedded.serve(_settings(development_default=True), host, port)
 
 
 @main.command()
