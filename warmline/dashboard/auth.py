@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import unquote, urlsplit
+
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError
@@ -18,9 +20,25 @@ Page = str | tuple[str, int] | Response
 
 def _safe_next(target: str | None) -> str:
     """Only a path on this site, so the sign-in form can never send someone elsewhere."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    # The path is checked again percent-decoded: "/%09/evil" is "/\t/evil" to some browsers.
+    if target and _local_path(target) and _local_path(unquote(urlsplit(target).path)):
         return target
     return url_for("dashboard.now")
+
+
+def _local_path(target: str) -> bool:
+    """True for a path on this site, read as a browser would read it."""
+    # Browsers drop tabs and newlines from a URL and read "\\" as "/", so "/\t/evil" and "/\\evil"
+    # would both become "//evil": anything of the kind is refused outright.
+    if any(char == "\\" or char.isspace() or not char.isprintable() for char in target):
+        return False
+    parts = urlsplit(target)
+    return (
+        not parts.scheme
+        and not parts.netloc
+        and target.startswith("/")
+        and not target.startswith("//")
+    )
 
 
 @bp.route("/signin", methods=["GET", "POST"])
