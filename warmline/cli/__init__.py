@@ -353,29 +353,6 @@ def shift_open(line_number: str, start: str, end: str, role: str) -> None:
 
 
 @main.group()
-def coordinator() -> None:
-    """Coordinators: who may sign in to the dashboard."""
-
-
-@coordinator.command("add")
-@click.option("--email", required=True)
-def coordinator_add(email: str) -> None:
-    """Add a coordinator; the password is read from stdin (asked twice on a terminal)."""
-    from warmline.lines import coordinators
-
-    if sys.stdin.isatty():
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True, err=True)
-    else:
-        password = sys.stdin.readline().rstrip("\r\n")
-    with _runtime() as rt, rt.db.session() as session:
-        try:
-            added = coordinators.add(session, email, password, utcnow())
-        except coordinators.CoordinatorError as exc:
-            raise click.ClickException(str(exc)) from None
-        click.echo(f"added coordinator {added.email}")
-
-
-@main.group()
 def keys() -> None:
     """Secrets."""
 
@@ -509,3 +486,9 @@ def twilio_configure(line_number: str | None) -> None:
                 click.echo(outcome)
         except NumbersError as exc:
             raise click.ClickException(str(exc)) from None
+
+
+# Registered last: the coordinator commands use this module's helpers.
+from warmline.cli.coordinator import coordinator  # noqa: E402
+
+main.add_command(coordinator)
