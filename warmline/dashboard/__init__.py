@@ -24,6 +24,7 @@ def init_app(app: Flask, settings: Settings) -> None:
         rota,
         security,
         stats,
+        team,
         training,
         volunteers,
     )

@@ -7,19 +7,18 @@ from werkzeug.wrappers import Response
 
 from warmline.core.clock import utcnow
 from warmline.dashboard.blueprint import bp
-from warmline.dashboard.context import coordinator, db, runtime
+from warmline.dashboard.context import coordinator, db, runtime, visible_lines
 from warmline.lines import volunteers
-from warmline.ops import now as dashboard
 
 
 def _region() -> str:
     """Numbers without a country code are read in the first line's country."""
-    lines = dashboard.lines(db())
+    lines = visible_lines()
     return lines[0].region if lines else "US"
 
 
 def _page(errors: dict[str, str] | None = None, form: dict[str, str] | None = None) -> str:
-    lines = dashboard.lines(db())
+    lines = visible_lines()
     return render_template(
         "volunteers.html",
         roster=volunteers.roster(db()),

@@ -92,6 +92,16 @@ def get(session: Session, email_raw: str) -> Coordinator:
     return found
 
 
+def existing_email(session: Session, raw: str) -> str | None:
+    """The email as stored when an account has it; None for anything else typed."""
+    try:
+        email = normalise_email(raw)
+    except CoordinatorError:
+        return None
+    found = session.scalar(select(Coordinator.email).where(Coordinator.email == email))
+    return found
+
+
 def everyone(session: Session) -> list[Coordinator]:
     """Every account, active first, then by email."""
     return list(
