@@ -296,3 +296,8 @@ def test_a_signin_sends_you_on_to_the_page_of_this_site_you_asked_for(
         "/signin", {"email": EMAIL, "password": PASSWORD, "next": unquote(next_page)}
     )
     assert signed.headers["Location"] == "/log?from=2026-12-01"
+
+
+def test_over_https_every_page_tells_browsers_to_keep_to_https(signed_in: Dashboard) -> None:
+    for path in ("/signin", "/", "/now.json"):
+        assert signed_in.get(path).headers["Strict-Transport-Security"] == "max-age=31536000"
