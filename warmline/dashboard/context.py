@@ -68,9 +68,9 @@ def visible_lines() -> list[Line]:
 def may_see_line(line_id: int) -> bool:
     """True when the signed-in coordinator may see line `line_id`."""
     ids = visible_line_ids()
-    return (ids is None and db().get(Line, line_id) is not None) or (
-        ids is not None and line_id in ids
-    )
+    if ids is not None:
+        return line_id in ids
+    return db().get(Line, line_id) is not None
 
 
 def chosen_line() -> tuple[Line, list[Line]]:
