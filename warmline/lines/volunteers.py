@@ -15,7 +15,7 @@ from warmline.core.jobqueue import JobQueue
 from warmline.lines import admin, audit
 from warmline.messaging import outbox
 from warmline.messaging.outgoing import Turn
-from warmline.models import Conversation, Coordinator, Line, Volunteer
+from warmline.models import Conversation, Coordinator, Line, Shift, Volunteer
 from warmline.rota.availability import active_counts
 
 MAX_NAME = 80
@@ -53,6 +53,15 @@ def roster(session: Session) -> list[RosterRow]:
     )
     counts = active_counts(session, [v.id for v in people])
     return [RosterRow(v.id, v.name, v.is_active, v.is_on, counts.get(v.id, 0)) for v in people]
+
+
+def lines_served(session: Session) -> dict[int, set[int]]:
+    """The lines each volunteer has a (not cancelled) shift on, by volunteer id."""
+    served: dict[int, set[int]] = {}
+    query = select(Shift.volunteer_id, Shift.line_id).where(Shift.cancelled_at.is_(None))
+    for volunteer_id, line_id in session.execute(query):
+        served.setdefault(volunteer_id, set()).add(line_id)
+    return served
 
 
 def add(

@@ -177,3 +177,26 @@ def test_an_administrator_sees_every_line_and_the_coordinators(
     assert "other line" in browser.text("/audit")
     page = browser.text("/coordinators")
     assert LINE_CHIEF in page and ADMIN in page
+
+
+def test_a_volunteer_only_on_another_lines_rota_is_not_theirs_to_see_or_change(
+    two_lines: dict[str, Any], browser: Dashboard, rt: Runtime
+) -> None:
+    assert browser.sign_in(LINE_CHIEF, PASSWORD).status_code == 302
+    assert "Sam" not in browser.text("/volunteers")  # Sam's only shift is on the other line
+    sam = two_lines["volunteer_id"]
+    for action in ("name", "deactivate", "reactivate"):
+        browser.get("/volunteers")
+        assert browser.post(f"/volunteers/{sam}/{action}", {"name": "Renamed"}).status_code == 404
+    with rt.db.session() as session:
+        found = session.get(Volunteer, sam)
+        assert found is not None and found.is_active and found.name == "Sam"
+    # A volunteer they add themselves (no shift anywhere yet) is theirs to change.
+    browser.get("/volunteers")
+    assert (
+        browser.post("/volunteers", {"name": "Robin", "phone": "+15550004444"}).status_code == 302
+    )
+    with rt.db.session() as session:
+        robin = session.scalars(select(Volunteer.id).where(Volunteer.name == "Robin")).one()
+    assert browser.post(f"/volunteers/{robin}/name", {"name": "Robin B"}).status_code == 302
+    assert "Robin B" in browser.text("/volunteers")
