@@ -26,6 +26,14 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     app = Flask(__name__, instance_path=str(settings.instance_path.resolve()))
     app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=1024 * 1024)
+    if settings.trusted_proxy_hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # The client's address as the trusted proxies saw it, so each coordinator is counted
+        # on their own rather than everyone behind the proxy sharing one address. Further
+        # X-Forwarded-For entries are the client's own claims and are ignored.
+        hops = settings.trusted_proxy_hops
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     app.extensions["warmline"] = rt
     app.register_blueprint(webhooks.bp)
     app.register_blueprint(voice.bp)

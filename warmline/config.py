@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import base64
+import ipaddress
 import os
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from cryptography.fernet import Fernet
 
@@ -23,6 +25,8 @@ PRODUCTION_REQUIRED = (
     "WARMLINE_HMAC_KEY",
 )
 MIN_HMAC_KEY_BYTES = 32
+MIN_SECRET_KEY_BYTES = 32
+MAX_TRUSTED_PROXY_HOPS = 5
 LOG_FORMATS = ("text", "json")
 MIN_METRICS_TOKEN_CHARS = 16
 
@@ -53,6 +57,9 @@ class Settings:
     log_format: str = "text"
     metrics_token: str | None = None
     prometheus_multiproc_dir: str | None = None
+    # Proxies in front of the app whose X-Forwarded-For we believe (0: none, the address is the
+    # peer's own).
+    trusted_proxy_hops: int = 0
 
     @property
     def embedded(self) -> bool:
@@ -69,24 +76,31 @@ class Settings:
         """True when outbound texts go to Twilio rather than the console."""
         return self.twilio_account_sid is not None
 
+    @property
+    def https(self) -> bool:
+        """True when people reach the dashboard over https (cookies Secure, HSTS sent)."""
+        return self.public_url.startswith("https://")
 
-def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
-    """Read settings from `environ` (default: the process environment); fail fast and clearly."""
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, *, development_default: bool = False
+) -> Settings:
+    """Read settings from `environ` (default: the process environment); fail fast and clearly.
+
+    `development_default` is for `warmline run`: an unset WARMLINE_ENV then counts as explicit.
+    """
     env_vars = os.environ if environ is None else environ
 
     def get(name: str) -> str | None:
         value = env_vars.get(name, "").strip()
         return value or None
 
-    env = get("WARMLINE_ENV") or "development"
+    explicit_env = get("WARMLINE_ENV")
+    env = explicit_env or "development"
     if env not in ("development", "production"):
         raise ConfigError(f"WARMLINE_ENV must be 'development' or 'production', not {env!r}")
     if env == "production":
-        missing = [name for name in PRODUCTION_REQUIRED if get(name) is None]
-        if missing:
-            raise ConfigError("production needs these settings: " + ", ".join(missing))
-        if get("REDIS_URL") is None:
-            raise ConfigError("production needs REDIS_URL (the embedded queue is for trying out)")
+        _check_production(get)
 
     instance_path = Path(get("WARMLINE_INSTANCE_PATH") or Path.cwd() / "instance")
     dev_secrets = _DevelopmentSecrets(instance_path) if env == "development" else None
@@ -122,6 +136,14 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     account_sid = get("TWILIO_ACCOUNT_SID")
     if env == "production" and account_sid is not None and not account_sid.startswith("AC"):
         raise ConfigError("TWILIO_ACCOUNT_SID must start with AC")
+    if account_sid is not None and get("TWILIO_AUTH_TOKEN") is None:
+        raise ConfigError("TWILIO_ACCOUNT_SID is set but TWILIO_AUTH_TOKEN is not: set both")
+    # The public development token signs requests only where someone chose development: an
+    # unset WARMLINE_ENV (gunicorn started bare, say) gets a random token nobody can sign with.
+    chose_development = explicit_env == "development" or development_default
+    auth_token = get("TWILIO_AUTH_TOKEN") or (
+        DEVELOPMENT_AUTH_TOKEN if chose_development else secrets.token_urlsafe(32)
+    )
 
     return Settings(
         env=env,
@@ -130,7 +152,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         redis_url=get("REDIS_URL"),
         secret_key=secret("SECRET_KEY"),
         twilio_account_sid=account_sid,
-        twilio_auth_token=get("TWILIO_AUTH_TOKEN") or DEVELOPMENT_AUTH_TOKEN,
+        twilio_auth_token=auth_token,
         twilio_api_base_url=(get("TWILIO_API_BASE_URL") or DEFAULT_TWILIO_API_BASE_URL).rstrip("/"),
         public_url=(get("PUBLIC_URL") or "http://127.0.0.1:5000").rstrip("/"),
         data_keys=data_keys,
@@ -139,6 +161,38 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         instance_path=instance_path,
         **operations,
     )
+
+
+def _check_production(get: Callable[[str], str | None]) -> None:
+    """Refuse, in one line naming the setting, what would make a real line unsafe."""
+    missing = [name for name in PRODUCTION_REQUIRED if get(name) is None]
+    if missing:
+        raise ConfigError("production needs these settings: " + ", ".join(missing))
+    if get("REDIS_URL") is None:
+        raise ConfigError("production needs REDIS_URL (the embedded queue is for trying out)")
+    if len((get("SECRET_KEY") or "").encode()) < MIN_SECRET_KEY_BYTES:
+        raise ConfigError(
+            f"SECRET_KEY must be at least {MIN_SECRET_KEY_BYTES} bytes in production "
+            "(it signs the dashboard's cookies; `warmline keys generate` makes one)"
+        )
+    public_url = urlsplit(get("PUBLIC_URL") or "")
+    if public_url.scheme != "https" and not _loopback(public_url.hostname):
+        raise ConfigError(
+            "PUBLIC_URL must start with https:// in production (only a loopback address may "
+            "use http, for local runs)"
+        )
+
+
+def _loopback(host: str | None) -> bool:
+    """True for localhost and loopback addresses, which never leave this machine."""
+    if host is None:
+        return False
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _driver(url: str | None) -> str | None:
@@ -179,6 +233,16 @@ def _operations(get: Callable[[str], str | None], env: str) -> dict[str, Any]:
     token = get("METRICS_TOKEN")
     if token is not None and len(token) < MIN_METRICS_TOKEN_CHARS:
         raise ConfigError(f"METRICS_TOKEN must be at least {MIN_METRICS_TOKEN_CHARS} characters")
+    hops_text = get("TRUSTED_PROXY_HOPS") or "0"
+    if (
+        not hops_text.isascii()
+        or not hops_text.isdigit()
+        or int(hops_text) > MAX_TRUSTED_PROXY_HOPS
+    ):
+        raise ConfigError(
+            f"TRUSTED_PROXY_HOPS must be a whole number from 0 to {MAX_TRUSTED_PROXY_HOPS} "
+            "(how many proxies stand in front of the app)"
+        )
     multiproc_dir = get("PROMETHEUS_MULTIPROC_DIR")
     if multiproc_dir is not None and not Path(multiproc_dir).is_dir():
         raise ConfigError(
@@ -190,6 +254,7 @@ def _operations(get: Callable[[str], str | None], env: str) -> dict[str, Any]:
         "log_format": fmt,
         "metrics_token": token,
         "prometheus_multiproc_dir": multiproc_dir,
+        "trusted_proxy_hops": int(hops_text),
     }
 
 
@@ -225,6 +290,11 @@ class _DevelopmentSecrets:
                 return values
         values = generate_keys()
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.path.write_text("".join(f"{k}={v}\n" for k, v in values.items()))
-        self.path.chmod(0o600)
+        # Created 0600 by open() itself: there is never a moment others could read the secrets.
+        # A stale file is replaced (not rewritten in place) so its old mode cannot carry over.
+        fresh = self.path.with_name(self.path.name + f".{os.getpid()}.tmp")
+        fd = os.open(fresh, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write("".join(f"{k}={v}\n" for k, v in values.items()))
+        os.replace(fresh, self.path)
         return values

@@ -87,3 +87,88 @@ def test_an_unknown_environment_name_is_refused() -> None:
 
 def test_generated_keys_are_accepted_by_production() -> None:
     assert load_settings(production_env(**generate_keys())).secret_key
+
+
+@pytest.mark.parametrize("short", ["x", "s" * 31, "é" * 15])
+def test_production_refuses_a_short_secret_key_naming_it(short: str) -> None:
+    with pytest.raises(ConfigError) as error:
+        load_settings(production_env(SECRET_KEY=short))
+    message = str(error.value)
+    assert message.startswith("SECRET_KEY must be at least 32 bytes") and "\n" not in message
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://line.example.org", "ftp://line.example.org", "line.example.org", "http://0.0.0.0"],
+)
+def test_production_refuses_a_public_url_that_is_not_https(url: str) -> None:
+    with pytest.raises(ConfigError) as error:
+        load_settings(production_env(PUBLIC_URL=url))
+    message = str(error.value)
+    assert message.startswith("PUBLIC_URL must start with https://") and "\n" not in message
+
+
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:8000", "http://localhost:5000", "http://[::1]:5000"]
+)
+def test_production_allows_http_on_a_loopback_address_for_local_runs(url: str) -> None:
+    settings = load_settings(production_env(PUBLIC_URL=url))
+    assert not settings.https
+
+
+def test_production_sends_secure_cookies_over_its_https_address() -> None:
+    assert load_settings(production_env()).https
+
+
+@pytest.mark.parametrize("env", ["production", "development"])
+def test_a_twilio_sid_without_its_token_is_refused_naming_the_token(env: str) -> None:
+    with pytest.raises(ConfigError) as error:
+        load_settings({**production_env(TWILIO_AUTH_TOKEN=""), "WARMLINE_ENV": env})
+    assert "TWILIO_AUTH_TOKEN" in str(error.value) and "\n" not in str(error.value)
+
+
+def test_the_public_development_token_needs_development_chosen_explicitly(tmp_path: Path) -> None:
+    from warmline.config import DEVELOPMENT_AUTH_TOKEN
+
+    unset = {"WARMLINE_INSTANCE_PATH": str(tmp_path)}
+    # Under gunicorn with WARMLINE_ENV forgotten, nobody can sign a webhook with a public value.
+    assert load_settings(unset).twilio_auth_token != DEVELOPMENT_AUTH_TOKEN
+    assert load_settings(unset).twilio_auth_token != load_settings(unset).twilio_auth_token
+    chosen = {**unset, "WARMLINE_ENV": "development"}
+    assert load_settings(chosen).twilio_auth_token == DEVELOPMENT_AUTH_TOKEN
+    # `warmline run` is the embedded development default.
+    assert load_settings(unset, development_default=True).twilio_auth_token == (
+        DEVELOPMENT_AUTH_TOKEN
+    )
+
+
+def test_trusted_proxy_hops_default_to_none_and_are_bounded() -> None:
+    assert load_settings(production_env()).trusted_proxy_hops == 0
+    assert load_settings(production_env(TRUSTED_PROXY_HOPS="1")).trusted_proxy_hops == 1
+    for bad in ("-1", "two", "99", "²"):
+        with pytest.raises(ConfigError, match="TRUSTED_PROXY_HOPS"):
+            load_settings(production_env(TRUSTED_PROXY_HOPS=bad))
+
+
+def test_the_development_secrets_file_is_never_readable_by_others(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    created: list[tuple[str, int]] = []
+    real_open = os.open
+
+    def watching_open(path: str, flags: int, mode: int = 0o777, **kwargs: object) -> int:
+        created.append((str(path), mode))
+        return real_open(path, flags, mode)
+
+    monkeypatch.setattr(os, "open", watching_open)
+    # With a permissive umask, a file written then chmod-ed would start out world-readable.
+    old_umask = os.umask(0)
+    try:
+        load_settings({"WARMLINE_INSTANCE_PATH": str(tmp_path)})
+    finally:
+        os.umask(old_umask)
+    assert created and all(mode == 0o600 for _, mode in created)
+    assert (tmp_path / "development-secrets.env").stat().st_mode & 0o777 == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == ["development-secrets.env"]

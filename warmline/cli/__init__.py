@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from warmline.cli import access, lines, operations, rota
+from warmline.cli import access, coordinator, lines, operations, rota
 from warmline.cli.base import main
 
-__all__ = ["access", "lines", "main", "operations", "rota"]
+__all__ = ["access", "coordinator", "lines", "main", "operations", "rota"]

@@ -1,9 +1,8 @@
-"""Coordinators, keys, and a contact's data: export and erasure."""
+"""Keys, and a contact's data: export and erasure."""
 
 from __future__ import annotations
 
 import json
-import sys
 
 import click
 
@@ -12,34 +11,12 @@ from warmline.cli.base import main, opened_runtime, operator_errors
 from warmline.conversations import forgetting
 from warmline.core.clock import utcnow
 from warmline.core.crypto import UnreadableSecret
-from warmline.core.errors import InvalidInput
 from warmline.core.phones import parse_number
-from warmline.lines import audit, coordinators
+from warmline.lines import audit
 from warmline.lines.lines import get_line
 from warmline.messaging import outbox
 from warmline.privacy import keys as key_rotation
 from warmline.privacy import subject_access
-
-
-@main.group()
-def coordinator() -> None:
-    """Coordinators: who may sign in to the dashboard."""
-
-
-@coordinator.command("add")
-@click.option("--email", required=True)
-def coordinator_add(email: str) -> None:
-    """Add a coordinator; the password is read from stdin (asked twice on a terminal)."""
-    if sys.stdin.isatty():
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True, err=True)
-    else:
-        password = sys.stdin.readline().rstrip("\r\n")
-    with opened_runtime() as rt, rt.db.session() as session:
-        try:
-            added = coordinators.add(session, email, password, utcnow())
-        except InvalidInput as exc:
-            raise click.ClickException(str(exc)) from None
-        click.echo(f"added coordinator {added.email}")
 
 
 @main.group()

@@ -13,10 +13,10 @@ from warmline.core.errors import InvalidInput
 from warmline.runtime import Runtime
 
 
-def load_settings() -> Settings:
+def load_settings(development_default: bool = False) -> Settings:
     """The settings from the environment, or one line on stderr and exit code 1."""
     try:
-        return config.load_settings()
+        return config.load_settings(development_default=development_default)
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from None
 

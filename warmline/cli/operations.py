@@ -37,7 +37,9 @@ def db_upgrade() -> None:
 @click.option("--port", default=5000, show_default=True)
 def run(host: str, port: int) -> None:
     """Serve the line from one process: web, queue, worker and sweeper (the embedded default)."""
-    embedded.serve(load_settings(), host, port)
+    # `warmline run` is development unless told otherwise: its demo line answers the public
+    # development token (nothing else that leaves WARMLINE_ENV unset does).
+    embedded.serve(load_settings(development_default=True), host, port)
 
 
 @main.command()

@@ -15,18 +15,17 @@ def init_app(app: Flask, settings: Settings) -> None:
     """Register the dashboard on `app`, with its sessions, CSRF, rate limits and headers."""
     from warmline.dashboard import (  # noqa: F401  (each module adds its views to the blueprint)
         audit_log,
-        auth,
         contacts,
         line_settings,
         log_page,
         now,
         present,
         rota,
-        security,
         stats,
         training,
         volunteers,
     )
+    from warmline.dashboard.accounts import auth, security, team  # noqa: F401
     from warmline.dashboard.blueprint import bp
 
     app.register_blueprint(bp)

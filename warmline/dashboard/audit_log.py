@@ -5,18 +5,17 @@ from __future__ import annotations
 from flask import render_template, request
 
 from warmline.dashboard.blueprint import bp
-from warmline.dashboard.context import db
+from warmline.dashboard.context import coordinator, db, visible_line_ids, visible_lines
 from warmline.lines import audit
-from warmline.ops import now
 
 
 @bp.get("/audit")
 def audit_log() -> str:
     """Newest first, a page at a time."""
     before = request.args.get("before", type=int)
-    entries = audit.page(db(), before_id=before)
+    entries = audit.page(db(), before_id=before, viewer=coordinator(), line_ids=visible_line_ids())
     older = entries[-1].id if len(entries) == audit.PAGE_SIZE else None
-    line_names = {line.id: line.name for line in now.lines(db())}
+    line_names = {line.id: line.name for line in visible_lines()}
     return render_template(
         "audit.html",
         entries=entries,

@@ -51,13 +51,40 @@ def coordinator() -> Coordinator:
     return user.coordinator
 
 
+def visible_line_ids() -> set[int] | None:
+    """The lines the signed-in coordinator may see; None for an administrator (every line)."""
+    if "visible_line_ids" not in g:
+        g.visible_line_ids = coordinators.line_ids(db(), coordinator())
+    ids: set[int] | None = g.visible_line_ids
+    return ids
+
+
+def visible_lines() -> list[Line]:
+    """The lines the signed-in coordinator may see and change."""
+    ids = visible_line_ids()
+    return [line for line in now.lines(db()) if ids is None or line.id in ids]
+
+
+def may_see_line(line_id: int) -> bool:
+    """True when the signed-in coordinator may see line `line_id`."""
+    ids = visible_line_ids()
+    if ids is not None:
+        return line_id in ids
+    return db().get(Line, line_id) is not None
+
+
 def chosen_line() -> tuple[Line, list[Line]]:
-    """The line the page is about (`?line=id`, else the first) and every line; 404 when none."""
-    all_lines = now.lines(db())
-    if not all_lines:
-        abort(404, "there is no line yet: add one with `warmline line add`")
-    wanted = request.args.get("line", type=int)
-    for line in all_lines:
-        if line.id == wanted:
-            return line, all_lines
-    return all_lines[0], all_lines
+    """The line the page is about (`?line=id`, else the first) and the coordinator's lines.
+
+    404 for a line that is not theirs, exactly as for one that does not exist.
+    """
+    lines = visible_lines()
+    if not lines:
+        abort(404, "there is no line here yet: add one with `warmline line add`")
+    raw = request.args.get("line")
+    if raw is None:
+        return lines[0], lines
+    for line in lines:
+        if str(line.id) == raw:
+            return line, lines
+    abort(404)

@@ -8,7 +8,7 @@ from flask import Response, jsonify, render_template
 
 from warmline.core.clock import utcnow
 from warmline.dashboard.blueprint import bp
-from warmline.dashboard.context import db
+from warmline.dashboard.context import db, visible_lines
 from warmline.dashboard.present import clock, iso, local
 from warmline.ops import now as dashboard
 from warmline.ops.now import LineNow
@@ -21,7 +21,7 @@ def now() -> str:
     """Every line as it is now."""
     moment = utcnow()
     session = db()
-    views = [dashboard.line_now(session, line, moment) for line in dashboard.lines(session)]
+    views = [dashboard.line_now(session, line, moment) for line in visible_lines()]
     return render_template("now.html", lines=views, now=moment, poll_ms=POLL_MS)
 
 
@@ -30,7 +30,7 @@ def now_json() -> Response:
     """The same, for the page's script: names and references only."""
     moment = utcnow()
     session = db()
-    views = [dashboard.line_now(session, line, moment) for line in dashboard.lines(session)]
+    views = [dashboard.line_now(session, line, moment) for line in visible_lines()]
     return jsonify(now=iso(moment), lines=[_line_json(view) for view in views])
 
 

@@ -2,29 +2,60 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from warmline.core.clock import utcnow
 from warmline.core.errors import InvalidInput
 from warmline.dashboard.blueprint import bp
-from warmline.dashboard.context import coordinator, db, runtime
+from warmline.dashboard.context import (
+    coordinator,
+    db,
+    runtime,
+    visible_line_ids,
+    visible_lines,
+)
 from warmline.lines import volunteers
-from warmline.ops import now as dashboard
 from warmline.ops import roster
 
 
 def _region() -> str:
     """Numbers without a country code are read in the first line's country."""
-    lines = dashboard.lines(db())
+    lines = visible_lines()
     return lines[0].region if lines else "US"
 
 
+def _may_change(volunteer_id: int, mine: set[int] | None, served: dict[int, set[int]]) -> bool:
+    """True when every shift of the volunteer is on the coordinator's lines (None: every line).
+
+    Deactivating someone takes them off every line's rota, which is for each line's own
+    coordinators (or an administrator) to decide.
+    """
+    return mine is None or served.get(volunteer_id, set()) <= mine
+
+
+def _may_see(volunteer_id: int, mine: set[int] | None, served: dict[int, set[int]]) -> bool:
+    """True for a volunteer with a shift on one of the coordinator's lines, or on none yet."""
+    lines = served.get(volunteer_id, set())
+    return mine is None or not lines or bool(lines & mine)
+
+
+def _in_reach(volunteer_id: int) -> None:
+    """404 for a volunteer this coordinator may not change, as for one that does not exist."""
+    mine = visible_line_ids()
+    if mine is not None and not _may_change(volunteer_id, mine, volunteers.lines_served(db())):
+        abort(404)
+
+
 def _page(errors: dict[str, str] | None = None, form: dict[str, str] | None = None) -> str:
-    lines = dashboard.lines(db())
+    lines = visible_lines()
+    mine = visible_line_ids()
+    served = volunteers.lines_served(db()) if mine is not None else {}
+    rows = [r for r in roster.roster(db()) if _may_see(r.id, mine, served)]
     return render_template(
         "volunteers.html",
-        roster=roster.roster(db()),
+        roster=rows,
+        changeable={r.id for r in rows if _may_change(r.id, mine, served)},
         errors=errors or {},
         form=form or {"name": "", "phone": ""},
         capacity=lines[0].max_active_per_volunteer if lines else 2,
@@ -63,6 +94,7 @@ def volunteer_add() -> str | tuple[str, int] | Response:
 @bp.post("/volunteers/<int:volunteer_id>/name")
 def volunteer_rename(volunteer_id: int) -> str | tuple[str, int] | Response:
     """Rename a volunteer."""
+    _in_reach(volunteer_id)
     try:
         renamed = volunteers.rename(
             db(), volunteer_id, request.form.get("name", ""), coordinator(), utcnow()
@@ -78,6 +110,7 @@ def volunteer_rename(volunteer_id: int) -> str | tuple[str, int] | Response:
 @bp.post("/volunteers/<int:volunteer_id>/deactivate")
 def volunteer_deactivate(volunteer_id: int) -> Response:
     """Deactivate a volunteer; their open conversations go back to the queue."""
+    _in_reach(volunteer_id)
     rt = runtime()
     try:
         returned = roster.deactivate(
@@ -94,6 +127,7 @@ def volunteer_deactivate(volunteer_id: int) -> Response:
 @bp.post("/volunteers/<int:volunteer_id>/reactivate")
 def volunteer_reactivate(volunteer_id: int) -> Response:
     """Let a volunteer be offered conversations again."""
+    _in_reach(volunteer_id)
     try:
         volunteers.reactivate(db(), volunteer_id, coordinator(), utcnow())
     except InvalidInput as exc:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from warmline.models import AuditEntry, Coordinator
@@ -34,9 +34,21 @@ def record(
     )
 
 
-def page(session: Session, before_id: int | None = None, size: int = PAGE_SIZE) -> list[AuditEntry]:
-    """Up to `size` entries, newest first, older than `before_id` when given."""
+def page(
+    session: Session,
+    before_id: int | None = None,
+    size: int = PAGE_SIZE,
+    viewer: Coordinator | None = None,
+    line_ids: set[int] | None = None,
+) -> list[AuditEntry]:
+    """Up to `size` entries, newest first, older than `before_id` when given.
+
+    With `line_ids` (a coordinator of some lines): only those lines' entries and the viewer's own.
+    """
     query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(size)
+    if line_ids is not None:
+        own = AuditEntry.coordinator_id == (viewer.id if viewer is not None else -1)
+        query = query.where(or_(AuditEntry.line_id.in_(line_ids), own))
     if before_id is not None:
         query = query.where(AuditEntry.id < before_id)
     return list(session.scalars(query))

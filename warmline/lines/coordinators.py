@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import re
+import secrets
+from collections.abc import Sequence
 from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from warmline.core.errors import InvalidInput
-from warmline.models import Coordinator
+from warmline.models import Coordinator, CoordinatorLine, Line
 
 MIN_PASSWORD = 12
 MAX_PASSWORD = 1024
 EMAIL_SHAPE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_NUMBER = re.compile(r"[0-9]{1,9}")
 
 # argon2id with the library's current recommended parameters (RFC 9106 low-memory profile).
 _hasher = PasswordHasher()
@@ -39,8 +42,18 @@ def check_password_rules(password: str) -> None:
         raise InvalidInput(f"the password must be at most {MAX_PASSWORD} characters")
 
 
-def add(session: Session, email_raw: str, password: str, now: datetime) -> Coordinator:
-    """Create a coordinator account for an email not yet in use."""
+def add(
+    session: Session,
+    email_raw: str,
+    password: str,
+    now: datetime,
+    lines: Sequence[Line] = (),
+    one_time: bool = False,
+) -> Coordinator:
+    """Create an account: a coordinator of `lines`, or with none an administrator of every line.
+
+    `one_time`: someone else chose the password, so it must be changed at the first sign-in.
+    """
     email = normalise_email(email_raw)
     check_password_rules(password)
     if session.scalar(select(Coordinator.id).where(Coordinator.email == email)) is not None:
@@ -52,10 +65,132 @@ def add(session: Session, email_raw: str, password: str, now: datetime) -> Coord
         is_active=True,
         created_at=now,
         password_changed_at=now,
+        is_administrator=not lines,
+        must_change_password=one_time,
     )
     session.add(coordinator)
+    session.flush()
+    session.add_all(CoordinatorLine(coordinator_id=coordinator.id, line_id=ln.id) for ln in lines)
     session.commit()
     return coordinator
+
+
+def one_time_password() -> str:
+    """A fresh password for someone else to use once and then change."""
+    return secrets.token_urlsafe(15)
+
+
+def get(session: Session, email_raw: str) -> Coordinator:
+    """The account with this email, or a clear error."""
+    email = normalise_email(email_raw)
+    found = session.scalar(select(Coordinator).where(Coordinator.email == email))
+    if found is None:
+        raise InvalidInput(f"no coordinator has the email {email}")
+    return found
+
+
+def existing_email(session: Session, raw: str) -> str | None:
+    """The email as stored when an account has it; None for anything else typed."""
+    try:
+        email = normalise_email(raw)
+    except InvalidInput:
+        return None
+    found = session.scalar(select(Coordinator.email).where(Coordinator.email == email))
+    return found
+
+
+def everyone(session: Session) -> list[Coordinator]:
+    """Every account, active first, then by email."""
+    return list(
+        session.scalars(
+            select(Coordinator).order_by(Coordinator.is_active.desc(), Coordinator.email)
+        )
+    )
+
+
+def line_ids(session: Session, coordinator: Coordinator) -> set[int] | None:
+    """The ids of the lines the coordinator may see; None for an administrator (every line)."""
+    if coordinator.is_administrator:
+        return None
+    query = select(CoordinatorLine.line_id).where(CoordinatorLine.coordinator_id == coordinator.id)
+    return set(session.scalars(query))
+
+
+def change_lines(
+    session: Session, coordinator: Coordinator, add: Sequence[Line], remove: Sequence[Line]
+) -> set[int] | None:
+    """Give and take lines; an administrator given lines keeps only those. The lines after."""
+    if coordinator.is_administrator:
+        if not add:
+            raise InvalidInput(
+                f"{coordinator.email} is an administrator of every line: name the lines they "
+                "keep with --add"
+            )
+        _keep_an_administrator(session, coordinator)
+        coordinator.is_administrator = False
+    now_ids = (line_ids(session, coordinator) or set()) | {ln.id for ln in add}
+    now_ids -= {ln.id for ln in remove}
+    _set_lines(session, coordinator, now_ids)
+    session.commit()
+    return now_ids
+
+
+def set_access(
+    session: Session, coordinator: Coordinator, administrator: bool, lines: Sequence[Line]
+) -> None:
+    """Make the account an administrator, or a coordinator of exactly `lines`."""
+    if coordinator.is_administrator and not administrator:
+        _keep_an_administrator(session, coordinator)
+    coordinator.is_administrator = administrator
+    _set_lines(session, coordinator, set() if administrator else {ln.id for ln in lines})
+    session.commit()
+
+
+def deactivate(session: Session, coordinator: Coordinator) -> None:
+    """Stop the account signing in; its sessions end now."""
+    if coordinator.is_administrator:
+        _keep_an_administrator(session, coordinator)
+    coordinator.is_active = False
+    coordinator.session_epoch += 1
+    session.commit()
+
+
+def reset(session: Session, coordinator: Coordinator, password: str, now: datetime) -> None:
+    """Set a password someone else chose: sessions end, and it must be changed at sign-in."""
+    check_password_rules(password)
+    coordinator.password_hash = _hasher.hash(password)
+    coordinator.must_change_password = True
+    coordinator.session_epoch += 1
+    coordinator.password_changed_at = now
+    session.commit()
+
+
+def sign_out(session: Session, coordinator: Coordinator) -> None:
+    """End every session of the account on the server, not just the browser's cookie."""
+    coordinator.session_epoch += 1
+    session.commit()
+
+
+def _set_lines(session: Session, coordinator: Coordinator, ids: set[int]) -> None:
+    session.execute(delete(CoordinatorLine).where(CoordinatorLine.coordinator_id == coordinator.id))
+    session.add_all(CoordinatorLine(coordinator_id=coordinator.id, line_id=i) for i in ids)
+
+
+def _keep_an_administrator(session: Session, leaving: Coordinator) -> None:
+    """Refuse to leave no active administrator: nobody could manage coordinators then."""
+    others = session.scalar(
+        select(func.count())
+        .select_from(Coordinator)
+        .where(
+            Coordinator.is_administrator,
+            Coordinator.is_active,
+            Coordinator.id != leaving.id,
+        )
+    )
+    if not others:
+        raise InvalidInput(
+            f"{leaving.email} is the last active administrator: make another one first"
+        )
 
 
 def authenticate(session: Session, email_raw: str, password: str) -> Coordinator | None:
@@ -90,6 +225,7 @@ def change_password(
     coordinator.password_hash = _hasher.hash(new)
     coordinator.session_epoch += 1
     coordinator.password_changed_at = now
+    coordinator.must_change_password = False
     session.commit()
 
 
@@ -101,7 +237,7 @@ def session_token(coordinator: Coordinator) -> str:
 def from_session_token(session: Session, token: str) -> Coordinator | None:
     """The coordinator a session token names, if it is still valid."""
     ident, _, epoch = token.partition(":")
-    if not ident.isdigit() or not epoch.isdigit():
+    if not _NUMBER.fullmatch(ident) or not _NUMBER.fullmatch(epoch):
         return None
     coordinator = session.get(Coordinator, int(ident))
     if coordinator is None or not coordinator.is_active:

@@ -12,13 +12,22 @@ from warmline.core.crypto import Keyring, Vault
 from warmline.core.errors import InvalidInput
 from warmline.core.phones import parse_number
 from warmline.lines import audit
-from warmline.models import Coordinator, Volunteer
+from warmline.models import Coordinator, Shift, Volunteer
 
 MAX_NAME = 80
 BAD_PHONE = (
     "This is not a phone number we can text. Write it with its area code, like (555) 010-4477, "
     "or with its country code, like +44 20 7946 0958."
 )
+
+
+def lines_served(session: Session) -> dict[int, set[int]]:
+    """The lines each volunteer has a (not cancelled) shift on, by volunteer id."""
+    served: dict[int, set[int]] = {}
+    query = select(Shift.volunteer_id, Shift.line_id).where(Shift.cancelled_at.is_(None))
+    for volunteer_id, line_id in session.execute(query):
+        served.setdefault(volunteer_id, set()).add(line_id)
+    return served
 
 
 def add(

@@ -11,7 +11,7 @@ from warmline.models.consent import (
     ContactLogEntry,
 )
 from warmline.models.conversation import Conversation, InboundMessage, Offer
-from warmline.models.coordinator import AuditEntry, Coordinator
+from warmline.models.coordinator import AuditEntry, Coordinator, CoordinatorLine
 from warmline.models.line import Line
 from warmline.models.outbox import Outbox
 from warmline.models.people import Contact, Volunteer
@@ -44,6 +44,7 @@ __all__ = [
     "ContactLogEntry",
     "Conversation",
     "Coordinator",
+    "CoordinatorLine",
     "InboundMessage",
     "Line",
     "LineHours",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from warmline.models.base import Base
@@ -18,11 +18,30 @@ class Coordinator(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(200))
-    # Bumped on a password change so every session signed in before it stops working.
+    # Bumped at sign-out, deactivation and a password change or reset, so every session signed
+    # in before it stops working on the server, whatever cookie a browser still holds.
     session_epoch: Mapped[int] = mapped_column(default=0)
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime]
     password_changed_at: Mapped[datetime]
+    # An administrator sees and manages every line and the coordinators; anyone else only the
+    # lines in coordinator_lines (none: nothing).
+    is_administrator: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Set when someone else chose the password (added or reset): it must be changed at sign-in.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
+
+
+class CoordinatorLine(Base):
+    """A line a (non-administrator) coordinator may see and change."""
+
+    __tablename__ = "coordinator_lines"
+
+    coordinator_id: Mapped[int] = mapped_column(
+        ForeignKey("coordinators.id", ondelete="CASCADE"), primary_key=True
+    )
+    line_id: Mapped[int] = mapped_column(
+        ForeignKey("lines.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
 
 
 class AuditEntry(Base):

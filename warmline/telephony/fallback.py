@@ -21,6 +21,7 @@ from warmline.core import metrics, phones
 from warmline.core.clock import utcnow
 from warmline.lines.cards import LineCard
 from warmline.messaging import wording
+from warmline.telephony.fields import whole_number
 from warmline.telephony.signature import twilio_signed
 
 if TYPE_CHECKING:
@@ -37,7 +38,7 @@ VOICE_FALLBACK = "/twilio/voice/fallback"
 @twilio_signed
 def sms_fallback() -> Response:
     """Twilio's SMS fallback: the text was not handled, so the sender gets the safe reply."""
-    error = request.form.get("ErrorCode", "").strip()[:10]
+    error = whole_number(request.form.get("ErrorCode"))
     log.error(
         "the SMS webhook failed (Twilio error %s): this text was not stored and Twilio will "
         "not send it again; the sender got the safe reply",
@@ -51,7 +52,7 @@ def sms_fallback() -> Response:
 @twilio_signed
 def voice_fallback() -> Response:
     """Twilio's voice fallback: the call was not handled, so the caller hears the safe words."""
-    error = request.form.get("ErrorCode", "").strip()[:10]
+    error = whole_number(request.form.get("ErrorCode"))
     log.error(
         "the voice webhook failed (Twilio error %s): the caller heard the safe words",
         error or "unknown",

@@ -16,6 +16,7 @@ from warmline.core import phones
 from warmline.core.clock import utcnow
 from warmline.messaging import outbox
 from warmline.telephony.fallback import database_unreachable, safe_voice_reply
+from warmline.telephony.fields import whole_number
 from warmline.telephony.signature import twilio_signed
 from warmline.telephony.voice_twiml import twiml
 from warmline.voice import callbacks, calls, voicemail
@@ -273,11 +274,10 @@ def _field(name: str) -> str:
 
 
 def _int_field(name: str) -> int | None:
-    value = _field(name)
-    return int(value) if value.isdigit() else None
+    """A numeric field (a duration, say); None when missing or not a plain number."""
+    return whole_number(_field(name))
 
 
 def _arg(name: str) -> int:
     """An id from our own (signed) query string; 0, which matches no row, when unreadable."""
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() and len(value) < 12 else 0
+    return whole_number(request.args.get(name)) or 0

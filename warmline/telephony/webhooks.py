@@ -18,6 +18,7 @@ from warmline.core.jobqueue import RedisJobQueue
 from warmline.messaging import outbox
 from warmline.messaging.rules.sms import clean_body
 from warmline.telephony.fallback import safe_sms_reply
+from warmline.telephony.fields import whole_number
 from warmline.telephony.signature import twilio_signed
 
 if TYPE_CHECKING:
@@ -109,7 +110,7 @@ def sms_status() -> Response:
     rt: Runtime = current_app.extensions["warmline"]
     sid = request.form.get("MessageSid", "").strip()
     status = request.form.get("MessageStatus", "").strip().lower()
-    error_code = request.form.get("ErrorCode", "").strip()
+    error_code = whole_number(request.form.get("ErrorCode"))
     if sid and status:
         with rt.db.session() as session:
             outbox.record_status(
@@ -118,6 +119,6 @@ def sms_status() -> Response:
                 sid,
                 status,
                 utcnow(),
-                int(error_code) if error_code.isdigit() else None,
+                error_code,
             )
     return Response(status=204)

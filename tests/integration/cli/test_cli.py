@@ -529,3 +529,131 @@ def test_the_rota_can_be_kept_from_the_command_line(warmline: CliRunner) -> None
     assert "no shifts in that time" in listed  # the list starts now; these shifts are in 2030
     result = run(warmline, "shift", "cancel", "1")
     assert result.exit_code == 0 and "cancelled shift 1" in result.output
+
+
+def coordinator_state(tmp_path: Path, email: str) -> tuple[bool, bool, bool, list[str]]:
+    """(active, administrator, must change password, line numbers) of an account."""
+    engine = create_engine(f"sqlite:///{tmp_path / 'cli.sqlite3'}")
+    with engine.connect() as conn:
+        ident, active, admin_, must = conn.execute(
+            text(
+                "SELECT id, is_active, is_administrator, must_change_password FROM coordinators "
+                "WHERE email = :e"
+            ),
+            {"e": email},
+        ).one()
+        numbers = conn.execute(
+            text(
+                "SELECT l.number FROM coordinator_lines c JOIN lines l ON l.id = c.line_id "
+                "WHERE c.coordinator_id = :i ORDER BY l.number"
+            ),
+            {"i": ident},
+        ).scalars()
+        return bool(active), bool(admin_), bool(must), list(numbers)
+
+
+PASSPHRASE = "a long and calm passphrase\n"
+
+
+def two_lines(runner: CliRunner) -> None:
+    for number, name in (("+15550001111", "North"), ("+15550001112", "South")):
+        added = run(runner, "line", "add", "--number", number, "--name", name, "--timezone", "UTC")
+        assert added.exit_code == 0, added.output
+
+
+def test_a_coordinator_added_with_lines_has_only_those_and_without_is_an_administrator(
+    warmline: CliRunner, tmp_path: Path
+) -> None:
+    two_lines(warmline)
+    args = ["coordinator", "add", "--email", "ana@example.org", "--line", "(555) 000-1111"]
+    added = warmline.invoke(main, args, input=PASSPHRASE)
+    assert added.exit_code == 0, added.output
+    assert "added coordinator ana@example.org (lines +15550001111)" in added.output
+    assert coordinator_state(tmp_path, "ana@example.org") == (True, False, False, ["+15550001111"])
+    boss = warmline.invoke(
+        main, ["coordinator", "add", "--email", "b@example.org"], input=PASSPHRASE
+    )
+    assert "(administrator of every line)" in boss.output
+    assert coordinator_state(tmp_path, "b@example.org") == (True, True, False, [])
+    unknown = warmline.invoke(
+        main,
+        ["coordinator", "add", "--email", "c@example.org", "--line", "+15559999999"],
+        input=PASSPHRASE,
+    )
+    assert unknown.exit_code == 1 and unknown.output.count("\n") == 1
+    assert count_coordinators(tmp_path) == 2
+
+
+def count_coordinators(tmp_path: Path) -> int:
+    engine = create_engine(f"sqlite:///{tmp_path / 'cli.sqlite3'}")
+    with engine.connect() as conn:
+        return int(conn.execute(text("SELECT count(*) FROM coordinators")).scalar_one())
+
+
+def test_coordinator_lines_gives_and_takes_lines(warmline: CliRunner, tmp_path: Path) -> None:
+    two_lines(warmline)
+    warmline.invoke(
+        main,
+        ["coordinator", "add", "--email", "ana@example.org", "--line", "+15550001111"],
+        input=PASSPHRASE,
+    )
+    warmline.invoke(main, ["coordinator", "add", "--email", "boss@example.org"], input=PASSPHRASE)
+    moved = run(
+        warmline,
+        "coordinator",
+        "lines",
+        "ana@example.org",
+        "--add",
+        "+15550001112",
+        "--remove",
+        "+15550001111",
+    )
+    assert moved.exit_code == 0, moved.output
+    assert moved.output == "ana@example.org: lines +15550001112\n"
+    assert coordinator_state(tmp_path, "ana@example.org")[3] == ["+15550001112"]
+    shown = run(warmline, "coordinator", "lines", "ana@example.org")
+    assert shown.output == "ana@example.org: lines +15550001112\n"
+    # An administrator named with --add keeps only those lines; the last one stays administrator.
+    assert (
+        run(
+            warmline, "coordinator", "lines", "boss@example.org", "--remove", "+15550001111"
+        ).exit_code
+        == 1
+    )
+    demoted = run(warmline, "coordinator", "lines", "boss@example.org", "--add", "+15550001111")
+    assert "last active administrator" in demoted.output and demoted.exit_code == 1
+    nobody = run(warmline, "coordinator", "lines", "who@example.org", "--add", "+15550001111")
+    assert nobody.exit_code == 1 and "no coordinator has the email who@example.org" in nobody.output
+
+
+def test_coordinator_deactivate_and_reset(warmline: CliRunner, tmp_path: Path) -> None:
+    from warmline.lines import coordinators
+
+    two_lines(warmline)
+    warmline.invoke(main, ["coordinator", "add", "--email", "boss@example.org"], input=PASSPHRASE)
+    warmline.invoke(
+        main,
+        ["coordinator", "add", "--email", "ana@example.org", "--line", "+15550001111"],
+        input=PASSPHRASE,
+    )
+    reset = warmline.invoke(
+        main, ["coordinator", "reset", "ana@example.org"], input="another calm passphrase\n"
+    )
+    assert reset.exit_code == 0, reset.output
+    assert "another calm passphrase" not in reset.output
+    assert coordinator_state(tmp_path, "ana@example.org")[2] is True  # must change it
+    with runtime.current().db.session() as session:
+        assert coordinators.authenticate(session, "ana@example.org", PASSPHRASE.strip()) is None
+        assert coordinators.authenticate(session, "ana@example.org", "another calm passphrase")
+    short = warmline.invoke(main, ["coordinator", "reset", "ana@example.org"], input="short\n")
+    assert short.exit_code == 1 and "at least 12 characters" in short.output
+
+    gone = run(warmline, "coordinator", "deactivate", "ana@example.org")
+    assert gone.exit_code == 0 and "deactivated ana@example.org" in gone.output
+    assert coordinator_state(tmp_path, "ana@example.org")[0] is False
+    with runtime.current().db.session() as session:
+        assert (
+            coordinators.authenticate(session, "ana@example.org", "another calm passphrase") is None
+        )
+    last = run(warmline, "coordinator", "deactivate", "boss@example.org")
+    assert last.exit_code == 1 and "last active administrator" in last.output

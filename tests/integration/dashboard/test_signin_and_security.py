@@ -251,3 +251,53 @@ def test_coordinator_add_reads_the_password_from_stdin(
             assert coordinators.authenticate(session, "ana@example.org", PASSWORD) is not None
     finally:
         runtime.install(None)
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "//evil.example/x",
+        "/%09/evil.example",
+        "/\t/evil.example",
+        "/\n/evil.example",
+        "/\\evil.example",
+        "/%5Cevil.example",
+        "/%5C%5Cevil.example",
+        "%2F%2Fevil.example",
+        "/%2F/evil.example",
+        "https:evil.example",
+        "https://evil.example/",
+        "javascript:alert(1)",
+        " //evil.example",
+        "\x00//evil.example",
+        "evil.example",
+    ],
+)
+def test_a_signin_never_sends_you_to_another_site(
+    browser: Dashboard, line: object, coordinator: str, target: str
+) -> None:
+    # As the link someone was sent would do it: the query string carries `next` to the form.
+    page = browser.get("/signin", query_string={"next": target})
+    assert page.status_code == 200
+    response = browser.post("/signin", {"email": EMAIL, "password": PASSWORD, "next": target})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+
+
+def test_a_signin_sends_you_on_to_the_page_of_this_site_you_asked_for(
+    browser: Dashboard, line: object, coordinator: str
+) -> None:
+    response = browser.get("/log?from=2026-12-01")
+    assert response.status_code == 302
+    next_page = response.headers["Location"].split("next=", 1)[1]
+    from urllib.parse import unquote
+
+    signed = browser.post(
+        "/signin", {"email": EMAIL, "password": PASSWORD, "next": unquote(next_page)}
+    )
+    assert signed.headers["Location"] == "/log?from=2026-12-01"
+
+
+def test_over_https_every_page_tells_browsers_to_keep_to_https(signed_in: Dashboard) -> None:
+    for path in ("/signin", "/", "/now.json"):
+        assert signed_in.get(path).headers["Strict-Transport-Security"] == "max-age=31536000"

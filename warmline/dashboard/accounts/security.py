@@ -1,25 +1,28 @@
-"""Sign-in sessions, CSRF, sign-in rate limits and security headers for the dashboard."""
+"""Sign-in sessions, CSRF, attempt limits, line membership and security headers."""
 
 from __future__ import annotations
 
+import re
+import time
 from datetime import timedelta
-from typing import Any
 
-from flask import Flask, Response, current_app, jsonify, redirect, request, url_for
-from flask_limiter import Limiter
+from flask import Flask, Response, abort, current_app, jsonify, redirect, request, session, url_for
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.wrappers import Response as BaseResponse
 
 from warmline.config import Settings
+from warmline.dashboard.accounts.limits import AttemptLimits
 from warmline.dashboard.blueprint import bp
-from warmline.dashboard.context import SignedIn, close_db, db
+from warmline.dashboard.context import SignedIn, close_db, coordinator, db, may_see_line
 from warmline.lines import coordinators
 
 SESSION_LIFETIME = timedelta(hours=12)
-SIGNIN_LIMIT_PER_ADDRESS = "10 per minute"
-SIGNIN_LIMIT_PER_EMAIL = "20 per hour"
 PUBLIC_ENDPOINTS = {"dashboard.signin", "dashboard.static"}
+# What someone who must first change a one-time password may still reach.
+BEFORE_NEW_PASSWORD = {"dashboard.password", "dashboard.signout", "dashboard.static"}
+SIGNED_IN_AT = "signed_in_at"
+_LINE_ID = re.compile(r"[0-9]{1,9}")
 CONTENT_SECURITY_POLICY = "; ".join(
     (
         "default-src 'self'",
@@ -39,7 +42,9 @@ def install(app: Flask, settings: Settings) -> None:
     """Configure cookies, sign-in, CSRF and rate limits for the dashboard on `app`."""
     app.config.update(
         SESSION_COOKIE_NAME="warmline_session",
-        SESSION_COOKIE_SECURE=settings.public_url.startswith("https://"),
+        # Production refuses to start without https (a loopback address aside), so there the
+        # cookie is always Secure and HSTS is always sent.
+        SESSION_COOKIE_SECURE=settings.https,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         PERMANENT_SESSION_LIFETIME=SESSION_LIFETIME,
@@ -52,51 +57,42 @@ def install(app: Flask, settings: Settings) -> None:
     logins.session_protection = "basic"
     logins.user_loader(_load_coordinator)
     app.extensions["warmline_csrf"] = csrf
-    app.extensions["warmline_limiter"] = _limit_signins(app, settings)
+    app.extensions["warmline_attempts"] = AttemptLimits(settings.redis_url)
 
 
 def _load_coordinator(token: str) -> SignedIn | None:
+    """The session's coordinator while the account, its generation and the session all hold."""
+    # The lifetime counts from sign-in, not from the last request: a cookie someone copied
+    # stops working however often it is used.
+    signed_in_at = session.get(SIGNED_IN_AT)
+    if not isinstance(signed_in_at, int):
+        return None
+    if not 0 <= time.time() - signed_in_at <= SESSION_LIFETIME.total_seconds():
+        return None
     found = coordinators.from_session_token(db(), token)
     return SignedIn(found) if found is not None else None
 
 
-def _limit_signins(app: Flask, settings: Settings) -> Limiter:
-    """Count failed sign-ins per address and per email, in Redis (or memory when embedded)."""
-    limiter = Limiter(
-        lambda: request.remote_addr or "unknown",
-        app=app,
-        storage_uri=settings.redis_url or "memory://",
-        key_prefix="warmline-signin",
-        strategy="moving-window",
-        # A Redis outage must not lock coordinators out: count in this process meanwhile.
-        in_memory_fallback_enabled=True,
-        default_limits=[],
-    )
-    view: Any = app.view_functions["dashboard.signin"]
-    view = limiter.limit(SIGNIN_LIMIT_PER_ADDRESS, methods=["POST"], deduct_when=_failed)(view)
-    view = limiter.limit(
-        SIGNIN_LIMIT_PER_EMAIL,
-        key_func=lambda: "email:" + request.form.get("email", "").strip().lower()[:254],
-        methods=["POST"],
-        deduct_when=_failed,
-    )(view)
-    app.view_functions["dashboard.signin"] = view
-    return limiter
-
-
-def _failed(response: Response) -> bool:
-    return response.status_code == 401
-
-
 @bp.before_request
 def require_coordinator() -> BaseResponse | tuple[Response, int] | None:
-    """Every page but sign-in needs a signed-in coordinator; every POST needs a CSRF token."""
+    """Every page but sign-in needs a signed-in coordinator, on a line of theirs; POSTs a token."""
     if request.endpoint not in PUBLIC_ENDPOINTS and not current_user.is_authenticated:
         if request.path.endswith(".json"):
             return jsonify(error="signed out"), 401
         return redirect(url_for("dashboard.signin", next=request.full_path.rstrip("?")))
     if request.method == "POST":
         current_app.extensions["warmline_csrf"].protect()
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    if coordinator().must_change_password and request.endpoint not in BEFORE_NEW_PASSWORD:
+        if request.path.endswith(".json"):
+            return jsonify(error="change your password first"), 403
+        return redirect(url_for("dashboard.password"))
+    # Every page, form, download and JSON that names a line checks it is one of theirs; another
+    # line answers 404, as a line that does not exist would.
+    for raw in (request.args.get("line"), request.form.get("line")):
+        if raw is not None and (not _LINE_ID.fullmatch(raw) or not may_see_line(int(raw))):
+            abort(404)
     return None
 
 

@@ -1,0 +1,1 @@
+"""Signing in and coordinator accounts: sessions, attempt limits, the coordinators page."""
