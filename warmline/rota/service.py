@@ -83,7 +83,9 @@ def add_shift(
     planned = list(expand(pattern, zone, horizon))
     if not planned:
         raise InvalidInput("that shift never happens (its repeat ends before it starts)")
-    _refuse_overlap(session, new.line.id, new.volunteer_id, planned)
+    if planned[-1].ends_at <= now:
+        raise InvalidInput("that shift is already over")
+    _refuse_overlap(session, new.line.id, new.volunteer_id, planned, zone)
     shift = Shift(
         line_id=new.line.id,
         volunteer_id=new.volunteer_id,
@@ -128,7 +130,7 @@ def add_shift(
 
 
 def _refuse_overlap(
-    session: Session, line_id: int, volunteer_id: int, planned: list[Occurrence]
+    session: Session, line_id: int, volunteer_id: int, planned: list[Occurrence], zone: ZoneInfo
 ) -> None:
     starts = [o.starts_at for o in planned]
     ends = [o.ends_at for o in planned]
@@ -143,7 +145,8 @@ def _refuse_overlap(
     for s, e in existing:
         for ns, ne in zip(starts, ends, strict=True):
             if s < ne and e > ns:
-                when = ns.astimezone(ZoneInfo("UTC")).strftime("%Y-%m-%d %H:%M UTC")
+                # Said on the line's clock, as the coordinator entered it.
+                when = ns.astimezone(zone).strftime("%a %Y-%m-%d %H:%M")
                 raise InvalidInput(
                     f"this volunteer already has a shift on this line that overlaps it ({when})"
                 )

@@ -285,6 +285,10 @@ def _times(form: dict[str, str]) -> tuple[datetime, datetime]:
         ends = time.fromisoformat(form.get("end", "").strip())
     except ValueError:
         raise InvalidInput("Enter an end time like 22:00.", field="end") from None
+    if ends == starts:
+        raise InvalidInput(
+            "The end must differ from the start: a shift needs some length.", field="end"
+        )
     local_start = datetime.combine(day, starts)
     local_end = datetime.combine(day if ends > starts else day + timedelta(days=1), ends)
     return local_start, local_end

@@ -82,6 +82,26 @@ def test_a_bad_time_is_explained_and_nothing_is_added(line: Line, signed_in: Das
     assert 'id="start-error"' in page and "start time like 18:00" in page
 
 
+def test_a_shift_of_no_length_or_already_over_is_refused_in_words(
+    line: Line, signed_in: Dashboard
+) -> None:
+    line.add_volunteer("Sam", SAM, on_shift=False)
+    ids = volunteer_ids(signed_in.text("/rota"))
+    tomorrow = (utcnow() + timedelta(days=1)).astimezone(NEW_YORK).date().isoformat()
+    same = {"volunteer": ids["Sam"], "role": "primary", "date": tomorrow}
+    response = signed_in.post("/rota/shifts", {**same, "start": "18:00", "end": "18:00"})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert 'id="end-error"' in page and "The end must differ from the start" in page
+
+    yesterday = (utcnow() - timedelta(days=1)).astimezone(NEW_YORK).date().isoformat()
+    past = {**same, "date": yesterday, "start": "09:00", "end": "12:00"}
+    response = signed_in.post("/rota/shifts", past)
+    assert response.status_code == 400
+    assert "That shift is already over." in response.get_data(as_text=True)
+    assert "added shift" not in signed_in.text("/audit")
+
+
 def test_a_date_is_handed_to_another_volunteer_and_another_is_cancelled(
     line: Line, signed_in: Dashboard
 ) -> None:

@@ -15,7 +15,7 @@ from tests.integration.conversations.test_sms_flow import ALEX, RILEY, SAM
 from warmline.core.clock import utcnow
 from warmline.core.errors import InvalidInput
 from warmline.lines.lines import get_line
-from warmline.models import OpenShift, ShiftOccurrence, Volunteer
+from warmline.models import OpenShift, Shift, ShiftOccurrence, Volunteer
 from warmline.ops.sweeper import sweep
 from warmline.rota import calendar, service, shifts
 
@@ -117,6 +117,24 @@ def test_overlapping_weekly_shifts_for_one_volunteer_are_refused(line: Line) -> 
     with pytest.raises(InvalidInput, match="overlaps"):
         add_shift(line, SAM, timedelta(days=8, hours=2), 3)
     add_shift(line, SAM, timedelta(days=8, hours=3), 3)  # right after it: fine
+
+
+def test_an_overlap_is_told_on_the_lines_own_clock(line: Line) -> None:
+    line.add_volunteer("Sam", SAM, on_shift=False)
+    add_shift(line, SAM, timedelta(days=2), 3)
+    clash = (utcnow() + timedelta(days=2, hours=1)).astimezone(NY)
+    with pytest.raises(InvalidInput, match=f"overlaps it \\({clash:%a %Y-%m-%d %H}:"):
+        add_shift(line, SAM, timedelta(days=2, hours=1), 3)
+
+
+def test_a_shift_that_is_already_over_is_refused_and_nothing_is_written(line: Line) -> None:
+    line.add_volunteer("Sam", SAM, on_shift=False)
+    with pytest.raises(InvalidInput, match="already over"):
+        add_shift(line, SAM, timedelta(hours=-5), 2)
+    with line.rt.db.session() as session:
+        assert session.scalar(select(func.count()).select_from(Shift)) == 0
+    # Under way is fine: it started an hour ago and ends in two.
+    add_shift(line, SAM, timedelta(hours=-1), 3)
 
 
 def test_a_reminder_goes_once_before_each_shift(line: Line) -> None:

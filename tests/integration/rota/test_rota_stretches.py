@@ -46,7 +46,7 @@ def random_rota(session: Session, seed: int) -> Line:
         )
         session.add(person)
         session.flush()
-        start = datetime(2026, 12, 1) + timedelta(minutes=15 * rng.randrange(0, 4 * 72))
+        start = datetime(2026, 12, 1, 12) + timedelta(minutes=15 * rng.randrange(0, 4 * 72))
         length = timedelta(minutes=15 * rng.randrange(1, 4 * 10))
         role = rng.choice(("primary", "primary", "backup"))
         service.add_shift(
