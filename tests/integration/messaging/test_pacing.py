@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from redis import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from sqlalchemy import select
@@ -127,6 +129,45 @@ def test_every_process_spends_from_one_bucket_in_redis(redis_url: str) -> None:
     redis.delete("warmline:pace:line:test-shared")
 
 
+Step = tuple[str, float, float, float]  # take/hold, cost or seconds, seconds later, rate
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["take", "take", "take", "hold"]),
+            st.integers(min_value=1, max_value=12).map(float),
+            st.floats(min_value=0.0, max_value=30.0, allow_nan=False).map(lambda x: round(x, 3)),
+            st.sampled_from([0.5, 1.0, 4.0, 30.0]),
+        ),
+        min_size=1,
+        max_size=25,
+    )
+)
+def test_the_bucket_in_redis_answers_exactly_as_the_pacing_rules_do(
+    redis_url: str, steps: list[Step]
+) -> None:
+    """The Lua script and the pure rules it mirrors give the same waits, step for step."""
+    redis = Redis.from_url(redis_url)
+    redis.delete(KEY_PREFIX + "test-lua")
+    in_redis = RedisPacer(redis, THREE_THEN_ONE_A_SECOND)
+    in_process = LocalPacer(THREE_THEN_ONE_A_SECOND)
+    now = 1_000.0
+    for op, amount, later, rate in steps:
+        now += later
+        pace = replace(THREE_THEN_ONE_A_SECOND, rate_per_s=rate)
+        if op == "take":
+            expected = in_process.take("test-lua", int(amount), now, pace)
+            assert in_redis.take("test-lua", int(amount), now, pace) == pytest.approx(expected)
+        else:
+            in_process.hold("test-lua", amount, now, pace)
+            in_redis.hold("test-lua", amount, now, pace)
+    redis.delete(KEY_PREFIX + "test-lua")
+
+
 class FlakyRedis:
     """A Redis that is down until told otherwise, counting how often it was asked."""
 
@@ -135,11 +176,16 @@ class FlakyRedis:
         self.down = True
         self.asked = 0
 
-    def pipeline(self) -> Any:
-        self.asked += 1
-        if self.down:
-            raise RedisConnectionError("connection refused")
-        return self.real.pipeline()
+    def register_script(self, source: str) -> Callable[..., Any]:
+        script = self.real.register_script(source)
+
+        def run(**kwargs: Any) -> Any:
+            self.asked += 1
+            if self.down:
+                raise RedisConnectionError("connection refused")
+            return script(**kwargs)
+
+        return run
 
 
 def test_with_redis_down_each_process_paces_itself_and_asks_redis_again_later(
