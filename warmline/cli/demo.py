@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -10,12 +11,14 @@ from sqlalchemy.orm import Session
 
 from warmline.core.crypto import Keyring, Vault
 from warmline.core.errors import InvalidInput
+from warmline.lines import coordinators
 from warmline.lines.lines import add_line, find_line
 from warmline.lines.volunteers import add_volunteer, get_volunteer
-from warmline.models import Line, ShiftOccurrence
+from warmline.models import Coordinator, Line, ShiftOccurrence
 from warmline.rota import service
 
 DEMO_LINE = "+15550001111"
+DEMO_COORDINATOR = "demo@example.org"
 DEMO_TEXTERS = {"texter": "+15550009001", "texter2": "+15550009002"}
 
 
@@ -46,6 +49,17 @@ def seed_if_empty(session: Session, keyring: Keyring, vault: Vault, now: datetim
         add_volunteer(session, keyring, vault, name=person.name, phone_raw=person.phone, now=now)
     keep_demo_on_shift(session, keyring, now)
     return True
+
+
+def seed_coordinator_if_none(session: Session, now: datetime) -> str | None:
+    """Make the demo administrator when nobody can sign in yet; its new password, else None."""
+    if session.scalar(select(Coordinator.id).limit(1)) is not None:
+        return None
+    # Made for this instance, so no two demos share a password that works on the other.
+    password = secrets.token_urlsafe(12)
+    coordinators.add(session, DEMO_COORDINATOR, password, now)
+    session.commit()
+    return password
 
 
 def keep_demo_on_shift(session: Session, keyring: Keyring, now: datetime) -> None:

@@ -28,6 +28,7 @@ def serve(settings: Settings, host: str, port: int) -> None:
         if demo.seed_if_empty(session, rt.keyring, rt.vault, utcnow()):
             log.info("seeded the demo line (try `warmline simulate` in another terminal)")
         demo.keep_demo_on_shift(session, rt.keyring, utcnow())
+        password = demo.seed_coordinator_if_none(session, utcnow())
 
     stop = threading.Event()
     if isinstance(rt.queue, ThreadJobQueue):
@@ -40,6 +41,13 @@ def serve(settings: Settings, host: str, port: int) -> None:
         f"Warmline on http://{host}:{port} (database {settings.database_url.split(':')[0]}, "
         f"{'embedded queue' if settings.embedded else 'Redis queue'}, {transport} transport)"
     )
+    if password is not None:
+        # Shown this once: the database keeps only its hash.
+        print(
+            f"Sign in at http://{host}:{port}/signin as {demo.DEMO_COORDINATOR} with the password "
+            f"{password} (shown once; `warmline coordinator reset {demo.DEMO_COORDINATOR}` "
+            "sets another)"
+        )
     try:
         app.run(host=host, port=port, use_reloader=False, threaded=True)
     finally:

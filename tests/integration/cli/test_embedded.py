@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,13 @@ def free_port() -> int:
 @pytest.fixture
 def embedded(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     """`warmline run` on a free port, in an empty folder, its output captured."""
+    with serving(tmp_path) as running:
+        yield running
+
+
+@contextmanager
+def serving(folder: Path, log_name: str = "run.log") -> Iterator[tuple[str, Path]]:
+    """`warmline run` on a free port in `folder` until the block ends; its output captured."""
     port = free_port()
     env = {
         k: v
@@ -37,11 +45,11 @@ def embedded(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         if not k.startswith(("TWILIO_", "REDIS_", "DATABASE_", "WARMLINE_"))
     }
     env["PUBLIC_URL"] = f"http://127.0.0.1:{port}"
-    output = tmp_path / "run.log"
+    output = folder / log_name
     with output.open("w") as sink:
         process = subprocess.Popen(
             [WARMLINE, "run", "--port", str(port)],
-            cwd=tmp_path,
+            cwd=folder,
             env=env,
             stdout=sink,
             stderr=subprocess.STDOUT,
@@ -138,3 +146,24 @@ def test_the_simulator_walks_a_whole_conversation(tmp_path: Path) -> None:
     assert f"Sam (volunteer): #{ref}: thanks for answering" in out
     assert re.search(r"→ texter [0-9a-f]{6}: I'm glad you texted", out)
     assert "Thank you for texting Demo Warmline" in out
+
+
+def test_the_first_run_says_once_how_to_sign_in_and_that_password_works(tmp_path: Path) -> None:
+    with serving(tmp_path) as (base, output):
+        said = wait_for(output, "Sign in at")
+        found = re.search(r"as (\S+@\S+) with the password (\S+) \(shown once", said)
+        assert found is not None, said
+        email, password = found.groups()
+        browser = requests.Session()
+        page = browser.get(base + "/signin", timeout=5).text
+        token = re.search(r'name="csrf_token" [^>]*value="([^"]+)"', page)
+        assert token is not None
+        signed_in = browser.post(
+            base + "/signin",
+            data={"email": email, "password": password, "csrf_token": token.group(1)},
+            timeout=5,
+        )
+        assert signed_in.ok and "Sign out" in signed_in.text
+    with serving(tmp_path, "second-run.log") as (_, again):
+        wait_for(again, "Warmline on http")
+        assert "Sign in at" not in again.read_text() and password not in again.read_text()
