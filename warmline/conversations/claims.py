@@ -253,8 +253,16 @@ def close(
     tags = outcome_tags(turn.line.outcome_tags)
     if tags:
         conversation.tag_asked_at = turn.now
+        # Still talking to someone: a bare word would read as words for them, so ask for TAG.
+        busy = active_for(turn.session, volunteer, turn.line.id)
+        key = "tag_question_busy" if busy else "tag_question"
         turn.tell_volunteer(
-            volunteer, "tag_question", conversation.id, ref=conversation.ref, tags=", ".join(tags)
+            volunteer,
+            key,
+            conversation.id,
+            ref=conversation.ref,
+            tags=", ".join(tags),
+            first=tags[0],
         )
     care.after_close(turn, volunteer, conversation)
     turn.session.flush()

@@ -240,10 +240,10 @@ def test_a_peer_still_talking_to_someone_tags_with_the_tag_command(line: Line) -
     line.text(SAM, ref_offered(line, SAM))
     first = next(c for c in line.sent_to(SAM) if c.startswith("You have #")).split("#")[1][:3]
     line.text(SAM, f"DONE {first}")
-    line.text(SAM, "talked")  # still talking to OTHER: these words are for them
-    assert line.sent_to(OTHER)[-1] == "talked"
+    assert "Reply TAG and one word" in line.sent_to(SAM)[-1]
     line.text(SAM, "TAG talked")
     assert "tagged talked" in line.sent_to(SAM)[-1]
+    assert "talked" not in line.sent_to(OTHER)[-1]
     with line.rt.db.session() as session:
         assert (
             session.scalar(select(Conversation.outcome_tag).where(Conversation.ref == first))
