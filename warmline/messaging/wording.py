@@ -112,7 +112,7 @@ ENGLISH: Final[dict[str, str]] = {
     "status_off": "You're OFF.",
     "volunteer_help": (
         "Reply a ref (K4P) to take a conversation. #REF words: reply to one. "
-        "DONE, PASS, ESCALATE [REF]. ON, OFF, STATUS, SWAP, CLAIM <code>, HELP."
+        "DONE, PASS, ESCALATE [REF]. TAG <word>. ON, OFF, STATUS, SWAP, CLAIM <code>, HELP."
     ),
     "escalation_alert": "{line_name}: {peer} asks for support with #{ref}.",
     "escalated": "The on-call coordinator has been alerted about #{ref}.",
