@@ -86,6 +86,10 @@ ENGLISH: Final[dict[str, str]] = {
     ),
     "empty_relay": "Nothing to send: add your words after #{ref}.",
     "closed_for_volunteer": "#{ref} is closed. Thank you for being there.",
+    "reopened": (
+        "#{ref} texted again just after it closed, so it's yours again (nobody else was offered "
+        "it). Their words follow. Text DONE when you're finished."
+    ),
     "passed_for_volunteer": "#{ref} is back in the queue for another peer.",
     "texter_opted_out": "#{ref}: the texter opted out and the conversation is closed.",
     "texter_forgotten": "#{ref}: the texter asked us to forget them; the conversation is closed.",

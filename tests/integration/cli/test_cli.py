@@ -82,6 +82,21 @@ def test_line_set_changes_named_settings(warmline: CliRunner, tmp_path: Path) ->
     assert result.exit_code == 0 and "offer_timeout_s=60" in result.output
 
 
+def test_line_set_gives_the_reopen_window_and_refuses_a_bad_one(
+    warmline: CliRunner, tmp_path: Path
+) -> None:
+    run(warmline, "line", "add", "--number", "+15550001111", "--name", "L", "--timezone", "UTC")
+    engine = create_engine(f"sqlite:///{tmp_path / 'cli.sqlite3'}")
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT reopen_window_s FROM lines")).scalar_one() == 600
+    result = run(warmline, "line", "set", "+15550001111", "reopen_window_s=0")
+    assert result.exit_code == 0 and "reopen_window_s=0" in result.output
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT reopen_window_s FROM lines")).scalar_one() == 0
+    engine.dispose()
+    assert run(warmline, "line", "set", "+15550001111", "reopen_window_s=-5").exit_code == 1
+
+
 def send_rate(tmp_path: Path) -> float | None:
     """The test line's own send rate as stored (None: SEND_RATE_PER_S)."""
     engine = create_engine(f"sqlite:///{tmp_path / 'cli.sqlite3'}")

@@ -8,6 +8,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from tests.integration.conftest import Line
+from tests.integration.conversations.test_peer_matching import no_reopening
 from tests.integration.conversations.test_sms_flow import SAM, TEXTER, ref_offered
 from warmline.conversations import forgetting
 from warmline.core.clock import utcnow
@@ -54,6 +55,7 @@ def purge_at(line: Line, later: timedelta) -> retention.PurgeReport:
 
 def test_the_greeting_asks_for_consent_once_per_wording_version(line: Line) -> None:
     line.add_volunteer("Sam", SAM)
+    no_reopening(line)
     talk_and_close(line, tag=None)
     greeting = line.sent_to(TEXTER)[0]
     assert "Reply YES or NO" in greeting and "never your words or your number" in greeting
@@ -199,6 +201,7 @@ def test_a_subject_access_export_lists_what_we_hold_and_never_the_number_or_word
     line: Line,
 ) -> None:
     line.add_volunteer("Sam", SAM)
+    no_reopening(line)
     ref = talk_and_close(line, answer="YES")
     line.text(TEXTER, "something very particular")
     with line.rt.db.session() as session:
