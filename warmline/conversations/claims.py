@@ -251,7 +251,7 @@ def close(
     key = "closed_idle" if outcome == "idle" else "closed_for_volunteer"
     turn.tell_volunteer(volunteer, key, conversation.id, ref=conversation.ref)
     tags = outcome_tags(turn.line.outcome_tags)
-    if tags:
+    if tags and conversation.outcome_tag is None:  # a reopened one may be tagged already
         conversation.tag_asked_at = turn.now
         # Still talking to someone: a bare word would read as words for them, so ask for TAG.
         busy = active_for(turn.session, volunteer, turn.line.id)

@@ -66,6 +66,7 @@ def test_a_goodbye_soon_after_done_goes_back_to_the_same_peer_as_the_same_refere
     line.text(SAM, "DONE")
     assert line.sent_to(TEXTER)[-1].startswith("Thank you for texting")
     assert f"#{ref} is closed" in " ".join(line.sent_to(SAM)[-3:])
+    assert not line.sent_to(SAM)[-1].startswith("How did")  # tagged the first time
 
 
 def test_with_consent_a_reopened_conversation_keeps_one_log_row(line: Line) -> None:
