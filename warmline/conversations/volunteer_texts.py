@@ -133,7 +133,12 @@ def _bare_tag(turn: Turn, volunteer: Volunteer, text: str) -> bool:
     if awaiting is None:
         return False
     active = claims.active_for(turn.session, volunteer, turn.line.id)
-    note = turn.say("tag_not_sent", other=active[0].ref, word=text.strip()) if active else ""
+    others = ", ".join(f"#{c.ref}" for c in active)
+    note = (
+        turn.say("tag_not_sent", others=others, first=active[0].ref, word=text.strip())
+        if active
+        else ""
+    )
     _record_tag(turn, volunteer, awaiting, word, note)
     return True
 

@@ -100,7 +100,7 @@ ENGLISH: Final[dict[str, str]] = {
     "tag_nothing": "None of your conversations from the last hour is waiting for a tag.",
     "tag_thanks": "Thank you: #{ref} is tagged {tag}.",
     "tag_skipped": "Okay: no tag for #{ref}.",
-    "tag_not_sent": "Nothing was sent to #{other}; to send it, write #{other} {word}",
+    "tag_not_sent": "Nothing was sent to {others}; to send it, write #{first} {word}",
     "consent_yes": "Thank you. We'll keep only the times and how it went, never your words. Text FORGET any time.",
     "consent_no": "Okay, we won't keep a record of this contact. Your support doesn't change.",
     "forgotten": "We've erased what we kept about you. You can text this number again any time.",
