@@ -251,10 +251,18 @@ def close(
     key = "closed_idle" if outcome == "idle" else "closed_for_volunteer"
     turn.tell_volunteer(volunteer, key, conversation.id, ref=conversation.ref)
     tags = outcome_tags(turn.line.outcome_tags)
-    if tags:
+    if tags and conversation.outcome_tag is None:  # a reopened one may be tagged already
         conversation.tag_asked_at = turn.now
+        # Still talking to someone: a bare word would read as words for them, so ask for TAG.
+        busy = active_for(turn.session, volunteer, turn.line.id)
+        key = "tag_question_busy" if busy else "tag_question"
         turn.tell_volunteer(
-            volunteer, "tag_question", conversation.id, ref=conversation.ref, tags=", ".join(tags)
+            volunteer,
+            key,
+            conversation.id,
+            ref=conversation.ref,
+            tags=", ".join(tags),
+            first=tags[0],
         )
     care.after_close(turn, volunteer, conversation)
     turn.session.flush()

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from warmline.conversations.matching import line_topics
+from warmline.conversations.rules.vocabulary import CLEAR_WORDS
 from warmline.core.text import fold
 from warmline.lines.rules.topics import from_stored, resolve_list, stored
 from warmline.messaging.outgoing import Turn
 from warmline.models import Line, Volunteer
-
-CLEAR_WORDS = ("none", "off", "clear")
 
 
 def set_topics(line: Line, volunteer: Volunteer, text: str) -> list[str]:

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
-from warmline.conversations.claims import contact_of
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from warmline.conversations import timers
+from warmline.conversations.claims import active_for, contact_of
 from warmline.core.statuses import ConversationStatus
 from warmline.messaging.outgoing import Turn
-from warmline.models import Conversation, InboundMessage, Volunteer
+from warmline.models import Contact, Conversation, InboundMessage, Volunteer
+from warmline.rota.availability import current_shifts
+
+# Endings after which the texter's next words may go back to the same peer.
+REOPENED_AFTER = ("done", "idle")
 
 
 def relay_to_volunteer(
@@ -32,3 +42,46 @@ def relay_to_texter(
         turn.tell_volunteer(volunteer, "texter_unreachable", conversation.id, ref=conversation.ref)
         return
     turn.text_contact(contact, text, conversation.id)
+
+
+def recently_closed(turn: Turn, contact: Contact) -> Conversation | None:
+    """The texter's last conversation, if it closed within the line's `reopen_window_s`."""
+    window = turn.line.reopen_window_s
+    if window <= 0:
+        return None
+    last = turn.session.scalar(
+        select(Conversation)
+        .where(Conversation.line_id == turn.line.id, Conversation.contact_id == contact.id)
+        .order_by(Conversation.id.desc())
+        .limit(1)
+        .with_for_update()
+    )
+    if last is None or last.status != ConversationStatus.CLOSED or last.closed_at is None:
+        return None
+    return last if last.closed_at >= turn.now - timedelta(seconds=window) else None
+
+
+def reopen(turn: Turn, conversation: Conversation) -> bool:
+    """Give a just-closed conversation back to the peer who had it, if they are on shift with room."""
+    if conversation.outcome not in REOPENED_AFTER or conversation.volunteer_id is None:
+        return False
+    volunteer = turn.session.get_one(Volunteer, conversation.volunteer_id)
+    on_shift = any(
+        s.volunteer_id == volunteer.id for s in current_shifts(turn.session, turn.line, turn.now)
+    )
+    room = len(active_for(turn.session, volunteer)) < turn.line.max_active_per_volunteer
+    if not (volunteer.is_active and on_shift and room):
+        return False
+    try:
+        with turn.session.begin_nested():
+            conversation.status = ConversationStatus.ACTIVE
+            conversation.closed_at = None
+            conversation.outcome = None
+            conversation.reopened_at = turn.now
+            conversation.last_activity_at = turn.now
+            turn.session.flush()
+    except IntegrityError:
+        return False  # its reference went to another open conversation meanwhile
+    timers.schedule_idle(turn.session, turn.line, conversation, turn.now)
+    turn.tell_volunteer(volunteer, "reopened", conversation.id, ref=conversation.ref)
+    return True

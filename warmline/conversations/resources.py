@@ -109,6 +109,14 @@ def find(turn: Turn, words: str) -> Resource | None:
     return next((r for r in resources if r.id == chosen), None)
 
 
+def cards(session: Session, line: Line) -> list[ResourceCard]:
+    """What choosing among the line's resources needs to know about each."""
+    return [
+        ResourceCard(r.id, r.title, tuple(from_stored(r.topics)), r.language)
+        for r in library(session, line)
+    ]
+
+
 def tell_choices(turn: Turn, volunteer: Volunteer, words: str | None) -> None:
     """A few resources and the word that sends each; said when nothing matched or RES alone."""
     resources = library(turn.session, turn.line)

@@ -7,8 +7,9 @@ from sqlalchemy.orm import Session
 
 from warmline.conversations import care, checkins, claims, forgetting, matching, relay
 from warmline.conversations.rules.crisis import mentions_crisis, word_lists
-from warmline.conversations.rules.keywords import TexterKeyword, texter_keyword
+from warmline.conversations.rules.keywords import TexterKeyword, is_goodbye, texter_keyword
 from warmline.core.statuses import ConversationStatus
+from warmline.core.text import fold
 from warmline.messaging.outgoing import Turn
 from warmline.models import (
     Contact,
@@ -69,6 +70,12 @@ def handle(
         return None
 
     crisis = mentions_crisis(body, word_lists(crisis_settings(turn.line)))
+    if conversation is None and keyword is not TexterKeyword.NEW:
+        recent = relay.recently_closed(turn, contact)
+        if recent is not None and relay.reopen(turn, recent):
+            conversation = recent  # soon after DONE: back to the same peer, same reference
+        elif recent is not None and not crisis and is_goodbye(fold(body)):
+            return None  # a goodbye after the conversation ended pages nobody
     if conversation is None:
         if not service.is_open(turn.session, turn.line, turn.now):
             # Outside hours nobody is disturbed; the texter still gets the hours and crisis numbers.

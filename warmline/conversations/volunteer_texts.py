@@ -6,9 +6,12 @@ from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from warmline.conversations import care, checkins, claims, peers, resources
+from warmline.conversations.matching import line_topics
 from warmline.conversations.relay import relay_to_texter
-from warmline.conversations.rules.commands import Command, Relay, parse_volunteer_text
+from warmline.conversations.rules.commands import Command, Relay, parse_volunteer_text, spelled
+from warmline.conversations.rules.vocabulary import SKIP, Vocabulary, trimmed
 from warmline.core.statuses import ConversationStatus
+from warmline.core.text import fold
 from warmline.lines.rules.settings import outcome_tags
 from warmline.messaging.outgoing import Turn
 from warmline.models import Conversation, Volunteer
@@ -20,7 +23,7 @@ from warmline.voice import callbacks
 
 def handle(turn: Turn, volunteer: Volunteer, body: str) -> None:
     """Act on a volunteer's text."""
-    parsed = parse_volunteer_text(body)
+    parsed = parse_volunteer_text(body, _vocabulary(turn))
     if isinstance(parsed, Relay):
         _relay(turn, volunteer, parsed)
         return
@@ -31,8 +34,25 @@ def handle(turn: Turn, volunteer: Volunteer, body: str) -> None:
     action(turn, volunteer, parsed)
 
 
+def _vocabulary(turn: Turn) -> Vocabulary:
+    """The words this line's commands accept."""
+    return Vocabulary(
+        topics=line_topics(turn.line),
+        resources=tuple(resources.cards(turn.session, turn.line)),
+        tags=tuple(outcome_tags(turn.line.outcome_tags)),
+    )
+
+
 def _relay(turn: Turn, volunteer: Volunteer, relay: Relay) -> None:
-    if relay.ref is None and _tag_answer(turn, volunteer, relay.text, require_idle=True):
+    if relay.ref is None and _bare_tag(turn, volunteer, relay.text):
+        return
+    active = claims.active_for(turn.session, volunteer, turn.line.id)
+    if relay.ref is not None and not trimmed(relay.text) and relay.ref not in _refs(active):
+        claims.claim(turn, volunteer, relay.ref)  # `K4P 👍` to an offer: a claim
+        return
+    if relay.ref is None and not active:
+        turn.tell_volunteer(volunteer, "not_understood")
+        _help(turn, volunteer, Command("HELP"))
         return
     conversation = _own_conversation(turn, volunteer, relay.ref)
     if conversation is None:
@@ -43,13 +63,17 @@ def _relay(turn: Turn, volunteer: Volunteer, relay: Relay) -> None:
     relay_to_texter(turn, volunteer, conversation, relay.text)
 
 
+def _refs(conversations: list[Conversation]) -> set[str]:
+    return {c.ref for c in conversations}
+
+
 def _take(turn: Turn, volunteer: Volunteer, command: Command) -> None:
     assert command.ref is not None
     claims.claim(turn, volunteer, command.ref)
 
 
 def _done(turn: Turn, volunteer: Volunteer, command: Command) -> None:
-    conversation = _own_conversation(turn, volunteer, command.ref)
+    conversation = _own_conversation(turn, volunteer, command.ref, command)
     if conversation is not None:
         claims.close(turn, volunteer, conversation)
         if command.text == "CHECKIN":  # DONE CHECKIN
@@ -57,13 +81,13 @@ def _done(turn: Turn, volunteer: Volunteer, command: Command) -> None:
 
 
 def _pass(turn: Turn, volunteer: Volunteer, command: Command) -> None:
-    conversation = _own_conversation(turn, volunteer, command.ref)
+    conversation = _own_conversation(turn, volunteer, command.ref, command)
     if conversation is not None:
         claims.pass_back(turn, volunteer, conversation)
 
 
 def _escalate(turn: Turn, volunteer: Volunteer, command: Command) -> None:
-    conversation = _own_conversation(turn, volunteer, command.ref)
+    conversation = _own_conversation(turn, volunteer, command.ref, command)
     if conversation is None:
         return
     coordinators = [
@@ -93,29 +117,42 @@ def _on(turn: Turn, volunteer: Volunteer, command: Command) -> None:
 
 
 def _tag(turn: Turn, volunteer: Volunteer, command: Command) -> None:
-    if not _tag_answer(turn, volunteer, command.ref or "", require_idle=False):
-        tags = ", ".join(outcome_tags(turn.line.outcome_tags))
-        turn.tell_volunteer(volunteer, "tag_unknown", tags=tags)
+    awaiting = claims.awaiting_tag(turn.session, volunteer, turn.line.id, turn.now)
+    if awaiting is None:
+        turn.tell_volunteer(volunteer, "tag_nothing")
+        return
+    _record_tag(turn, volunteer, awaiting, command.ref or SKIP, note="")
 
 
-def _tag_answer(turn: Turn, volunteer: Volunteer, text: str, require_idle: bool) -> bool:
-    """An outcome tag (or SKIP) for the volunteer's last closed conversation, if one waits for it.
-
-    A bare word counts only when the volunteer has no active conversation, so it is never
-    mistaken for words meant for a texter.
-    """
-    word = text.strip().lower()
-    if word != "skip" and word not in outcome_tags(turn.line.outcome_tags):
-        return False
-    if require_idle and claims.active_for(turn.session, volunteer, turn.line.id):
+def _bare_tag(turn: Turn, volunteer: Volunteer, text: str) -> bool:
+    """A bare outcome tag or SKIP while one is awaited: taken as the tag, never relayed."""
+    word = fold(trimmed(text))
+    if word != SKIP and word not in outcome_tags(turn.line.outcome_tags):
         return False
     awaiting = claims.awaiting_tag(turn.session, volunteer, turn.line.id, turn.now)
     if awaiting is None:
         return False
-    contact_log.tag(turn.session, awaiting, None if word == "skip" else word)
-    if word != "skip":
-        turn.tell_volunteer(volunteer, "tag_thanks", ref=awaiting.ref, tag=word)
+    active = claims.active_for(turn.session, volunteer, turn.line.id)
+    others = ", ".join(f"#{c.ref}" for c in active)
+    note = (
+        turn.say("tag_not_sent", others=others, first=active[0].ref, word=text.strip())
+        if active
+        else ""
+    )
+    _record_tag(turn, volunteer, awaiting, word, note)
     return True
+
+
+def _record_tag(
+    turn: Turn, volunteer: Volunteer, awaiting: Conversation, word: str, note: str
+) -> None:
+    """Tag the conversation (SKIP: none) and say so."""
+    contact_log.tag(turn.session, awaiting, None if word == SKIP else word)
+    if word == SKIP:
+        text = turn.say("tag_skipped", ref=awaiting.ref)
+    else:
+        text = turn.say("tag_thanks", ref=awaiting.ref, tag=word)
+    turn.text_volunteer(volunteer, f"{text} {note}".strip())
 
 
 def _claim_shift(turn: Turn, volunteer: Volunteer, command: Command) -> None:
@@ -181,7 +218,7 @@ def _res(turn: Turn, volunteer: Volunteer, command: Command) -> None:
     if resource is None:
         resources.tell_choices(turn, volunteer, command.text)
         return
-    conversation = _own_conversation(turn, volunteer, command.ref)
+    conversation = _own_conversation(turn, volunteer, command.ref, command)
     if conversation is not None:
         resources.send(turn, volunteer, conversation, resource)
 
@@ -198,31 +235,43 @@ def _continuity_off(turn: Turn, volunteer: Volunteer, command: Command) -> None:
     peers.continuity(turn, volunteer, agree=False, name=None)
 
 
-def _own_conversation(turn: Turn, volunteer: Volunteer, ref: str | None) -> Conversation | None:
-    """The active conversation a volunteer means, telling them when it is unclear or not theirs."""
+def _own_conversation(
+    turn: Turn, volunteer: Volunteer, ref: str | None, command: Command | None = None
+) -> Conversation | None:
+    """The active conversation a volunteer means, telling them when it is unclear or not theirs.
+
+    With several open, the hint spells the form that works: `DONE U2X`, or `#U2X hello`.
+    """
     active = claims.active_for(turn.session, volunteer, turn.line.id)
     if ref is not None:
         for conversation in active:
             if conversation.ref == ref:
-                return _locked(turn, conversation)
+                return _locked(turn, volunteer, conversation)
         turn.tell_volunteer(volunteer, "not_yours", ref=ref)
         return None
     if len(active) == 1:
-        return _locked(turn, active[0])
+        return _locked(turn, volunteer, active[0])
     if not active:
         turn.tell_volunteer(volunteer, "no_active")
         return None
     refs = ", ".join(f"#{c.ref}" for c in active)
-    turn.tell_volunteer(
-        volunteer, "which_conversation", count=len(active), refs=refs, first=active[0].ref
-    )
+    if command is None:
+        turn.tell_volunteer(
+            volunteer, "which_conversation", count=len(active), refs=refs, first=active[0].ref
+        )
+    else:
+        forms = " or ".join(spelled(command, c.ref) for c in active)
+        turn.tell_volunteer(volunteer, "which_command", count=len(active), refs=refs, forms=forms)
     return None
 
 
-def _locked(turn: Turn, conversation: Conversation) -> Conversation | None:
-    """Re-read a conversation under a row lock; None if it stopped being active meanwhile."""
+def _locked(turn: Turn, volunteer: Volunteer, conversation: Conversation) -> Conversation | None:
+    """Re-read a conversation under a row lock; None (and the peer told) if it has just ended."""
     turn.session.refresh(conversation, with_for_update=True)
-    return conversation if conversation.status == ConversationStatus.ACTIVE else None
+    if conversation.status == ConversationStatus.ACTIVE:
+        return conversation
+    turn.tell_volunteer(volunteer, "not_yours", ref=conversation.ref)
+    return None
 
 
 def _zone(turn: Turn) -> ZoneInfo:

@@ -78,16 +78,29 @@ ENGLISH: Final[dict[str, str]] = {
     "which_conversation": (
         "You have {count} conversations ({refs}). Start with the reference, e.g. #{first} hello"
     ),
+    "which_command": "You have {count} conversations ({refs}). Say which: {forms}.",
     "not_yours": "#{ref} is not one of your conversations. Text STATUS to see yours.",
     "no_active": "You have no active conversation. Text STATUS or HELP.",
+    "not_understood": (
+        "Not sent: that is not a command, and you have no open conversation to send it to."
+    ),
     "empty_relay": "Nothing to send: add your words after #{ref}.",
     "closed_for_volunteer": "#{ref} is closed. Thank you for being there.",
+    "reopened": (
+        "#{ref} texted again just after it closed, so it's yours again (nobody else was offered "
+        "it). Their words follow. Text DONE when you're finished."
+    ),
     "passed_for_volunteer": "#{ref} is back in the queue for another peer.",
     "texter_opted_out": "#{ref}: the texter opted out and the conversation is closed.",
     "texter_forgotten": "#{ref}: the texter asked us to forget them; the conversation is closed.",
     "tag_question": "How did #{ref} go? Reply with one word: {tags}, or SKIP.",
-    "tag_unknown": "Nothing waits for a tag, or that is not one of: {tags}.",
+    "tag_question_busy": (
+        "How did #{ref} go? Reply TAG and one word: {tags} (e.g. TAG {first}), or TAG SKIP."
+    ),
+    "tag_nothing": "None of your conversations from the last hour is waiting for a tag.",
     "tag_thanks": "Thank you: #{ref} is tagged {tag}.",
+    "tag_skipped": "Okay: no tag for #{ref}.",
+    "tag_not_sent": "Nothing was sent to {others}; to send it, write #{first} {word}",
     "consent_yes": "Thank you. We'll keep only the times and how it went, never your words. Text FORGET any time.",
     "consent_no": "Okay, we won't keep a record of this contact. Your support doesn't change.",
     "forgotten": "We've erased what we kept about you. You can text this number again any time.",
@@ -103,7 +116,7 @@ ENGLISH: Final[dict[str, str]] = {
     "status_off": "You're OFF.",
     "volunteer_help": (
         "Reply a ref (K4P) to take a conversation. #REF words: reply to one. "
-        "DONE, PASS, ESCALATE [REF]. ON, OFF, STATUS, SWAP, CLAIM <code>, HELP."
+        "DONE, PASS, ESCALATE [REF]. TAG <word>. ON, OFF, STATUS, SWAP, CLAIM <code>, HELP."
     ),
     "escalation_alert": "{line_name}: {peer} asks for support with #{ref}.",
     "escalated": "The on-call coordinator has been alerted about #{ref}.",

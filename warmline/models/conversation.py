@@ -69,6 +69,8 @@ class Conversation(Base):
         ForeignKey("volunteers.id", ondelete="SET NULL")
     )
     escalated_at: Mapped[datetime | None]
+    # The texter wrote again soon after DONE and the conversation went back to its peer.
+    reopened_at: Mapped[datetime | None]
 
 
 class Offer(Base):

@@ -61,4 +61,6 @@ class Line(Base):
     # Segments a second this line's number may send (0 = unpaced); None = SEND_RATE_PER_S, since
     # a toll-free or short code may send far faster than a long code.
     send_rate_per_s: Mapped[float | None] = mapped_column(default=None)
+    # A texter's text this soon after DONE goes back to the peer who closed (0 = never).
+    reopen_window_s: Mapped[int] = mapped_column(default=600)
     created_at: Mapped[datetime]

@@ -15,6 +15,9 @@ from warmline.privacy import consent
 
 def record_end(session: Session, line: Line, conversation: Conversation, now: datetime) -> None:
     """Count the conversation; log its facts if the contact has said yes (and not withdrawn)."""
+    if conversation.reopened_at is not None:
+        _record_end_again(session, conversation, now)
+        return
     _count(session, line, conversation)
     contact = session.get(Contact, conversation.contact_id) if conversation.contact_id else None
     if contact is None:
@@ -44,6 +47,22 @@ def record_end(session: Session, line: Line, conversation: Conversation, now: da
             consent_version=state.consent_version,
             contact_key=contact.contact_key,
             conversation_id=conversation.id,
+        )
+    )
+
+
+def _record_end_again(session: Session, conversation: Conversation, now: datetime) -> None:
+    """A reopened conversation closed again: counted once, its log row (if any) brought up to date."""
+    duration = (
+        int((now - conversation.claimed_at).total_seconds()) if conversation.claimed_at else None
+    )
+    session.execute(
+        update(ContactLogEntry)
+        .where(ContactLogEntry.conversation_id == conversation.id)
+        .values(
+            ended_at=now,
+            duration_s=duration,
+            crisis=conversation.crisis_at is not None,
         )
     )
 

@@ -63,15 +63,15 @@ def test_a_line_volunteer_and_shift_can_be_added(warmline: CliRunner, tmp_path: 
         "--volunteer",
         "(555) 000-2222",
         "--start",
-        "2026-12-01T18:00",
+        "2027-11-30T18:00",
         "--end",
-        "2026-12-01T22:00",
+        "2027-11-30T22:00",
     )
     assert result.exit_code == 0, result.output
     engine = create_engine(f"sqlite:///{tmp_path / 'cli.sqlite3'}")
     with engine.connect() as conn:
         starts, ends = conn.execute(text("SELECT starts_at, ends_at FROM shifts")).one()
-    assert str(starts).startswith("2026-12-01 23:00") and str(ends).startswith("2026-12-02 03:00")
+    assert str(starts).startswith("2027-11-30 23:00") and str(ends).startswith("2027-12-01 03:00")
 
 
 def test_line_set_changes_named_settings(warmline: CliRunner, tmp_path: Path) -> None:
@@ -80,6 +80,21 @@ def test_line_set_changes_named_settings(warmline: CliRunner, tmp_path: Path) ->
         warmline, "line", "set", "+15550001111", "offer_timeout_s=60", "escalate_timeout_s=180"
     )
     assert result.exit_code == 0 and "offer_timeout_s=60" in result.output
+
+
+def test_line_set_gives_the_reopen_window_and_refuses_a_bad_one(
+    warmline: CliRunner, tmp_path: Path
+) -> None:
+    run(warmline, "line", "add", "--number", "+15550001111", "--name", "L", "--timezone", "UTC")
+    engine = create_engine(f"sqlite:///{tmp_path / 'cli.sqlite3'}")
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT reopen_window_s FROM lines")).scalar_one() == 600
+    result = run(warmline, "line", "set", "+15550001111", "reopen_window_s=0")
+    assert result.exit_code == 0 and "reopen_window_s=0" in result.output
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT reopen_window_s FROM lines")).scalar_one() == 0
+    engine.dispose()
+    assert run(warmline, "line", "set", "+15550001111", "reopen_window_s=-5").exit_code == 1
 
 
 def send_rate(tmp_path: Path) -> float | None:
@@ -150,9 +165,9 @@ RATE = "send_rate_per_s must be a number from 0 to 1000"
                 "--volunteer",
                 "+15550003333",
                 "--start",
-                "2026-12-01T18:00",
+                "2027-11-30T18:00",
                 "--end",
-                "2026-12-01T22:00",
+                "2027-11-30T22:00",
             ),
             "no volunteer",
         ),
@@ -165,9 +180,9 @@ RATE = "send_rate_per_s must be a number from 0 to 1000"
                 "--volunteer",
                 "+15550002222",
                 "--start",
-                "2026-12-01T22:00",
+                "2027-11-30T22:00",
                 "--end",
-                "2026-12-01T18:00",
+                "2027-11-30T18:00",
             ),
             "--end must be after --start",
         ),
@@ -180,9 +195,9 @@ RATE = "send_rate_per_s must be a number from 0 to 1000"
                 "--volunteer",
                 "+15550002222",
                 "--start",
-                "2026-12-01T18:00",
+                "2027-11-30T18:00",
                 "--end",
-                "2026-12-01T18:00",
+                "2027-11-30T18:00",
             ),
             "--end must be after --start",
         ),
@@ -197,7 +212,7 @@ RATE = "send_rate_per_s must be a number from 0 to 1000"
                 "--start",
                 "tomorrow",
                 "--end",
-                "2026-12-01T18:00",
+                "2027-11-30T18:00",
             ),
             "is not a date and time",
         ),
@@ -225,9 +240,9 @@ RATE = "send_rate_per_s must be a number from 0 to 1000"
                 "--volunteer",
                 "+15550002222",
                 "--start",
-                "2026-12-01T19:00",
+                "2027-11-30T19:00",
                 "--end",
-                "2026-12-01T23:00",
+                "2027-11-30T23:00",
             ),
             "overlaps",
         ),
@@ -240,9 +255,9 @@ RATE = "send_rate_per_s must be a number from 0 to 1000"
                 "--volunteer",
                 "+15550002222",
                 "--start",
-                "2026-12-02T19:00",
+                "2027-12-01T19:00",
                 "--end",
-                "2026-12-02T23:00",
+                "2027-12-01T23:00",
                 "--role",
                 "boss",
             ),
@@ -257,9 +272,9 @@ RATE = "send_rate_per_s must be a number from 0 to 1000"
                 "--volunteer",
                 "+15550002222",
                 "--start",
-                "2026-12-02T19:00",
+                "2027-12-01T19:00",
                 "--end",
-                "2026-12-02T23:00",
+                "2027-12-01T23:00",
                 "--until",
                 "2027-01-01",
             ),
@@ -274,9 +289,9 @@ RATE = "send_rate_per_s must be a number from 0 to 1000"
                 "--volunteer",
                 "+15550002222",
                 "--start",
-                "2026-12-02T19:00",
+                "2027-12-01T19:00",
                 "--end",
-                "2026-12-02T23:00",
+                "2027-12-01T23:00",
                 "--weekly",
                 "--until",
                 "soon",
@@ -308,9 +323,9 @@ RATE = "send_rate_per_s must be a number from 0 to 1000"
                 "--volunteer",
                 "+15550002222",
                 "--start",
-                "2026-11-24T19:00",
+                "2027-11-23T19:00",
                 "--end",
-                "2026-11-24T23:00",
+                "2027-11-23T23:00",
                 "--weekly",
             ),
             "overlaps",
@@ -324,18 +339,18 @@ RATE = "send_rate_per_s must be a number from 0 to 1000"
                 "--volunteer",
                 "+15550002222",
                 "--start",
-                "2026-12-03T08:00",
+                "2027-12-02T08:00",
                 "--end",
-                "2026-12-04T09:00",
+                "2027-12-03T09:00",
             ),
             "at most 24 hours",
         ),
         (("shift", "cancel", "999"), "no shift 999"),
         (("line", "set", "+15550001111", "offer_strategy=random"), "offer_strategy must be"),
         (("line", "set", "+15550001111", "timezone=Europe/London"), "upcoming shifts"),
-        (("shift", "skip", "1", "2026-12-02"), "does not happen"),
+        (("shift", "skip", "1", "2027-12-01"), "does not happen"),
         (("shift", "skip", "1", "tomorrow"), "is not a date"),
-        (("shift", "hand", "1", "2026-12-01", "--to", "+15550009999"), "no volunteer"),
+        (("shift", "hand", "1", "2027-11-30", "--to", "+15550009999"), "no volunteer"),
         (("line", "hours", "+15550001111", "weekdays 9-5"), "days are written"),
         (
             (
@@ -344,9 +359,9 @@ RATE = "send_rate_per_s must be a number from 0 to 1000"
                 "add",
                 "+15550001111",
                 "--start",
-                "2026-12-25T00:00",
+                "2027-12-24T00:00",
                 "--end",
-                "2026-12-24T00:00",
+                "2027-12-23T00:00",
             ),
             "must end after",
         ),
@@ -389,9 +404,9 @@ def test_bad_input_gets_one_line_exit_1_and_writes_nothing(
         "--volunteer",
         "+15550002222",
         "--start",
-        "2026-12-01T18:00",
+        "2027-11-30T18:00",
         "--end",
-        "2026-12-01T22:00",
+        "2027-11-30T22:00",
     )
     before = (count(Line, tmp_path), count(Volunteer, tmp_path), count(Shift, tmp_path))
     engine = create_engine(f"sqlite:///{tmp_path / 'cli.sqlite3'}")
@@ -453,9 +468,9 @@ def test_an_ambiguous_local_time_is_resolved_and_said(warmline: CliRunner) -> No
         "--volunteer",
         "+15550002222",
         "--start",
-        "2026-11-01T01:30",
+        "2027-11-07T01:30",
         "--end",
-        "2026-11-01T05:00",
+        "2027-11-07T05:00",
     )
     assert result.exit_code == 0 and "happens twice" in result.output
 

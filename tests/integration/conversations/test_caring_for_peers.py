@@ -110,7 +110,7 @@ def test_the_shift_cap_stops_offers_after_that_many_conversations(line: Line) ->
 
 def test_a_gentle_daily_limit_sends_a_kind_message_but_never_blocks_a_crisis(line: Line) -> None:
     line.add_volunteer("Sam", SAM)
-    settings(line, "daily_limit=2")
+    settings(line, "daily_limit=2", "reopen_window_s=0")  # each text a new conversation
     for _ in range(2):
         sam_closes(line, "hello")
     sam_offers = len(offers(line, SAM))

@@ -24,9 +24,9 @@ def check_ins(line: Line) -> list[str]:
     return [b for b in line.sent_to(TEXTER) if CHECK_IN in b]
 
 
-def schedule(line: Line, setting: str) -> None:
+def schedule(line: Line, setting: str, *more: str) -> None:
     with line.rt.db.session() as session:
-        set_line(session, get_line(session, line.number), [f"followup_after={setting}"])
+        set_line(session, get_line(session, line.number), [f"followup_after={setting}", *more])
 
 
 def talk_then_done_checkin(line: Line, consent_answer: str | None = None) -> str:
@@ -83,6 +83,7 @@ def test_check_ins_arrive_at_their_times_once_each_from_the_line(line: Line) -> 
 
 def test_replying_talk_to_a_check_in_reaches_a_peer(line: Line) -> None:
     asked_for_check_ins(line)
+    schedule(line, "30s, 60s", "reopen_window_s=0")  # check-ins come long after the window
     sweep_at(line, 40)
     line.text(TEXTER, "TALK")
     assert any("waiting to talk" in b for b in line.sent_to(SAM)[-2:])

@@ -31,6 +31,13 @@ def talked_before_with_alex(line: Line, consent: str | None = "YES") -> None:
         line.text(TEXTER, consent)
     line.text(ALEX, ref_offered(line, ALEX))
     line.text(ALEX, "DONE")
+    no_reopening(line)  # the texter returns another day, not just after DONE
+
+
+def no_reopening(line: Line) -> None:
+    """A texter's next text starts a new conversation even just after DONE."""
+    with line.rt.db.session() as session:
+        set_line(session, get_line(session, line.number), ["reopen_window_s=0"])
 
 
 def test_a_texter_with_panic_attacks_is_offered_first_to_the_peer_with_anxiety_then_to_all(

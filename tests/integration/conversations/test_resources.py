@@ -83,12 +83,14 @@ def test_res_anxiety_sends_the_right_resource_from_the_line_number(line: Line) -
     assert [count for _, count in shares(line)] == [2, 1, 1]  # counted, never to whom
 
 
-def test_an_unknown_word_gets_the_peer_a_list_and_the_texter_nothing(line: Line) -> None:
+def test_a_topic_without_a_resource_gets_the_peer_a_list_and_the_texter_nothing(
+    line: Line,
+) -> None:
     in_conversation(line)
     before = list(line.sent_to(TEXTER))
-    line.text(SAM, "RES housing")
+    line.text(SAM, "RES loneliness")
     reply = line.sent_to(SAM)[-1]
-    assert reply.startswith('No resource matches "housing". Try: RES anxiety (Calm breathing)')
+    assert reply.startswith('No resource matches "loneliness". Try: RES anxiety (Calm breathing)')
     assert "RES grief (Grief circle)" in reply
     line.text(SAM, "RES")
     assert line.sent_to(SAM)[-1].startswith("Resources: RES anxiety (Calm breathing)")

@@ -8,6 +8,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from tests.integration.conftest import Line
+from tests.integration.conversations.test_peer_matching import no_reopening
 from tests.integration.conversations.test_sms_flow import SAM, TEXTER, ref_offered
 from warmline.conversations import forgetting
 from warmline.core.clock import utcnow
@@ -54,6 +55,7 @@ def purge_at(line: Line, later: timedelta) -> retention.PurgeReport:
 
 def test_the_greeting_asks_for_consent_once_per_wording_version(line: Line) -> None:
     line.add_volunteer("Sam", SAM)
+    no_reopening(line)
     talk_and_close(line, tag=None)
     greeting = line.sent_to(TEXTER)[0]
     assert "Reply YES or NO" in greeting and "never your words or your number" in greeting
@@ -199,6 +201,7 @@ def test_a_subject_access_export_lists_what_we_hold_and_never_the_number_or_word
     line: Line,
 ) -> None:
     line.add_volunteer("Sam", SAM)
+    no_reopening(line)
     ref = talk_and_close(line, answer="YES")
     line.text(TEXTER, "something very particular")
     with line.rt.db.session() as session:
@@ -240,10 +243,10 @@ def test_a_peer_still_talking_to_someone_tags_with_the_tag_command(line: Line) -
     line.text(SAM, ref_offered(line, SAM))
     first = next(c for c in line.sent_to(SAM) if c.startswith("You have #")).split("#")[1][:3]
     line.text(SAM, f"DONE {first}")
-    line.text(SAM, "talked")  # still talking to OTHER: these words are for them
-    assert line.sent_to(OTHER)[-1] == "talked"
+    assert "Reply TAG and one word" in line.sent_to(SAM)[-1]
     line.text(SAM, "TAG talked")
     assert "tagged talked" in line.sent_to(SAM)[-1]
+    assert "talked" not in line.sent_to(OTHER)[-1]
     with line.rt.db.session() as session:
         assert (
             session.scalar(select(Conversation.outcome_tag).where(Conversation.ref == first))

@@ -12,6 +12,8 @@ from warmline.conversations.rules.resources import (
     parse_request,
     suggestions,
 )
+from warmline.conversations.rules.vocabulary import Vocabulary
+from warmline.lines.rules.topics import DEFAULT_TOPICS
 
 CARDS = [
     ResourceCard(1, "Calm breathing", ("anxiety",), "en"),
@@ -19,6 +21,7 @@ CARDS = [
     ResourceCard(3, "Respiración tranquila", ("anxiety",), "es"),
     ResourceCard(4, "Housing help line", (), "en"),
 ]
+KNOWN = Vocabulary(DEFAULT_TOPICS, tuple(CARDS), ("talked",))
 
 
 @pytest.mark.parametrize(
@@ -68,14 +71,14 @@ def test_suggestions_give_a_word_that_finds_each_resource() -> None:
     ],
 )
 def test_peer_support_commands_are_recognised(text: str, expected: Command) -> None:
-    assert parse_volunteer_text(text) == expected
+    assert parse_volunteer_text(text, KNOWN) == expected
 
 
 @pytest.mark.parametrize(
     "text", ["Rest well tonight", "Resources are out there", "RES 911", "Checking in on you"]
 )
 def test_words_that_only_look_like_them_are_relayed(text: str) -> None:
-    assert parse_volunteer_text(text) == Relay(text=text)
+    assert parse_volunteer_text(text, KNOWN) == Relay(text=text)
 
 
 def test_texters_can_ask_for_someone_new_and_stop_check_ins() -> None:

@@ -23,6 +23,29 @@ class TexterKeyword(Enum):
     NO_MORE = "no_more"
 
 
+# A short goodbye: only these words, and at least one that thanks or takes leave.
+_LEAVE = (
+    "thanks thank thx ty tysm bye byee goodbye goodnight night cheers later gracias adios chao chau"
+)
+_KIND = (
+    "you u so much very a lot again really for everything all it this that appreciate i im am "
+    "feel better ok okay good great have take care see ya xx xo love and hasta muchas mil luego "
+    "buenas noches cuidate cuidese bien vale de nada todo te lo agradezco"
+)
+_LEAVE_WORDS = frozenset(_LEAVE.split())
+_GOODBYE_WORDS = _LEAVE_WORDS | frozenset(_KIND.split())
+
+
+def is_goodbye(folded: str) -> bool:
+    """Whether a texter's words (folded) are only thanks or a goodbye: "thank you so much, bye!"."""
+    words = folded.split()
+    return (
+        0 < len(words) <= 12
+        and all(w in _GOODBYE_WORDS for w in words)
+        and any(w in _LEAVE_WORDS for w in words)
+    )
+
+
 def texter_keyword(body: str) -> TexterKeyword | None:
     """The keyword a texter's message is, if the whole message is one word we act on."""
     word = body.strip().strip(".!").upper()

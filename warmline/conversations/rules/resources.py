@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from warmline.core.text import fold
+from warmline.lines.rules.topics import TopicList, resolve
 
 LANGUAGES = ("en", "es")
 
@@ -65,6 +66,19 @@ def best_match(
         if (score := _score(query, topic, card)) > 0
     ]
     return max(ranked)[1] if ranked else None
+
+
+def knows_word(text: str, cards: Sequence[ResourceCard], topics: TopicList) -> bool:
+    """Words `RES` takes: a topic, a resource's topic or title words, or a title word's start."""
+    query = fold(parse_request(text).words)
+    if not query:
+        return False
+    if resolve(query, topics) is not None:
+        return True
+    single = " " not in query and len(query) >= 4
+    return any(
+        (score := _score(query, None, card)) >= 3 or (single and score >= 1) for card in cards
+    )
 
 
 def suggestions(cards: Sequence[ResourceCard], limit: int = 5) -> list[tuple[str, str]]:

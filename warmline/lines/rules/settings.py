@@ -34,6 +34,7 @@ INT_SETTINGS = {
     "cooldown_min": (0, 240),
     "shift_cap": (0, 100),
     "daily_limit": (0, 50),
+    "reopen_window_s": (0, 86400),
 }
 
 TEXT_SETTINGS = {
