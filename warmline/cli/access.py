@@ -12,7 +12,7 @@ from warmline.conversations import forgetting
 from warmline.core.clock import utcnow
 from warmline.core.crypto import UnreadableSecret
 from warmline.core.phones import parse_number
-from warmline.lines import audit
+from warmline.lines import audit, blocks
 from warmline.lines.lines import get_line
 from warmline.messaging import outbox
 from warmline.privacy import keys as key_rotation
@@ -47,7 +47,7 @@ def keys_rotate() -> None:
 
 @main.group()
 def contact() -> None:
-    """One texter's data: export it (subject access) or erase it."""
+    """One texter's data: export it (subject access) or erase it; block a number on a line."""
 
 
 @contact.command("export")
@@ -81,3 +81,26 @@ def contact_erase(line_number: str, phone: str) -> None:
         session.commit()
         outbox.enqueue_all(rt.queue, outbox_ids)
         click.echo("erased" if erased else "nothing held for that number on this line")
+
+
+@contact.command("block")
+@click.option("--line", "line_number", required=True)
+@click.option("--phone", required=True)
+@click.option("--undo", is_flag=True, help="Lift the block instead.")
+def contact_block(line_number: str, phone: str, undo: bool) -> None:
+    """Block a number on a line: its texts are counted, answered with nothing, offered to nobody."""
+    with opened_runtime() as rt, rt.db.session() as session, operator_errors():
+        target = get_line(session, line_number)
+        e164 = parse_number(phone, target.region, "--phone")
+        if undo:
+            changed = blocks.unblock(session, rt.keyring, target, e164)
+            said = "unblocked" if changed else "that number was not blocked on this line"
+        else:
+            changed = blocks.block(session, rt.keyring, target, e164, utcnow())
+            said = "blocked" if changed else "that number was already blocked on this line"
+        if changed:
+            # Who did it, and when; never whose number it was.
+            what = "unblocked number" if undo else "blocked number"
+            audit.record(session, None, what, "", utcnow(), target.id, actor="cli")
+        session.commit()
+        click.echo(said)

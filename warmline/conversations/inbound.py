@@ -20,6 +20,7 @@ from warmline.core.crypto import Keyring, Vault
 from warmline.core.db import Database
 from warmline.core.jobqueue import PROCESS_INBOUND, SWEEPER_GRACE, JobQueue
 from warmline.core.locks import INBOUND_SENDER, key_lock
+from warmline.lines import blocks
 from warmline.messaging import carrier_copies, outbox
 from warmline.messaging.outgoing import Turn
 from warmline.models import InboundMessage, Line, UTCDateTime, Volunteer
@@ -184,6 +185,12 @@ def _process_one(
         volunteer.phone_key = message.sender_key
     if volunteer is not None:
         volunteer_texts.handle(turn, volunteer, body)
+        message.body_sealed = None
+    elif blocks.is_blocked(session, line.id, keys):
+        # A coordinator blocked this number on the line: counted, answered with nothing,
+        # offered to no peer.
+        log.info("text %s is from a number blocked on line %s: sent nowhere", event_id, line.id)
+        metrics.TEXTS_BLOCKED.inc()
         message.body_sealed = None
     elif not phones.can_take_texts(sender):
         # A short code or sender id: no person, and neither a greeting nor a peer's reply can

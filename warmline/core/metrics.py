@@ -32,6 +32,11 @@ TEXTS_NOT_ROUTED = Counter(
     "stored and counted, offered to no peer.",
     registry=EVENTS,
 )
+TEXTS_BLOCKED = Counter(
+    "warmline_texts_blocked",
+    "Incoming texts from numbers a coordinator blocked on the line: stored, counted, sent nowhere.",
+    registry=EVENTS,
+)
 SAFE_ANSWERS = Counter(
     "warmline_safe_answers",
     "Webhooks answered with the safe reply (hours and crisis numbers) instead of the usual one.",

@@ -14,7 +14,7 @@ from warmline.models.conversation import Conversation, InboundMessage, Offer
 from warmline.models.coordinator import AuditEntry, Coordinator, CoordinatorLine
 from warmline.models.line import Line
 from warmline.models.outbox import Outbox
-from warmline.models.people import Contact, Volunteer
+from warmline.models.people import BlockedNumber, Contact, Volunteer
 from warmline.models.resource import Resource, ResourceShare
 from warmline.models.rota import (
     Closure,
@@ -31,6 +31,7 @@ from warmline.models.training import TrainingText
 __all__ = [
     "AuditEntry",
     "Base",
+    "BlockedNumber",
     "Call",
     "CallLeg",
     "CallStep",

@@ -55,3 +55,15 @@ class Contact(Base):
     created_at: Mapped[datetime]
     # The line asked whether they would like check-in texts; cleared by their answer.
     checkin_asked_at: Mapped[datetime | None]
+
+
+class BlockedNumber(Base):
+    """A number a coordinator blocked on a line, by contact key: its texts reach nobody."""
+
+    __tablename__ = "blocked_numbers"
+    __table_args__ = (UniqueConstraint("line_id", "contact_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    line_id: Mapped[int] = mapped_column(ForeignKey("lines.id", ondelete="CASCADE"))
+    contact_key: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]

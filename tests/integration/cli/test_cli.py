@@ -672,3 +672,24 @@ def test_coordinator_deactivate_and_reset(warmline: CliRunner, tmp_path: Path) -
         )
     last = run(warmline, "coordinator", "deactivate", "boss@example.org")
     assert last.exit_code == 1 and "last active administrator" in last.output
+
+
+def test_a_number_is_blocked_and_unblocked_from_the_command_line(warmline: CliRunner) -> None:
+    run(
+        warmline,
+        "line",
+        "add",
+        "--number",
+        "+15550001111",
+        "--name",
+        "L",
+        "--timezone",
+        "America/New_York",
+    )
+    block = ("contact", "block", "--line", "+15550001111", "--phone", "(555) 000-9001")
+    assert run(warmline, *block).output.strip() == "blocked"
+    assert "already blocked" in run(warmline, *block).output
+    assert run(warmline, *block, "--undo").output.strip() == "unblocked"
+    assert "was not blocked" in run(warmline, *block, "--undo").output
+    refused = run(warmline, "contact", "block", "--line", "+15550001111", "--phone", "nope")
+    assert refused.exit_code == 1 and "not a phone number" in refused.output

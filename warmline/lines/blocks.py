@@ -1,0 +1,42 @@
+"""Numbers blocked on a line: kept only as contact keys, their texts counted and reach nobody."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from warmline.core.crypto import Keyring
+from warmline.models import BlockedNumber, Line
+
+
+def block(session: Session, keyring: Keyring, line: Line, e164: str, now: datetime) -> bool:
+    """Block `e164` on `line`; False when it already was. The caller commits."""
+    if is_blocked(session, line.id, keyring.keys_for(e164)):
+        return False
+    session.add(BlockedNumber(line_id=line.id, contact_key=keyring.key_for(e164), created_at=now))
+    session.flush()
+    return True
+
+
+def unblock(session: Session, keyring: Keyring, line: Line, e164: str) -> bool:
+    """Lift the block on `e164` (under any configured key); False when there was none."""
+    removed = session.execute(
+        delete(BlockedNumber).where(
+            BlockedNumber.line_id == line.id,
+            BlockedNumber.contact_key.in_(keyring.keys_for(e164)),
+        )
+    )
+    return bool(removed.rowcount)  # type: ignore[attr-defined]
+
+
+def is_blocked(session: Session, line_id: int, keys: Sequence[str]) -> bool:
+    """Whether a sender known by any of `keys` is blocked on the line."""
+    found = session.scalar(
+        select(BlockedNumber.id)
+        .where(BlockedNumber.line_id == line_id, BlockedNumber.contact_key.in_(keys))
+        .limit(1)
+    )
+    return found is not None
