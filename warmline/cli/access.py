@@ -92,15 +92,10 @@ def contact_block(line_number: str, phone: str, undo: bool) -> None:
     with opened_runtime() as rt, rt.db.session() as session, operator_errors():
         target = get_line(session, line_number)
         e164 = parse_number(phone, target.region, "--phone")
+        changed = blocks.change(session, rt.keyring, target, e164, utcnow(), undo=undo)
         if undo:
-            changed = blocks.unblock(session, rt.keyring, target, e164)
             said = "unblocked" if changed else "that number was not blocked on this line"
         else:
-            changed = blocks.block(session, rt.keyring, target, e164, utcnow())
             said = "blocked" if changed else "that number was already blocked on this line"
-        if changed:
-            # Who did it, and when; never whose number it was.
-            what = "unblocked number" if undo else "blocked number"
-            audit.record(session, None, what, "", utcnow(), target.id, actor="cli")
         session.commit()
         click.echo(said)

@@ -13,6 +13,7 @@ from warmline.core.errors import InvalidInput
 from warmline.core.phones import parse_number
 from warmline.dashboard.blueprint import bp
 from warmline.dashboard.context import chosen_line, coordinator, db, runtime
+from warmline.lines import blocks
 from warmline.models import Line
 from warmline.ops import contact_requests
 
@@ -92,6 +93,34 @@ def contact_erase() -> Page:
         if erased
         else "Nothing was held about that number any more; nothing was erased."
     )
+    return redirect(url_for("dashboard.contact_requests", line=line.id))
+
+
+@bp.post("/contacts/block")
+def contact_block() -> Page:
+    """Block a number on this line (or lift the block); noted without the number."""
+    line, lines = chosen_line()
+    try:
+        e164 = _number(line, "block_number")
+    except InvalidInput as exc:
+        return _page(line, lines, {exc.field: str(exc)}), 400
+    undo = request.form.get("undo") == "yes"
+    changed = blocks.change(
+        db(), runtime().keyring, line, e164, utcnow(), undo=undo, actor=coordinator()
+    )
+    db().commit()
+    if undo:
+        flash(
+            "Unblocked: that number can text the line again."
+            if changed
+            else "That number was not blocked."
+        )
+    else:
+        flash(
+            "Blocked: texts from that number now reach nobody."
+            if changed
+            else "That number was already blocked."
+        )
     return redirect(url_for("dashboard.contact_requests", line=line.id))
 
 

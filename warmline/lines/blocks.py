@@ -9,7 +9,32 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from warmline.core.crypto import Keyring
-from warmline.models import BlockedNumber, Line
+from warmline.lines import audit
+from warmline.models import BlockedNumber, Coordinator, Line
+
+
+def change(
+    session: Session,
+    keyring: Keyring,
+    line: Line,
+    e164: str,
+    now: datetime,
+    *,
+    undo: bool = False,
+    actor: Coordinator | None = None,
+) -> bool:
+    """Block `e164` on `line`, or lift it; noted in the audit log without the number.
+
+    The one way, for the CLI (no `actor`) and the dashboard. False when nothing changed; the
+    caller commits.
+    """
+    changed = (
+        unblock(session, keyring, line, e164) if undo else block(session, keyring, line, e164, now)
+    )
+    if changed:
+        what = "unblocked number" if undo else "blocked number"
+        audit.record(session, actor, what, "", now, line.id, actor=None if actor else "cli")
+    return changed
 
 
 def block(session: Session, keyring: Keyring, line: Line, e164: str, now: datetime) -> bool:

@@ -109,6 +109,27 @@ def test_a_bad_number_is_explained_and_a_number_with_nothing_held_erases_nothing
     assert "Nothing is held about that number on this line" in signed_in.followed
 
 
+def test_a_coordinator_blocks_a_number_and_its_next_text_reaches_nobody(
+    line: Line, signed_in: Dashboard
+) -> None:
+    line.add_volunteer("Sam", SAM)
+    signed_in.get("/contacts")
+    assert signed_in.post("/contacts/block", {"number": "(555) 000-9001"}).status_code == 302
+    assert "Blocked: texts from that number now reach nobody." in signed_in.followed
+    line.text(TEXTER, "hello?")
+    assert line.fake.requests == []  # no greeting, no offer to Sam
+    audit = audit_page(signed_in)
+    assert "blocked number" in audit
+    assert_no_number(audit)
+
+    signed_in.post("/contacts/block", {"number": TEXTER, "undo": "yes"})
+    assert "Unblocked: that number can text the line again." in signed_in.followed
+    line.text(TEXTER, "hello again")
+    assert line.sent_to(SAM)
+    bad = signed_in.post("/contacts/block", {"number": "555-01"})
+    assert bad.status_code == 400 and 'id="block_number-error"' in bad.get_data(as_text=True)
+
+
 def test_export_and_erase_need_a_csrf_token(line: Line, signed_in: Dashboard) -> None:
     line.add_volunteer("Sam", SAM)
     talk_and_close(line, answer="YES")
