@@ -73,11 +73,11 @@ def contact_erase(line_number: str, phone: str) -> None:
     with opened_runtime() as rt, rt.db.session() as session, operator_errors():
         target = get_line(session, line_number)
         e164 = parse_number(phone, target.region, "--phone")
-        erased, outbox_ids = forgetting.erase_number(
-            session, rt.vault, rt.keyring, target, e164, utcnow()
-        )
-        subject = "data erased" if erased else "nothing held"
+        erased = forgetting.erase_number(session, rt.vault, rt.keyring, target, e164, utcnow())
+        subject = "data erased" if erased.anything else "nothing held"
         audit.record(session, None, "erased contact", subject, utcnow(), target.id, actor="cli")
         session.commit()
-        outbox.enqueue_all(rt.queue, outbox_ids)
-        click.echo("erased" if erased else "nothing held for that number on this line")
+        outbox.enqueue_all(rt.queue, erased.outbox_ids)
+        for job, job_id in erased.jobs:
+            rt.queue.enqueue(job, job_id)
+        click.echo("erased" if erased.anything else "nothing held for that number on this line")

@@ -26,6 +26,7 @@ class Held:
     consent_answers: int
     number_kept: bool
     texts_waiting: int
+    calls: int = 0
 
     @property
     def anything(self) -> bool:
@@ -36,6 +37,7 @@ class Held:
             or self.consent_answers
             or self.number_kept
             or self.texts_waiting
+            or self.calls
         )
 
 
@@ -63,6 +65,7 @@ def held(
         number_kept=bool(data["number_kept_encrypted"]),
         texts_waiting=int(data["texts_waiting_for_a_peer_encrypted"])
         + int(data["texts_waiting_to_be_sent"]),
+        calls=len(data["calls"]),
     )
 
 
@@ -77,10 +80,11 @@ def erase(
     now: datetime,
 ) -> bool:
     """Erase as FORGET does (the texter is told); True when anything was held."""
-    erased, outbox_ids = forgetting.erase_number(session, vault, keyring, line, e164, now)
-    audit.record(
-        session, actor, "erased contact", "data erased" if erased else "nothing held", now, line.id
-    )
+    erased = forgetting.erase_number(session, vault, keyring, line, e164, now)
+    subject = "data erased" if erased.anything else "nothing held"
+    audit.record(session, actor, "erased contact", subject, now, line.id)
     session.commit()
-    outbox.enqueue_all(queue, outbox_ids)
-    return erased
+    outbox.enqueue_all(queue, erased.outbox_ids)
+    for job, job_id in erased.jobs:
+        queue.enqueue(job, job_id)
+    return erased.anything
