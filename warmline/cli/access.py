@@ -15,6 +15,7 @@ from warmline.core.phones import parse_number
 from warmline.lines import audit
 from warmline.lines.lines import get_line
 from warmline.messaging import outbox
+from warmline.ops import contact_requests
 from warmline.privacy import keys as key_rotation
 from warmline.privacy import subject_access
 
@@ -74,10 +75,12 @@ def contact_erase(line_number: str, phone: str) -> None:
         target = get_line(session, line_number)
         e164 = parse_number(phone, target.region, "--phone")
         erased = forgetting.erase_number(session, rt.vault, rt.keyring, target, e164, utcnow())
-        subject = "data erased" if erased.anything else "nothing held"
+        spilled = contact_requests.discard_spilled(rt.queue, rt.vault, e164)
+        anything = erased.anything or spilled > 0
+        subject = "data erased" if anything else "nothing held"
         audit.record(session, None, "erased contact", subject, utcnow(), target.id, actor="cli")
         session.commit()
         outbox.enqueue_all(rt.queue, erased.outbox_ids)
         for job, job_id in erased.jobs:
             rt.queue.enqueue(job, job_id)
-        click.echo("erased" if erased.anything else "nothing held for that number on this line")
+        click.echo("erased" if anything else "nothing held for that number on this line")

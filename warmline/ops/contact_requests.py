@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from redis.exceptions import RedisError
 from sqlalchemy.orm import Session
 
-from warmline.conversations import forgetting
+from warmline.conversations import forgetting, spill
 from warmline.core.crypto import Keyring, Vault
-from warmline.core.jobqueue import JobQueue
+from warmline.core.jobqueue import JobQueue, RedisJobQueue
 from warmline.lines import audit
 from warmline.messaging import outbox
 from warmline.models import Coordinator, Line
 from warmline.privacy import subject_access
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -81,10 +85,22 @@ def erase(
 ) -> bool:
     """Erase as FORGET does (the texter is told); True when anything was held."""
     erased = forgetting.erase_number(session, vault, keyring, line, e164, now)
-    subject = "data erased" if erased.anything else "nothing held"
+    anything = discard_spilled(queue, vault, e164) > 0 or erased.anything
+    subject = "data erased" if anything else "nothing held"
     audit.record(session, actor, "erased contact", subject, now, line.id)
     session.commit()
     outbox.enqueue_all(queue, erased.outbox_ids)
     for job, job_id in erased.jobs:
         queue.enqueue(job, job_id)
-    return erased.anything
+    return anything
+
+
+def discard_spilled(queue: JobQueue, vault: Vault, e164: str) -> int:
+    """Drop the number's texts still kept in Redis from a database outage, not yet stored."""
+    if not isinstance(queue, RedisJobQueue):
+        return 0
+    try:
+        return spill.discard(queue.redis, vault, e164)
+    except RedisError:
+        log.warning("erasure: texts kept in Redis could not be checked")
+        return 0

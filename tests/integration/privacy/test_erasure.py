@@ -10,6 +10,8 @@ from sqlalchemy import select
 from tests.integration.conftest import Line
 from tests.integration.privacy.test_privacy import SAM, count, purge_at, talk_and_close
 from tests.integration.voice_line import CALLER, RECORDING_SID, RECORDING_URL, placed_call, player
+from warmline.conversations import spill
+from warmline.conversations.inbound import InboundSms
 from warmline.core.clock import utcnow
 from warmline.core.crypto import Keyring
 from warmline.lines import coordinators
@@ -73,6 +75,29 @@ def test_a_coordinators_erase_after_the_purge_still_removes_the_log_and_consent(
             session, line.rt.keyring, get_line(session, line.number), TEXTER
         )
     assert not data["contact_log"] and not data["consent"] and not data["conversations"]
+
+
+def test_an_erase_drops_texts_still_kept_in_redis_from_a_database_outage(line: Line) -> None:
+    redis = line.rt.queue.redis  # type: ignore[attr-defined]
+    for sid, sender in (("SM" + "1" * 32, TEXTER), ("SM" + "2" * 32, "+15550009002")):
+        sms = InboundSms(message_sid=sid, sender=sender, to=line.number, body="while it was down")
+        spill.spill(redis, line.rt.vault, sms, utcnow())
+    redis.lmove(spill.WAITING, spill.TAKEN, "RIGHT", "LEFT")  # one taken by a worker that died
+    with line.rt.db.session() as session:
+        me = coordinators.add(session, "erase@example.org", "a long enough password", utcnow())
+        target = get_line(session, line.number)
+        assert contact_requests.erase(
+            session,
+            line.rt.vault,
+            line.rt.keyring,
+            line.rt.queue,
+            target,
+            TEXTER,
+            me,
+            utcnow(),
+        )
+    left = redis.lrange(spill.WAITING, 0, -1) + redis.lrange(spill.TAKEN, 0, -1)
+    assert len(left) == 1  # the other texter's text stays, to be stored once the database is back
 
 
 def test_forget_after_a_voicemail_deletes_the_recording_at_twilio_and_nothing_plays_it(
