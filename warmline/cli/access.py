@@ -34,7 +34,7 @@ def keys_generate() -> None:
 
 @keys.command("rotate")
 def keys_rotate() -> None:
-    """Re-encrypt everything under the newest WARMLINE_DATA_KEY and re-key numbers we still hold."""
+    """Re-encrypt under the newest WARMLINE_DATA_KEY; re-key every row whose number is still held."""
     with opened_runtime() as rt, rt.db.session() as session:
         try:
             done = key_rotation.rotate(session, rt.vault, rt.keyring)
@@ -43,7 +43,7 @@ def keys_rotate() -> None:
                 "a stored value opens with none of WARMLINE_DATA_KEY's keys: add the old key "
                 "after the new one (newest first) and run this again"
             ) from None
-        click.echo(f"re-encrypted {done.sealed} values; re-keyed {done.rekeyed} numbers")
+        click.echo(f"re-encrypted {done.sealed} values; re-keyed {done.rekeyed} numbers and texts")
 
 
 @main.group()
