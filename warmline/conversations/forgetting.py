@@ -28,22 +28,29 @@ class NumberErased:
 
 def forget(turn: Turn, contact: Contact, keys: Sequence[str] = ()) -> erasure.Erased:
     """Close any open conversation, erase everything under the contact's keys, and tell them so."""
-    open_conversation = claims.open_for_contact(turn.session, contact)
-    peer: tuple[Volunteer, str] | None = None
-    if open_conversation is not None:
+    return _forget(turn, [contact], [contact.contact_key, *keys])
+
+
+def _forget(turn: Turn, contacts: Sequence[Contact], keys: Sequence[str]) -> erasure.Erased:
+    """Close their open conversations, erase once under every key, then tell peers and them."""
+    peers: list[tuple[Volunteer, str]] = []
+    for contact in contacts:
+        open_conversation = claims.open_for_contact(turn.session, contact)
+        if open_conversation is None:
+            continue
         if open_conversation.volunteer_id is not None:
             volunteer = turn.session.get_one(Volunteer, open_conversation.volunteer_id)
-            peer = (volunteer, open_conversation.ref)
+            peers.append((volunteer, open_conversation.ref))
         claims.finish(turn, open_conversation, "forgotten")  # counted, anonymously
-    every_key = [contact.contact_key, *(k for k in keys if k != contact.contact_key)]
-    erased = erasure.erase(turn.session, turn.line.id, every_key, turn.now)
+    erased = erasure.erase(turn.session, turn.line.id, list(dict.fromkeys(keys)), turn.now)
     turn.jobs.extend((DELETE_RECORDING, vm_id) for vm_id in erased.recordings)
-    if peer is not None:
-        # Told after the erasure, which removes every queued text of the conversation.
-        turn.tell_volunteer(peer[0], "texter_forgotten", ref=peer[1])
-    # The number stays sealed only until this last text is sent; the purge then drops the row.
-    contact.erase_requested_at = turn.now
-    turn.text_contact(contact, turn.say("forgotten"))
+    # Told after the erasure, which removes every queued text of the conversation.
+    for volunteer, ref in peers:
+        turn.tell_volunteer(volunteer, "texter_forgotten", ref=ref)
+    for contact in contacts:
+        # The number stays sealed only until this last text is sent; the purge then drops the row.
+        contact.erase_requested_at = turn.now
+        turn.text_contact(contact, turn.say("forgotten"))
     return erased
 
 
@@ -60,12 +67,6 @@ def erase_number(
         select(Contact).where(Contact.line_id == line.id, Contact.contact_key.in_(keys))
     ).all()
     turn = Turn(session, vault, line, now)
-    anything = bool(contacts)
-    for contact in contacts:
-        forget(turn, contact, keys)
-    if not contacts:
-        erased = erasure.erase(session, line.id, keys, now)
-        turn.jobs.extend((DELETE_RECORDING, vm_id) for vm_id in erased.recordings)
-        anything = erased.anything
+    erased = _forget(turn, contacts, keys)
     session.flush()
-    return NumberErased(anything, turn.outbox_ids(), list(turn.jobs))
+    return NumberErased(bool(contacts) or erased.anything, turn.outbox_ids(), list(turn.jobs))
