@@ -15,6 +15,7 @@ from warmline.core.phones import parse_number
 from warmline.lines import audit, blocks
 from warmline.lines.lines import get_line
 from warmline.messaging import outbox
+from warmline.ops import contact_requests
 from warmline.privacy import keys as key_rotation
 from warmline.privacy import subject_access
 
@@ -33,7 +34,7 @@ def keys_generate() -> None:
 
 @keys.command("rotate")
 def keys_rotate() -> None:
-    """Re-encrypt everything under the newest WARMLINE_DATA_KEY and re-key numbers we still hold."""
+    """Re-encrypt under the newest WARMLINE_DATA_KEY; re-key every row whose number is still held."""
     with opened_runtime() as rt, rt.db.session() as session:
         try:
             done = key_rotation.rotate(session, rt.vault, rt.keyring)
@@ -42,7 +43,7 @@ def keys_rotate() -> None:
                 "a stored value opens with none of WARMLINE_DATA_KEY's keys: add the old key "
                 "after the new one (newest first) and run this again"
             ) from None
-        click.echo(f"re-encrypted {done.sealed} values; re-keyed {done.rekeyed} numbers")
+        click.echo(f"re-encrypted {done.sealed} values; re-keyed {done.rekeyed} numbers and texts")
 
 
 @main.group()
@@ -73,14 +74,16 @@ def contact_erase(line_number: str, phone: str) -> None:
     with opened_runtime() as rt, rt.db.session() as session, operator_errors():
         target = get_line(session, line_number)
         e164 = parse_number(phone, target.region, "--phone")
-        erased, outbox_ids = forgetting.erase_number(
-            session, rt.vault, rt.keyring, target, e164, utcnow()
-        )
-        subject = "data erased" if erased else "nothing held"
+        erased = forgetting.erase_number(session, rt.vault, rt.keyring, target, e164, utcnow())
+        spilled = contact_requests.discard_spilled(rt.queue, rt.vault, e164)
+        anything = erased.anything or spilled > 0
+        subject = "data erased" if anything else "nothing held"
         audit.record(session, None, "erased contact", subject, utcnow(), target.id, actor="cli")
         session.commit()
-        outbox.enqueue_all(rt.queue, outbox_ids)
-        click.echo("erased" if erased else "nothing held for that number on this line")
+        outbox.enqueue_all(rt.queue, erased.outbox_ids)
+        for job, job_id in erased.jobs:
+            rt.queue.enqueue(job, job_id)
+        click.echo("erased" if anything else "nothing held for that number on this line")
 
 
 @contact.command("block")

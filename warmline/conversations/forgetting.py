@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -9,40 +11,62 @@ from sqlalchemy.orm import Session
 
 from warmline.conversations import claims
 from warmline.core.crypto import Keyring, Vault
+from warmline.core.jobqueue import DELETE_RECORDING
 from warmline.messaging.outgoing import Turn
 from warmline.models import Contact, Line, Volunteer
 from warmline.privacy import erasure
 
 
-def forget(turn: Turn, contact: Contact) -> erasure.Erased:
-    """Close any open conversation, erase everything about the contact, and tell them so."""
-    open_conversation = claims.open_for_contact(turn.session, contact)
-    peer: tuple[Volunteer, str] | None = None
-    if open_conversation is not None:
+@dataclass(frozen=True)
+class NumberErased:
+    """A coordinator's erasure: whether anything was held, the texts and jobs to queue."""
+
+    anything: bool
+    outbox_ids: list[int]
+    jobs: list[tuple[str, int]]
+
+
+def forget(turn: Turn, contact: Contact, keys: Sequence[str] = ()) -> erasure.Erased:
+    """Close any open conversation, erase everything under the contact's keys, and tell them so."""
+    return _forget(turn, [contact], [contact.contact_key, *keys])
+
+
+def _forget(turn: Turn, contacts: Sequence[Contact], keys: Sequence[str]) -> erasure.Erased:
+    """Close their open conversations, erase once under every key, then tell peers and them."""
+    peers: list[tuple[Volunteer, str]] = []
+    for contact in contacts:
+        open_conversation = claims.open_for_contact(turn.session, contact)
+        if open_conversation is None:
+            continue
         if open_conversation.volunteer_id is not None:
             volunteer = turn.session.get_one(Volunteer, open_conversation.volunteer_id)
-            peer = (volunteer, open_conversation.ref)
+            peers.append((volunteer, open_conversation.ref))
         claims.finish(turn, open_conversation, "forgotten")  # counted, anonymously
-    erased = erasure.erase(turn.session, turn.line.id, contact, turn.now)
-    if peer is not None:
-        # Told after the erasure, which removes every queued text of the conversation.
-        turn.tell_volunteer(peer[0], "texter_forgotten", ref=peer[1])
-    # The number stays sealed only until this last text is sent; the purge then drops the row.
-    contact.erase_requested_at = turn.now
-    turn.text_contact(contact, turn.say("forgotten"))
+    erased = erasure.erase(turn.session, turn.line.id, list(dict.fromkeys(keys)), turn.now)
+    turn.jobs.extend((DELETE_RECORDING, vm_id) for vm_id in erased.recordings)
+    # Told after the erasure, which removes every queued text of the conversation.
+    for volunteer, ref in peers:
+        turn.tell_volunteer(volunteer, "texter_forgotten", ref=ref)
+    for contact in contacts:
+        # The number stays sealed only until this last text is sent; the purge then drops the row.
+        contact.erase_requested_at = turn.now
+        turn.text_contact(contact, turn.say("forgotten"))
     return erased
 
 
 def erase_number(
     session: Session, vault: Vault, keyring: Keyring, line: Line, e164: str, now: datetime
-) -> tuple[bool, list[int]]:
-    """A coordinator's "erase contact": as FORGET, the texter is told; returns the outbox ids."""
+) -> NumberErased:
+    """A coordinator's "erase contact": as FORGET, under every configured key, contact row or not.
+
+    A texter whose contact row remains is told, as FORGET tells them; one whose row the purge
+    already dropped is not texted, since that would mean keeping their number again.
+    """
     keys = keyring.keys_for(e164)
     contacts = session.scalars(
         select(Contact).where(Contact.line_id == line.id, Contact.contact_key.in_(keys))
     ).all()
     turn = Turn(session, vault, line, now)
-    for contact in contacts:
-        forget(turn, contact)
+    erased = _forget(turn, contacts, keys)
     session.flush()
-    return bool(contacts), turn.outbox_ids()
+    return NumberErased(bool(contacts) or erased.anything, turn.outbox_ids(), list(turn.jobs))

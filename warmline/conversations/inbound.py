@@ -153,14 +153,16 @@ def process(
                 .order_by(InboundMessage.received_at, InboundMessage.id)
             ).all()
             for pending_id in pending:
-                outbox_ids = _process_one(session, vault, pending_id, clock(), keyring)
+                outbox_ids, jobs = _process_one(session, vault, pending_id, clock(), keyring)
                 outbox.enqueue_all(queue, outbox_ids)
+                for job, job_id in jobs:
+                    queue.enqueue(job, job_id)
 
 
 def _process_one(
     session: Session, vault: Vault, event_id: int, now: datetime, keyring: Keyring | None
-) -> list[int]:
-    """Handle one text exactly once, committing; returns the outbox rows it wrote."""
+) -> tuple[list[int], list[tuple[str, int]]]:
+    """Handle one text exactly once, committing; returns the outbox rows it wrote, other jobs."""
     # One session serves every text of this sender: what an earlier one loaded is read afresh.
     session.expire_all()
     message = session.scalar(
@@ -168,7 +170,7 @@ def _process_one(
     )
     if message is None or message.processed_at is not None:
         session.commit()
-        return []
+        return [], []
     line = session.get_one(Line, message.line_id)
     turn = Turn(session, vault, line, now)
     assert message.sender_sealed is not None and message.body_sealed is not None
@@ -200,14 +202,14 @@ def _process_one(
         message.body_sealed = None
     elif texters.handle(turn, message, sender, body, keys) is texters.Erased:
         session.commit()  # FORGET: this message went with everything else
-        return turn.outbox_ids()
+        return turn.outbox_ids(), turn.jobs
     elif message.conversation_id is None:  # a keyword, not words for a peer
         message.body_sealed = None
     message.sender_sealed = None
     message.processed_at = now
     carrier_copies.remember(session, [message.message_sid], now + carrier_copies.SETTLE)
     session.commit()
-    return turn.outbox_ids()
+    return turn.outbox_ids(), turn.jobs
 
 
 def stranded_ids(session: Session, now: datetime, limit: int = 200) -> list[int]:

@@ -67,6 +67,17 @@ def drain(
     return Drained(stored, True)
 
 
+def discard(store: Redis, vault: Vault, number: str) -> int:
+    """Erasure: drop texts from `number` still waiting in Redis; returns how many went."""
+    discarded = 0
+    for name in (WAITING, TAKEN):
+        for raw in store.lrange(name, 0, -1):
+            payload = json.loads(_text(raw))
+            if vault.open(payload["sender"].encode()) == number:
+                discarded += int(store.lrem(name, 1, _text(raw)))
+    return discarded
+
+
 def _store(raw: str, db: Database, keyring: Keyring, vault: Vault, queue: JobQueue) -> bool:
     payload = json.loads(raw)
     sms = inbound.InboundSms(

@@ -50,7 +50,7 @@ def handle(
         contact.opted_out_at = None  # the carrier confirms START itself
         return None
     if keyword is TexterKeyword.FORGET:
-        forgetting.forget(turn, contact)
+        forgetting.forget(turn, contact, known_keys or [message.sender_key])
         return Erased
 
     conversation = claims.open_for_contact(turn.session, contact)

@@ -1,4 +1,4 @@
-"""Twilio keeps a copy of every message (its words and numbers): we delete each one soon."""
+"""Twilio keeps a copy of every message and call (words, numbers): we delete each one soon."""
 
 from __future__ import annotations
 
@@ -24,9 +24,13 @@ SETTLE = timedelta(minutes=10)
 MAX_ATTEMPTS = 12
 
 
-def remember(session: Session, sids: Iterable[str], due_at: datetime) -> None:
-    """Schedule the carrier's copies of these messages for deletion."""
-    rows = [{"sid": sid, "kind": "message", "due_at": due_at} for sid in sids if sid]
+MESSAGE = "message"
+CALL = "call"
+
+
+def remember(session: Session, sids: Iterable[str], due_at: datetime, kind: str = MESSAGE) -> None:
+    """Schedule the carrier's copies of these messages (or calls) for deletion."""
+    rows = [{"sid": sid, "kind": kind, "due_at": due_at} for sid in sids if sid]
     if rows:
         session.execute(_remember_statement(session.get_bind().dialect.name), rows)
 
@@ -51,7 +55,10 @@ def delete_due(db: Database, records: CarrierRecords, now: datetime, limit: int 
         ).all()
         for record in due:
             try:
-                records.delete_message(record.sid)
+                if record.kind == CALL:
+                    records.delete_call(record.sid)
+                else:
+                    records.delete_message(record.sid)
             except SendError as exc:
                 record.attempts += 1
                 if record.attempts >= MAX_ATTEMPTS:

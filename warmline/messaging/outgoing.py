@@ -15,13 +15,15 @@ from warmline.models import Contact, Line, Outbox, Volunteer
 
 @dataclass
 class Turn:
-    """What handling one text needs, and the outbox rows it has written so far."""
+    """What handling one text needs, and the outbox rows and jobs it has caused so far."""
 
     session: Session
     vault: Vault
     line: Line
     now: datetime
     written: list[Outbox] = field(default_factory=list)
+    # Other jobs to queue once the transaction commits: (job name, id).
+    jobs: list[tuple[str, int]] = field(default_factory=list)
 
     def tell_volunteer(
         self, volunteer: Volunteer, key: str, conversation_id: int | None = None, **fields: object

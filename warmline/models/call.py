@@ -29,12 +29,16 @@ class Call(Base):
         ),
         Index("ix_calls_volunteer_status", "volunteer_id", "status"),
         Index("ix_calls_status_updated", "status", "updated_at"),
+        Index("ix_calls_line_caller", "line_id", "caller_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     line_id: Mapped[int] = mapped_column(ForeignKey("lines.id", ondelete="CASCADE"))
     call_sid: Mapped[str] = mapped_column(String(64), unique=True)
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"))
+    # The caller's contact key, kept only while Twilio still holds the call's record (which
+    # holds their number), so an erasure finds the call after its link to the contact is gone.
+    caller_key: Mapped[str | None] = mapped_column(String(64))
     status: Mapped[CallStatus] = mapped_column(
         StatusText(CallStatus, 12), default=CallStatus.RINGING
     )

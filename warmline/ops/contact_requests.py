@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from redis.exceptions import RedisError
 from sqlalchemy.orm import Session
 
-from warmline.conversations import forgetting
+from warmline.conversations import forgetting, spill
 from warmline.core.crypto import Keyring, Vault
-from warmline.core.jobqueue import JobQueue
+from warmline.core.jobqueue import JobQueue, RedisJobQueue
 from warmline.lines import audit
 from warmline.messaging import outbox
 from warmline.models import Coordinator, Line
 from warmline.privacy import subject_access
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,7 @@ class Held:
     consent_answers: int
     number_kept: bool
     texts_waiting: int
+    calls: int = 0
 
     @property
     def anything(self) -> bool:
@@ -36,6 +41,7 @@ class Held:
             or self.consent_answers
             or self.number_kept
             or self.texts_waiting
+            or self.calls
         )
 
 
@@ -63,6 +69,7 @@ def held(
         number_kept=bool(data["number_kept_encrypted"]),
         texts_waiting=int(data["texts_waiting_for_a_peer_encrypted"])
         + int(data["texts_waiting_to_be_sent"]),
+        calls=len(data["calls"]),
     )
 
 
@@ -77,10 +84,23 @@ def erase(
     now: datetime,
 ) -> bool:
     """Erase as FORGET does (the texter is told); True when anything was held."""
-    erased, outbox_ids = forgetting.erase_number(session, vault, keyring, line, e164, now)
-    audit.record(
-        session, actor, "erased contact", "data erased" if erased else "nothing held", now, line.id
-    )
+    erased = forgetting.erase_number(session, vault, keyring, line, e164, now)
+    anything = discard_spilled(queue, vault, e164) > 0 or erased.anything
+    subject = "data erased" if anything else "nothing held"
+    audit.record(session, actor, "erased contact", subject, now, line.id)
     session.commit()
-    outbox.enqueue_all(queue, outbox_ids)
-    return erased
+    outbox.enqueue_all(queue, erased.outbox_ids)
+    for job, job_id in erased.jobs:
+        queue.enqueue(job, job_id)
+    return anything
+
+
+def discard_spilled(queue: JobQueue, vault: Vault, e164: str) -> int:
+    """Drop the number's texts still kept in Redis from a database outage, not yet stored."""
+    if not isinstance(queue, RedisJobQueue):
+        return 0
+    try:
+        return spill.discard(queue.redis, vault, e164)
+    except RedisError:
+        log.warning("erasure: texts kept in Redis could not be checked")
+        return 0

@@ -1,4 +1,11 @@
-"""Key rotation: re-encrypt every sealed value under the newest data key, re-key known numbers."""
+"""Key rotation: re-encrypt every sealed value under the newest data key; re-key every row we can.
+
+A contact key is an HMAC of a number, so a row can move to the newest HMAC key only while the number
+is still held somewhere (a contact's sealed number, an unprocessed text's sealed sender). Rows kept
+after the number is purged (the contact log, consent answers) stay under the key they were filed
+with; erasure and export look under every configured key, so keep older keys configured until the
+log window has passed.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +17,7 @@ from sqlalchemy.orm import Session
 from warmline.core.crypto import Keyring, Vault
 from warmline.models import (
     Base,
+    Call,
     ConsentRecord,
     Contact,
     ContactLogEntry,
@@ -30,7 +38,7 @@ class Rotated:
 
 
 def rotate(session: Session, vault: Vault, keyring: Keyring) -> Rotated:
-    """Re-encrypt every *_sealed column; move numbers we still hold to the newest HMAC key."""
+    """Re-encrypt every *_sealed column; move every row whose number we hold to the newest key."""
     sealed = 0
     for mapper in Base.registry.mappers:
         model = mapper.class_
@@ -51,6 +59,12 @@ def rotate(session: Session, vault: Vault, keyring: Keyring) -> Rotated:
     for volunteer in session.scalars(select(Volunteer)).all():
         newest = keyring.key_for(vault.open(volunteer.phone_sealed))
         if volunteer.phone_key != newest:
+            # Their texts still to send are addressed (and locked) by the key.
+            session.execute(
+                update(Outbox)
+                .where(Outbox.volunteer_id == volunteer.id, Outbox.recipient_key != newest)
+                .values(recipient_key=newest)
+            )
             volunteer.phone_key = newest
             rekeyed += 1
     for contact in session.scalars(select(Contact).where(Contact.number_sealed.is_not(None))).all():
@@ -60,8 +74,28 @@ def rotate(session: Session, vault: Vault, keyring: Keyring) -> Rotated:
             rekey(session, contact.line_id, contact.contact_key, newest)
             contact.contact_key = newest
             rekeyed += 1
+    rekeyed += _rekey_waiting_texts(session, vault, keyring)
     session.commit()
     return Rotated(sealed, rekeyed)
+
+
+def _rekey_waiting_texts(session: Session, vault: Vault, keyring: Keyring) -> int:
+    """Texts not processed yet still hold their sender sealed: file them under the newest key."""
+    moved = 0
+    rows = session.execute(
+        select(InboundMessage.id, InboundMessage.sender_key, InboundMessage.sender_sealed).where(
+            InboundMessage.sender_sealed.is_not(None)
+        )
+    ).all()
+    for row_id, key, sender in rows:
+        assert sender is not None
+        newest = keyring.key_for(vault.open(sender))
+        if key != newest:
+            session.execute(
+                update(InboundMessage).where(InboundMessage.id == row_id).values(sender_key=newest)
+            )
+            moved += 1
+    return moved
 
 
 def rekey(session: Session, line_id: int, old: str, new: str) -> None:
@@ -71,6 +105,7 @@ def rekey(session: Session, line_id: int, old: str, new: str) -> None:
         (ContactLogEntry, ContactLogEntry.contact_key),
         (InboundMessage, InboundMessage.sender_key),
         (Outbox, Outbox.recipient_key),
+        (Call, Call.caller_key),
     ):
         session.execute(
             update(model).where(model.line_id == line_id, column == old).values({column.key: new})

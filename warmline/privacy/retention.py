@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from warmline.core.db import Database
 from warmline.core.records import CarrierRecords
-from warmline.core.statuses import ConversationStatus, OutboxStatus
+from warmline.core.statuses import CallStatus, ConversationStatus, OutboxStatus
 from warmline.messaging import carrier_copies
 from warmline.models import (
     Call,
@@ -152,6 +152,12 @@ def _purge_line(session: Session, line: Line, now: datetime, report: PurgeReport
         ),
     )
 
+    # Calls: once over and their voicemail gone, Twilio's record of the call (it holds the
+    # caller's number) is deleted, and the call keeps no key: it is only times and an outcome.
+    report.add(
+        "call records queued for deletion", _let_calls_go(session, line.id, numbers_until, now)
+    )
+
     # Delivered and failed texts, and processed inbound ones, keep only ids, then go entirely.
     old_out = session.execute(
         select(Outbox.id, Outbox.twilio_sid).where(
@@ -242,6 +248,31 @@ def _purge_line(session: Session, line: Line, now: datetime, report: PurgeReport
             )
         ),
     )
+
+
+def _let_calls_go(session: Session, line_id: int, until: datetime, now: datetime) -> int:
+    """Queue old calls' records at the carrier for deletion and drop their callers' keys."""
+    recording_kept = exists().where(
+        Voicemail.call_id == Call.id, Voicemail.recording_deleted_at.is_(None)
+    )
+    calls = session.execute(
+        select(Call.id, Call.call_sid).where(
+            Call.line_id == line_id,
+            Call.caller_key.is_not(None),
+            Call.status == CallStatus.ENDED,
+            Call.ended_at < until,
+            ~recording_kept,
+        )
+    ).all()
+    if calls:
+        carrier_copies.remember(session, [sid for _, sid in calls], now, carrier_copies.CALL)
+        session.execute(
+            update(Call)
+            .where(Call.id.in_([i for i, _ in calls]))
+            .values(caller_key=None)
+            .execution_options(synchronize_session=False)
+        )
+    return len(calls)
 
 
 def _forget_outbox(session: Session, line_id: int, contact_key: str) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from warmline.core.crypto import Keyring
 from warmline.core.statuses import OutboxStatus
 from warmline.models import (
+    Call,
     CheckIn,
     ConsentRecord,
     Contact,
@@ -19,6 +20,7 @@ from warmline.models import (
     InboundMessage,
     Line,
     Outbox,
+    Voicemail,
 )
 
 
@@ -60,6 +62,15 @@ def export(session: Session, keyring: Keyring, line: Line, e164: str) -> dict[st
     )
     check_ins = session.scalars(
         select(CheckIn).where(CheckIn.contact_id.in_(contact_ids)).order_by(CheckIn.due_at)
+    ).all()
+    calls = session.execute(
+        select(Call, Voicemail)
+        .outerjoin(Voicemail, Voicemail.call_id == Call.id)
+        .where(
+            Call.line_id == line.id,
+            Call.caller_key.in_(keys) | Call.contact_id.in_(contact_ids),
+        )
+        .order_by(Call.started_at)
     ).all()
     return {
         "line": line.number,
@@ -112,6 +123,27 @@ def export(session: Session, keyring: Keyring, line: Line, e164: str) -> dict[st
             }
             for r in check_ins
         ],
+        "calls": [_call(call, vm) for call, vm in calls],
+    }
+
+
+def _call(call: Call, vm: Voicemail | None) -> dict[str, Any]:
+    """A call's times and outcome, and its voicemail's; never a number or a recording."""
+    return {
+        "started": _iso(call.started_at),
+        "answered": _iso(call.connected_at),
+        "ended": _iso(call.ended_at),
+        "duration_s": call.duration_s,
+        "outcome": call.outcome,
+        "voicemail": None
+        if vm is None
+        else {
+            "left": _iso(vm.created_at),
+            "duration_s": vm.duration_s,
+            "status": vm.status.value,
+            "called_back": vm.status == "done",
+            "recording_deleted": _iso(vm.recording_deleted_at),
+        },
     }
 
 

@@ -1,4 +1,4 @@
-"""Deleting Twilio's stored copies of messages (bodies and numbers) through the REST API."""
+"""Deleting Twilio's stored copies of messages and calls (bodies and numbers) through the REST API."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from warmline.telephony.sender import TwilioTransport
 
 
 class TwilioRecords:
-    """Message deletion at Twilio (or wherever TWILIO_API_BASE_URL points)."""
+    """Message and call deletion at Twilio (or wherever TWILIO_API_BASE_URL points)."""
 
     def __init__(self, client: Client) -> None:
         self.client = client
@@ -21,11 +21,19 @@ class TwilioRecords:
         with carrier_errors(gone_is_done=True):
             self.client.messages(message_sid).delete()
 
+    def delete_call(self, call_sid: str) -> None:
+        """Delete the call's record; Twilio's 404 means it is already gone."""
+        with carrier_errors(gone_is_done=True):
+            self.client.calls(call_sid).delete()
+
 
 class NoRecords:
     """Development: the console keeps no copies, so there is nothing to delete."""
 
     def delete_message(self, message_sid: str) -> None:
+        """Nothing to do."""
+
+    def delete_call(self, call_sid: str) -> None:
         """Nothing to do."""
 
 

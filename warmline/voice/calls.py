@@ -107,6 +107,7 @@ def incoming(
         line_id=line.id,
         call_sid=call.call_sid,
         contact_id=contact.id if contact is not None else None,
+        caller_key=contact.contact_key if contact is not None else None,
         status=CallStatus.RINGING,
         step=0,
         started_at=now,

@@ -221,12 +221,12 @@ def test_a_coordinator_erase_works_like_forget(line: Line) -> None:
     talk_and_close(line, answer="YES")
     with line.rt.db.session() as session:
         target = get_line(session, line.number)
-        erased, outbox_ids = forgetting.erase_number(
+        erased = forgetting.erase_number(
             session, line.rt.vault, line.rt.keyring, target, TEXTER, utcnow()
         )
         session.commit()
-    assert erased and outbox_ids
-    for outbox_id in outbox_ids:
+    assert erased.anything and erased.outbox_ids
+    for outbox_id in erased.outbox_ids:
         line.rt.queue.enqueue("workers.jobs.send_outbox", outbox_id)
     line.drain()
     assert "We've erased what we kept about you" in line.sent_to(TEXTER)[-1]
