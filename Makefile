@@ -3,7 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
-PRISM := .cache/prism/node_modules/.bin/prism
+# Prism and Twilio's OpenAPI description, pinned by exact version and integrity in tools/twilio-mock.
+TWILIO_MOCK := .cache/twilio-mock
+PRISM := $(TWILIO_MOCK)/.installed-stamp
 
 .PHONY: run test lint install prism e2e bench clean
 
@@ -28,9 +30,14 @@ $(STAMP): pyproject.toml
 
 prism: $(PRISM)
 
-# Prism plays Twilio's REST API from Twilio's own OpenAPI description (../shared/twilio).
-$(PRISM):
-	npm install --silent --no-audit --no-fund --prefix .cache/prism @stoplight/prism-cli@5
+# Prism plays Twilio's REST API from Twilio's own OpenAPI description, both from the npm lock;
+# `npm ci` checks every package against the lock's integrity hash.
+$(PRISM): tools/twilio-mock/package.json tools/twilio-mock/package-lock.json
+	rm -rf $(TWILIO_MOCK)
+	mkdir -p $(TWILIO_MOCK)
+	cp tools/twilio-mock/package.json tools/twilio-mock/package-lock.json $(TWILIO_MOCK)/
+	cd $(TWILIO_MOCK) && npm ci --ignore-scripts --no-audit --no-fund --silent
+	touch $@
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
