@@ -6,27 +6,41 @@ STAMP := $(VENV)/.installed-stamp
 # Prism and Twilio's OpenAPI description, pinned by exact version and integrity in tools/twilio-mock.
 TWILIO_MOCK := .cache/twilio-mock
 PRISM := $(TWILIO_MOCK)/.installed-stamp
+# Extra pytest arguments, e.g. `make test PYTEST_ARGS="-k sms -x"`.
+PYTEST_ARGS ?=
+UV_COMPILE := $(BIN)/uv pip compile pyproject.toml --quiet --universal --python-version 3.11 \
+	--generate-hashes --custom-compile-command "make lock"
 
-.PHONY: run test lint install prism e2e bench clean
+.PHONY: run test lint install prism lock bench clean
 
 run: $(STAMP)
 	$(BIN)/warmline run
 
 test: $(STAMP) $(PRISM)
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
 
+# The lock is audited for known vulnerabilities.
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/python tools/audit_lock.py requirements-dev.txt
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+# Everything comes from the hashed lock; the project itself goes on top without resolving again.
+$(STAMP): requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.txt
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+# Re-resolve both locks from pyproject.toml: the runtime set (what Heroku and the image install)
+# is constrained to the development set, so the two never disagree on a version.
+lock:
+	test -x $(BIN)/uv || { $(PYTHON) -m venv $(VENV) && $(BIN)/pip install --quiet uv; }
+	$(UV_COMPILE) --upgrade --extra dev --output-file requirements-dev.txt
+	$(UV_COMPILE) --constraint requirements-dev.txt --output-file requirements.txt
 
 prism: $(PRISM)
 
