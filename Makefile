@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 UV_COMPILE := $(BIN)/uv pip compile pyproject.toml --quiet --universal --python-version 3.11 \
 	--generate-hashes --custom-compile-command "make lock"
 
-.PHONY: run test lint install prism lock bench clean
+.PHONY: run test lint install prism lock fresh-check bench clean
 
 run: $(STAMP)
 	$(BIN)/warmline run
@@ -56,6 +56,10 @@ $(PRISM): tools/twilio-mock/package.json tools/twilio-mock/package-lock.json
 	cp tools/twilio-mock/package.json tools/twilio-mock/package-lock.json $(TWILIO_MOCK)/
 	cd $(TWILIO_MOCK) && npm ci --ignore-scripts --no-audit --no-fund --silent
 	touch $@
+
+# A clone of HEAD in an empty folder runs the whole suite, and no test may be skipped.
+fresh-check:
+	tools/fresh-check
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
