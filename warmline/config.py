@@ -149,7 +149,7 @@ def load_settings(
         env=env,
         database_url=_driver(get("DATABASE_URL"))
         or f"sqlite:///{instance_path / 'warmline.sqlite3'}",
-        redis_url=get("REDIS_URL"),
+        redis_url=_redis_tls(get("REDIS_URL"), get("REDIS_TLS_VERIFY")),
         secret_key=secret("SECRET_KEY"),
         twilio_account_sid=account_sid,
         twilio_auth_token=auth_token,
@@ -203,6 +203,18 @@ def _driver(url: str | None) -> str | None:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
     return url
+
+
+def _redis_tls(url: str | None, verify: str | None) -> str | None:
+    """REDIS_URL, told not to check the server's certificate when REDIS_TLS_VERIFY is `none`."""
+    # Heroku Redis serves rediss:// with a self-signed certificate that no CA list can verify.
+    if verify not in (None, "required", "none"):
+        raise ConfigError(f"REDIS_TLS_VERIFY must be 'required' or 'none', not {verify!r}")
+    if url is None or verify != "none" or not url.startswith("rediss://"):
+        return url
+    if "ssl_cert_reqs=" in url:
+        return url
+    return url + ("&" if "?" in url else "?") + "ssl_cert_reqs=none"
 
 
 def log_format(environ: Mapping[str, str] | None = None) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import socket
 import subprocess
 import sys
@@ -15,11 +16,11 @@ from typing import Any
 
 import pytest
 import requests
-from redis import Redis
 from sqlalchemy import create_engine, text
 from twilio.request_validator import RequestValidator
 
 from tests.conftest import PG_ADMIN_URL, _require, pg_url
+from tests.e2e.harness import RedisServer
 from warmline.config import generate_keys
 
 CHROMIUM = "/usr/bin/chromium"
@@ -34,7 +35,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 BROWSER_DB = f"warmline_browser_{os.getpid()}"
-BROWSER_REDIS = "redis://127.0.0.1:6379/12"
 AUTH_TOKEN = "browser-auth-token-0123456789abcdef"
 LINE_NUMBER = "+15550001111"
 EMAIL = "coordinator@example.org"
@@ -95,6 +95,10 @@ class Served:
         assert response.status_code == 200
 
 
+def _no(tool: str) -> None:
+    raise FileNotFoundError(f"no {tool} on PATH")
+
+
 def _database() -> str:
     def check() -> None:
         with create_engine(PG_ADMIN_URL).connect() as conn:
@@ -135,10 +139,13 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     """gunicorn (two workers) and `warmline worker`, started for real on a fresh database."""
     _require("Chromium", lambda: Path(CHROMIUM).resolve(strict=True))
     database_url = _database()
-    _require("Redis", lambda: Redis.from_url(BROWSER_REDIS, socket_connect_timeout=1).ping())
-    Redis.from_url(BROWSER_REDIS).flushdb()
+    _require("redis-server", lambda: shutil.which("redis-server") or _no("redis-server"))
     port = free_port()
     logs = tmp_path_factory.mktemp("browser-logs")
+    # A redis-server of this run's own: on a shared Redis, another run's worker would take this
+    # run's jobs (one queue name) and look for their rows in its own database.
+    redis = RedisServer(logs)
+    redis.start()
     env = {
         k: v
         for k, v in os.environ.items()
@@ -151,25 +158,25 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         WARMLINE_ENV="development",
         WARMLINE_INSTANCE_PATH=str(logs),
         DATABASE_URL=database_url,
-        REDIS_URL=BROWSER_REDIS,
+        REDIS_URL=redis.url,
         PUBLIC_URL=f"http://127.0.0.1:{port}",
         TWILIO_AUTH_TOKEN=AUTH_TOKEN,
     )
-    line = Served(f"http://127.0.0.1:{port}", env, logs)
-    line.warmline("db", "upgrade")
-    line.warmline(
-        "line",
-        "add",
-        "--number",
-        LINE_NUMBER,
-        "--name",
-        "Peer Line",
-        "--timezone",
-        "America/New_York",
-    )
-    line.warmline("coordinator", "add", "--email", EMAIL, stdin=PASSWORD + "\n")
     processes: list[subprocess.Popen[bytes]] = []
     try:
+        line = Served(f"http://127.0.0.1:{port}", env, logs)
+        line.warmline("db", "upgrade")
+        line.warmline(
+            "line",
+            "add",
+            "--number",
+            LINE_NUMBER,
+            "--name",
+            "Peer Line",
+            "--timezone",
+            "America/New_York",
+        )
+        line.warmline("coordinator", "add", "--email", EMAIL, stdin=PASSWORD + "\n")
         for name, command in (
             (
                 "web",
@@ -200,7 +207,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
                 process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 process.kill()
-        Redis.from_url(BROWSER_REDIS).flushdb()
+        redis.stop()
         _drop_database()
 
 

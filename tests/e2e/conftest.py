@@ -21,12 +21,12 @@ import requests
 from rq import Queue, Worker
 from sqlalchemy import create_engine, text
 
+from tests import twilio_mock
 from tests.conftest import PG_ADMIN_URL, _require, pg_url
 from tests.e2e.deployment import Line, Platform
 from tests.e2e.fake_twilio import FakeTwilio
 from tests.e2e.harness import (
     PRISM,
-    REPO,
     TWILIO_SPEC,
     VENV_BIN,
     Process,
@@ -63,17 +63,9 @@ def _check_prerequisites() -> None:
         if shutil.which("redis-server") is None:
             raise FileNotFoundError("no redis-server on PATH")
 
-    def prism() -> None:
-        if not PRISM.exists():
-            raise FileNotFoundError(f"{PRISM.relative_to(REPO)} (run `make prism`)")
-        if shutil.which("node") is None:
-            raise FileNotFoundError("no node on PATH for Prism")
-        if not (REPO / TWILIO_SPEC).exists():
-            raise FileNotFoundError(f"Twilio's OpenAPI description {TWILIO_SPEC}")
-
     _require("PostgreSQL", postgres)
     _require("redis-server", redis_server)
-    _require("Prism", prism)
+    _require("Prism", twilio_mock.check_installed)
     for tool in ("warmline", "gunicorn"):
         assert (VENV_BIN / tool).exists(), f"{VENV_BIN / tool} is missing: install the project"
 

@@ -19,10 +19,12 @@ from typing import IO, TypeVar
 from cryptography.fernet import Fernet
 from redis import Redis
 
+from tests import twilio_mock
+
 REPO = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
-PRISM = REPO / ".cache" / "prism" / "node_modules" / ".bin" / "prism"
-TWILIO_SPEC = "../shared/twilio/twilio_api_v2010.json"  # relative to the repository, as in CI
+PRISM = twilio_mock.PRISM
+TWILIO_SPEC = str(twilio_mock.SPEC)
 
 T = TypeVar("T")
 

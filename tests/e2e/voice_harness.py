@@ -27,10 +27,10 @@ import requests
 from redis import Redis
 from sqlalchemy import Engine, create_engine, text
 
+from tests import twilio_mock
 from tests.conftest import PG_ADMIN_URL, _require, pg_url
 from tests.e2e.harness import (
     PRISM,
-    REPO,
     TWILIO_SPEC,
     VENV_BIN,
     Process,
@@ -293,10 +293,7 @@ def _prerequisites() -> None:
         for tool in ("redis-server", "node"):
             if shutil.which(tool) is None:
                 raise FileNotFoundError(f"no {tool} on PATH")
-        if not PRISM.exists():
-            raise FileNotFoundError(f"{PRISM.relative_to(REPO)} (run `make prism`)")
-        if not (REPO / TWILIO_SPEC).exists():
-            raise FileNotFoundError(f"Twilio's OpenAPI description {TWILIO_SPEC}")
+        twilio_mock.check_installed()
 
     _require("PostgreSQL", postgres)  # under CI=true these fail rather than skip
     _require("redis-server, node and Prism", tools)

@@ -7,9 +7,9 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
 from cryptography.fernet import Fernet
 
+from tests.conftest import _require
 from warmline import config, gunicorn_conf
 from warmline.config import load_settings
 
@@ -23,6 +23,10 @@ SECRETS = (
     "TWILIO_AUTH_TOKEN",
     "METRICS_TOKEN",
 )
+
+
+def _missing(package: str) -> None:
+    raise FileNotFoundError(f"not on PATH (Debian package {package})")
 
 
 def variables_config_reads() -> set[str]:
@@ -46,8 +50,8 @@ def test_the_units_are_web_worker_and_the_release_step() -> None:
     assert "-c python:warmline.gunicorn_conf" in web and "Requires=warmline-release.service" in web
 
 
-@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze not installed")
 def test_the_systemd_units_verify(tmp_path: Path) -> None:
+    _require("systemd-analyze", lambda: shutil.which("systemd-analyze") or _missing("systemd"))
     # The units name /opt/warmline; verify them against this checkout, whose venv has the commands.
     for unit in UNITS:
         text = unit.read_text().replace("/opt/warmline", str(REPO))

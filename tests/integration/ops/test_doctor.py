@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -15,14 +14,15 @@ import pytest
 import requests
 from click.testing import CliRunner, Result
 
+from tests import twilio_mock
 from tests.conftest import ACCOUNT_SID, AUTH_TOKEN, LINE_NUMBER, PUBLIC_URL, _require
 from tests.integration.fake_numbers import FakeNumbers
 from warmline import runtime
 from warmline.cli import main
 
 REPO = Path(__file__).resolve().parents[3]
-PRISM = REPO / ".cache" / "prism" / "node_modules" / ".bin" / "prism"
-TWILIO_SPEC = REPO.parent / "shared" / "twilio" / "twilio_api_v2010.json"
+PRISM = twilio_mock.PRISM
+TWILIO_SPEC = twilio_mock.SPEC
 WANTED = {
     "SmsUrl": PUBLIC_URL + "/twilio/sms",
     "SmsMethod": "POST",
@@ -47,13 +47,7 @@ def free_port() -> int:
 def twilio_numbers() -> Iterator[tuple[FakeNumbers, str]]:
     """The fake numbers resource, and Prism validating requests in front of it."""
 
-    def prism_is_there() -> None:
-        if not PRISM.exists() or shutil.which("node") is None:
-            raise FileNotFoundError(f"{PRISM} with node (run `make prism`)")
-        if not TWILIO_SPEC.exists():
-            raise FileNotFoundError(str(TWILIO_SPEC))
-
-    _require("Prism", prism_is_there)
+    _require("Prism", twilio_mock.check_installed)
     fake = FakeNumbers(ACCOUNT_SID)
     server = fake.serve()
     port = free_port()
