@@ -148,7 +148,10 @@ def crisis_settings(line: Line) -> dict[str, str]:
 def _crisis(turn: Turn, contact: Contact, conversation: Conversation, offered_now: bool) -> None:
     """Once per conversation: crisis numbers to the texter, the flag, the coordinator, the peer."""
     conversation.crisis_at = turn.now
-    turn.text_contact(contact, turn.say("crisis_resources"), conversation.id)
+    # Only true words: before a claim a peer is coming, not yet here.
+    with_peer = conversation.status == ConversationStatus.ACTIVE
+    key = "crisis_resources_with_peer" if with_peer else "crisis_resources"
+    turn.text_contact(contact, turn.say(key), conversation.id)
     for coordinator in coordinators_on_call(turn.session, turn.line, turn.now):
         turn.tell_volunteer(coordinator, "crisis_alert", conversation.id, ref=conversation.ref)
     if conversation.status == ConversationStatus.ACTIVE and conversation.volunteer_id is not None:
