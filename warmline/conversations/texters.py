@@ -11,6 +11,7 @@ from warmline.conversations.rules.keywords import TexterKeyword, is_goodbye, tex
 from warmline.core.statuses import ConversationStatus
 from warmline.core.text import fold
 from warmline.messaging.outgoing import Turn
+from warmline.messaging.rules.priority import Priority
 from warmline.models import (
     Contact,
     Conversation,
@@ -151,7 +152,7 @@ def _crisis(turn: Turn, contact: Contact, conversation: Conversation, offered_no
     # Only true words: before a claim a peer is coming, not yet here.
     with_peer = conversation.status == ConversationStatus.ACTIVE
     key = "crisis_resources_with_peer" if with_peer else "crisis_resources"
-    turn.text_contact(contact, turn.say(key), conversation.id)
+    turn.text_contact(contact, turn.say(key), conversation.id, Priority.CRISIS)
     for coordinator in coordinators_on_call(turn.session, turn.line, turn.now):
         turn.tell_volunteer(coordinator, "crisis_alert", conversation.id, ref=conversation.ref)
     if conversation.status == ConversationStatus.ACTIVE and conversation.volunteer_id is not None:
