@@ -19,9 +19,9 @@ from warmline.rota.rules import care as rules
 
 
 def after_close(turn: Turn, volunteer: Volunteer, conversation: Conversation) -> None:
-    """After a peer closes a conversation: a debrief and cool-down if it was hard; the shift cap."""
-    if rules.was_hard(conversation.crisis_at, conversation.escalated_at):
-        _debrief(turn, volunteer, conversation)
+    """However a peer's conversation ended: a debrief and cool-down if it was hard; the shift cap."""
+    if was_hard(conversation):
+        debrief(turn, volunteer, conversation.ref)
     cap = turn.line.shift_cap
     if cap <= 0:
         return
@@ -31,21 +31,22 @@ def after_close(turn: Turn, volunteer: Volunteer, conversation: Conversation) ->
         turn.tell_volunteer(volunteer, "shift_cap_reached", count=taken)
 
 
-def _debrief(turn: Turn, volunteer: Volunteer, conversation: Conversation) -> None:
+def was_hard(conversation: Conversation) -> bool:
+    """The conversation used crisis words or its peer escalated it."""
+    return rules.was_hard(conversation.crisis_at, conversation.escalated_at)
+
+
+def debrief(turn: Turn, volunteer: Volunteer, ref: str) -> None:
     """A gentle prompt for the peer, a cool-down, and a word to the on-call coordinator."""
     until = rules.cooldown_end(turn.now, turn.line.cooldown_min)
     if until is not None:
         volunteer.cooldown_until = until
-        turn.tell_volunteer(
-            volunteer, "debrief_cooldown", ref=conversation.ref, minutes=turn.line.cooldown_min
-        )
+        turn.tell_volunteer(volunteer, "debrief_cooldown", ref=ref, minutes=turn.line.cooldown_min)
     else:
-        turn.tell_volunteer(volunteer, "debrief", ref=conversation.ref)
+        turn.tell_volunteer(volunteer, "debrief", ref=ref)
     for coordinator in coordinators_on_call(turn.session, turn.line, turn.now):
         if coordinator.id != volunteer.id:
-            turn.tell_volunteer(
-                coordinator, "carer_check_in", peer=volunteer.name, ref=conversation.ref
-            )
+            turn.tell_volunteer(coordinator, "carer_check_in", peer=volunteer.name, ref=ref)
 
 
 def pause(turn: Turn, volunteer: Volunteer, requested: int | None) -> None:

@@ -14,6 +14,7 @@ from warmline.core.db import Database
 from warmline.core.statuses import ConversationStatus
 from warmline.lines.rules.checkins import describe, parse_schedule
 from warmline.messaging.outgoing import Turn
+from warmline.messaging.rules.priority import Priority
 from warmline.models import CheckIn, Contact, ContactCount, Conversation, Line, Volunteer
 
 # How long the texter's YES or NO answers the check-in question.
@@ -157,7 +158,7 @@ def send(db: Database, vault: Vault, check_in_id: int, now: datetime) -> list[in
             session.commit()
             return []
         turn = Turn(session, vault, line, now)
-        turn.text_contact(contact, turn.say("checkin"))
+        turn.text_contact(contact, turn.say("checkin"), priority=Priority.NOTICE)
         row.sent_at, row.outcome = now, "sent"
         _count(session, line, now)
         session.commit()

@@ -318,6 +318,7 @@ def end_by_texter(turn: Turn, conversation: Conversation, outcome: str) -> None:
         volunteer = turn.session.get_one(Volunteer, conversation.volunteer_id)
         key = "texter_opted_out" if outcome == "opted_out" else "texter_forgotten"
         turn.tell_volunteer(volunteer, key, conversation.id, ref=conversation.ref)
+        care.after_close(turn, volunteer, conversation)  # the peer is cared for all the same
 
 
 def active_for(

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from warmline.conversations import claims, matching
+from warmline.conversations import claims, matching, timers
 from warmline.conversations.timers import IDLE
 from warmline.core.crypto import Vault
 from warmline.core.db import Database
@@ -58,11 +58,19 @@ def run(db: Database, vault: Vault, timer_id: int, now: datetime) -> list[int]:
 def _reoffer(turn: Turn, conversation: Conversation, timer: Timer) -> str:
     if conversation.status != ConversationStatus.WAITING:
         return "moot"
+    if turn.now >= timers.fallback_at(turn.line, conversation):
+        return "moot"  # the texter has been told; offers stop with the fallback
+    everyone = _available(turn)
+    claims.offer_to(turn, conversation, everyone)
+    timers.schedule_reoffer(turn.session, turn.line, conversation, turn.now)
+    return f"offered {len(everyone)}"
+
+
+def _available(turn: Turn) -> list[Volunteer]:
+    """Everyone who could take a conversation now: primaries and the backup tier."""
     primary = available_now(turn.session, turn.line, turn.now)
     backup = available_now(turn.session, turn.line, turn.now, roles=("backup",))
-    everyone = {v.id: v for v in [*primary, *backup]}
-    claims.offer_to(turn, conversation, list(everyone.values()))
-    return f"offered {len(everyone)}"
+    return list({v.id: v for v in [*primary, *backup]}.values())
 
 
 def _escalate(turn: Turn, conversation: Conversation, timer: Timer) -> str:
@@ -81,7 +89,9 @@ def _fallback(turn: Turn, conversation: Conversation, timer: Timer) -> str:
     if conversation.status != ConversationStatus.WAITING or conversation.contact_id is None:
         return "moot"
     contact = turn.session.get_one(Contact, conversation.contact_id)
-    turn.text_contact(contact, turn.say("everyone_busy"), conversation.id)
+    # "Busy" only when it is so: with a peer available, the texter is still in line.
+    key = "still_in_line" if _available(turn) else "everyone_busy"
+    turn.text_contact(contact, turn.say(key), conversation.id)
     return "told texter"
 
 

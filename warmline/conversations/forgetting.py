@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from warmline.conversations import claims
+from warmline.conversations import care, claims
 from warmline.core.crypto import Keyring, Vault
 from warmline.core.jobqueue import DELETE_RECORDING
 from warmline.messaging.outgoing import Turn
@@ -33,20 +33,22 @@ def forget(turn: Turn, contact: Contact, keys: Sequence[str] = ()) -> erasure.Er
 
 def _forget(turn: Turn, contacts: Sequence[Contact], keys: Sequence[str]) -> erasure.Erased:
     """Close their open conversations, erase once under every key, then tell peers and them."""
-    peers: list[tuple[Volunteer, str]] = []
+    peers: list[tuple[Volunteer, str, bool]] = []
     for contact in contacts:
         open_conversation = claims.open_for_contact(turn.session, contact)
         if open_conversation is None:
             continue
         if open_conversation.volunteer_id is not None:
             volunteer = turn.session.get_one(Volunteer, open_conversation.volunteer_id)
-            peers.append((volunteer, open_conversation.ref))
+            peers.append((volunteer, open_conversation.ref, care.was_hard(open_conversation)))
         claims.finish(turn, open_conversation, "forgotten")  # counted, anonymously
     erased = erasure.erase(turn.session, turn.line.id, list(dict.fromkeys(keys)), turn.now)
     turn.jobs.extend((DELETE_RECORDING, vm_id) for vm_id in erased.recordings)
     # Told after the erasure, which removes every queued text of the conversation.
-    for volunteer, ref in peers:
+    for volunteer, ref, hard in peers:
         turn.tell_volunteer(volunteer, "texter_forgotten", ref=ref)
+        if hard:  # a hard conversation the texter ended still calls for the peer's care
+            care.debrief(turn, volunteer, ref)
     for contact in contacts:
         # The number stays sealed only until this last text is sent; the purge then drops the row.
         contact.erase_requested_at = turn.now

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import logging
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from warmline.conversations import care, checkins, claims, forgetting, matching, relay
 from warmline.conversations.rules.crisis import mentions_crisis, word_lists
 from warmline.conversations.rules.keywords import TexterKeyword, is_goodbye, texter_keyword
+from warmline.core import metrics
 from warmline.core.statuses import ConversationStatus
 from warmline.core.text import fold
 from warmline.messaging.outgoing import Turn
+from warmline.messaging.rules.priority import Priority
 from warmline.models import (
     Contact,
     Conversation,
@@ -22,6 +26,8 @@ from warmline.privacy import consent
 from warmline.privacy.keys import rekey
 from warmline.rota import service
 from warmline.rota.availability import available_now, coordinators_on_call
+
+log = logging.getLogger(__name__)
 
 
 class Erased:
@@ -46,12 +52,20 @@ def handle(
         if conversation is not None:
             claims.end_by_texter(turn, conversation, "opted_out")
         return None
+    returning = keyword is TexterKeyword.OPT_IN and contact.opted_out_at is not None
     if keyword is TexterKeyword.OPT_IN:
         contact.opted_out_at = None  # the carrier confirms START itself
-        return None
+        if not returning:
+            return None
     if keyword is TexterKeyword.FORGET:
         forgetting.forget(turn, contact, known_keys or [message.sender_key])
         return Erased
+    if contact.opted_out_at is not None:
+        # Opted out and not back with START: no reply can reach them, so no peer is offered
+        # a conversation; the text is kept (without its words) and counted, and Now shows it.
+        log.info("text %s is from a texter who opted out: offered to nobody", message.id)
+        metrics.TEXTS_FROM_OPTED_OUT.inc()
+        return None
 
     conversation = claims.open_for_contact(turn.session, contact)
     # The check-in question is asked after a conversation ends, so it is the question waiting.
@@ -70,7 +84,7 @@ def handle(
         return None
 
     crisis = mentions_crisis(body, word_lists(crisis_settings(turn.line)))
-    if conversation is None and keyword is not TexterKeyword.NEW:
+    if conversation is None and keyword not in (TexterKeyword.NEW, TexterKeyword.OPT_IN):
         recent = relay.recently_closed(turn, contact)
         if recent is not None and relay.reopen(turn, recent):
             conversation = recent  # soon after DONE: back to the same peer, same reference
@@ -94,7 +108,7 @@ def handle(
         someone_new = keyword is TexterKeyword.NEW
         if matching.offer_new(turn, contact, conversation, body, someone_new) == 0:
             turn.text_contact(contact, turn.say("no_one_available"), conversation.id)
-        if someone_new:
+        if someone_new or returning:
             return None  # asked of the line, not words for the peer
     elif crisis and conversation.crisis_at is None:
         _crisis(turn, contact, conversation, offered_now=False)
@@ -148,7 +162,10 @@ def crisis_settings(line: Line) -> dict[str, str]:
 def _crisis(turn: Turn, contact: Contact, conversation: Conversation, offered_now: bool) -> None:
     """Once per conversation: crisis numbers to the texter, the flag, the coordinator, the peer."""
     conversation.crisis_at = turn.now
-    turn.text_contact(contact, turn.say("crisis_resources"), conversation.id)
+    # Only true words: before a claim a peer is coming, not yet here.
+    with_peer = conversation.status == ConversationStatus.ACTIVE
+    key = "crisis_resources_with_peer" if with_peer else "crisis_resources"
+    turn.text_contact(contact, turn.say(key), conversation.id, Priority.CRISIS)
     for coordinator in coordinators_on_call(turn.session, turn.line, turn.now):
         turn.tell_volunteer(coordinator, "crisis_alert", conversation.id, ref=conversation.ref)
     if conversation.status == ConversationStatus.ACTIVE and conversation.volunteer_id is not None:

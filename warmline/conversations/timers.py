@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from warmline.models import Conversation, Line, Timer
 
 WAITING_STEPS = ("reoffer", "escalate", "fallback")
+REOFFER = WAITING_STEPS[0]
 IDLE = "idle_close"
 
 
@@ -27,6 +28,22 @@ def schedule_waiting(
                 created_at=now,
             )
         )
+
+
+def schedule_reoffer(
+    session: Session, line: Line, conversation: Conversation, now: datetime
+) -> None:
+    """Write the next re-offer of a waiting conversation, if it comes before the fallback."""
+    due = now + timedelta(seconds=line.reoffer_every_s)
+    if due < fallback_at(line, conversation):
+        session.add(
+            Timer(conversation_id=conversation.id, kind=REOFFER, due_at=due, created_at=now)
+        )
+
+
+def fallback_at(line: Line, conversation: Conversation) -> datetime:
+    """When a waiting texter is told about the wait: offers stop then."""
+    return conversation.waiting_since + timedelta(seconds=line.fallback_timeout_s)
 
 
 def schedule_idle(session: Session, line: Line, conversation: Conversation, now: datetime) -> None:

@@ -37,6 +37,12 @@ TEXTS_BLOCKED = Counter(
     "Incoming texts from numbers a coordinator blocked on the line: stored, counted, sent nowhere.",
     registry=EVENTS,
 )
+TEXTS_FROM_OPTED_OUT = Counter(
+    "warmline_texts_from_opted_out",
+    "Incoming texts from texters who opted out (STOP) and have not sent START: stored and "
+    "counted, offered to no peer, since no reply can be delivered.",
+    registry=EVENTS,
+)
 SAFE_ANSWERS = Counter(
     "warmline_safe_answers",
     "Webhooks answered with the safe reply (hours and crisis numbers) instead of the usual one.",

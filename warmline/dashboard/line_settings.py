@@ -77,8 +77,14 @@ GROUPS: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
                 "Must be longer than the offer time.",
             ),
             (
+                "reoffer_every_s",
+                "Offer again every (seconds)",
+                "While a texter waits, available peers are offered again this often until the "
+                "texter is told.",
+            ),
+            (
                 "fallback_timeout_s",
-                "Tell the texter everyone is busy after (seconds)",
+                "Tell the texter they are still in line after (seconds)",
                 "Must be longer than the alert time.",
             ),
             (

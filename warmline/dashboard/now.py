@@ -63,6 +63,7 @@ def _line_json(view: LineNow) -> dict[str, Any]:
             {"ref": w.ref, "since": iso(w.waiting_since), "crisis": w.crisis} for w in view.waiting
         ],
         "waiting_total": view.waiting_total,
+        "opted_out": [{"at": clock(o.at, tz)} for o in view.opted_out],
         "active": [
             {"ref": a.ref, "volunteer": a.volunteer, "since": iso(a.claimed_at), "crisis": a.crisis}
             for a in view.active

@@ -27,6 +27,7 @@ from warmline.messaging.rules.delivery import (
     retry_delay,
 )
 from warmline.messaging.rules.pacing import Pace
+from warmline.messaging.rules.priority import Priority
 from warmline.messaging.rules.segments import segments
 from warmline.models import Contact, Conversation, Line, Outbox, Volunteer
 
@@ -49,6 +50,7 @@ def add(
     volunteer: Volunteer | None = None,
     contact: Contact | None = None,
     conversation_id: int | None = None,
+    priority: Priority = Priority.NOTICE,
 ) -> Outbox:
     """Write one sealed text for a volunteer or a contact; it is sent once the caller commits."""
     if (volunteer is None) == (contact is None):
@@ -62,6 +64,7 @@ def add(
         recipient_key=recipient_key,
         body_sealed=vault.seal(body),
         status=OutboxStatus.QUEUED,
+        priority=int(priority),
         due_at=now + SWEEPER_GRACE,
         created_at=now,
         updated_at=now,
@@ -123,7 +126,7 @@ def send(
             return
         with key_lock(session, OUTBOX_RECIPIENT, recipient_key):
             waiting = session.execute(
-                select(Outbox.id, Outbox.status)
+                select(Outbox.id, Outbox.status, Outbox.priority)
                 .where(
                     Outbox.recipient_key == recipient_key,
                     Outbox.status.in_((OutboxStatus.QUEUED, OutboxStatus.SENDING)),
@@ -132,7 +135,7 @@ def send(
             ).all()
             # Holding this person's lock, no live worker can be mid-send to them: a text still
             # marked "sending" was cut off by a dead one. It goes again first, so order holds.
-            cut_off = [row_id for row_id, status in waiting if status == OutboxStatus.SENDING]
+            cut_off = [row_id for row_id, status, _ in waiting if status == OutboxStatus.SENDING]
             if cut_off:
                 session.execute(
                     update(Outbox)
@@ -145,9 +148,28 @@ def send(
                     )
                 )
                 session.commit()
-            for row_id in (row_id for row_id, _ in waiting if row_id <= outbox_id):
-                if not _send_one(session, vault, transport, row_id, clock, pacer):
-                    break  # keep the person's texts in order: later ones wait for this retry
+            batch = [(row_id, priority) for row_id, _, priority in waiting if row_id <= outbox_id]
+            # Order per person holds, so older texts to them go at the most urgent one's priority.
+            urgent = min((priority for _, priority in batch), default=Priority.NOTICE)
+            for index, (row_id, _) in enumerate(batch):
+                if not _send_one(session, vault, transport, row_id, clock, pacer, urgent):
+                    # Keep the person's texts in order: later ones wait for this one, and are
+                    # due when it is, so the sweeper sends them together.
+                    _due_with(session, row_id, [later for later, _ in batch[index + 1 :]])
+                    break
+
+
+def _due_with(session: Session, held_id: int, later_ids: list[int]) -> None:
+    """Texts held back only to keep a person's order become due with the text they wait for."""
+    if not later_ids:
+        return
+    due = select(Outbox.due_at).where(Outbox.id == held_id).scalar_subquery()
+    session.execute(
+        update(Outbox)
+        .where(Outbox.id.in_(later_ids), Outbox.status == OutboxStatus.QUEUED)
+        .values(due_at=due)
+    )
+    session.commit()
 
 
 def _send_one(
@@ -157,6 +179,7 @@ def _send_one(
     outbox_id: int,
     clock: Clock,
     pacer: Pacer | None = None,
+    priority: int = Priority.NOTICE,
 ) -> bool:
     """Move one text queued → sending → sent/failed; False when it must be retried later."""
     # One session serves all of this person's texts: what an earlier one loaded is read afresh.
@@ -177,7 +200,7 @@ def _send_one(
         return True
     to_number, label = recipient
     body = vault.open(row.body_sealed)
-    if pacer is not None and not _paced(session, row, pacer, segments(body), now):
+    if pacer is not None and not _paced(session, row, pacer, segments(body), now, priority):
         return False
     row.status = OutboxStatus.SENDING
     row.attempts += 1
@@ -195,9 +218,13 @@ def _send_one(
     return True
 
 
-def _paced(session: Session, row: Outbox, pacer: Pacer, cost: int, now: datetime) -> bool:
+def _paced(
+    session: Session, row: Outbox, pacer: Pacer, cost: int, now: datetime, priority: int
+) -> bool:
     """Spend the text's segments from its number's bucket; if it is empty the text waits."""
-    wait = pacer.take(_sender(row), cost, now.timestamp(), _pace(session, row, pacer))
+    pace = _pace(session, row, pacer)
+    # The priority is the segments left for more urgent texts (rules.priority.Priority).
+    wait = pacer.take(_sender(row), cost, now.timestamp(), pace, reserve=int(priority))
     if wait <= 0:
         return True
     # Still queued, never dropped: the sweeper sends it when due, and the person's later texts

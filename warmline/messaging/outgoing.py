@@ -9,6 +9,8 @@ from sqlalchemy.orm import Session
 
 from warmline.core.crypto import Vault
 from warmline.messaging import outbox, wording
+from warmline.messaging.rules import priority
+from warmline.messaging.rules.priority import Priority
 from warmline.messaging.rules.sms import MAX_BODY, split_body
 from warmline.models import Contact, Line, Outbox, Volunteer
 
@@ -28,8 +30,9 @@ class Turn:
     def tell_volunteer(
         self, volunteer: Volunteer, key: str, conversation_id: int | None = None, **fields: object
     ) -> None:
-        """Queue the wording `key` for a volunteer."""
-        self.text_volunteer(volunteer, self.say(key, **fields), conversation_id)
+        """Queue the wording `key` for a volunteer, at the priority its kind of text has."""
+        body = self.say(key, **fields)
+        self.text_volunteer(volunteer, body, conversation_id, priority.of_key(key))
 
     def relay_to_volunteer(
         self, volunteer: Volunteer, ref: str, text: str, conversation_id: int
@@ -37,22 +40,33 @@ class Turn:
         """Queue a texter's words for a volunteer, every part prefixed with the reference."""
         prefix = self.say("relay_to_volunteer", ref=ref, text="")
         for part in split_body(text, MAX_BODY - len(prefix)):
-            self.text_volunteer(volunteer, prefix + part, conversation_id)
+            self.text_volunteer(volunteer, prefix + part, conversation_id, Priority.WORDS)
 
     def text_volunteer(
-        self, volunteer: Volunteer, body: str, conversation_id: int | None = None
+        self,
+        volunteer: Volunteer,
+        body: str,
+        conversation_id: int | None = None,
+        priority: Priority = Priority.NOTICE,
     ) -> None:
         """Queue `body` for a volunteer, from the line number, in parts if it is long."""
-        self._queue(body, conversation_id, volunteer=volunteer)
+        self._queue(body, conversation_id, priority, volunteer=volunteer)
 
-    def text_contact(self, contact: Contact, body: str, conversation_id: int | None = None) -> None:
+    def text_contact(
+        self,
+        contact: Contact,
+        body: str,
+        conversation_id: int | None = None,
+        priority: Priority = Priority.WORDS,
+    ) -> None:
         """Queue `body` for a texter, from the line number, in parts if it is long."""
-        self._queue(body, conversation_id, contact=contact)
+        self._queue(body, conversation_id, priority, contact=contact)
 
     def _queue(
         self,
         body: str,
         conversation_id: int | None,
+        priority: Priority,
         *,
         volunteer: Volunteer | None = None,
         contact: Contact | None = None,
@@ -68,6 +82,7 @@ class Turn:
                     volunteer=volunteer,
                     contact=contact,
                     conversation_id=conversation_id,
+                    priority=priority,
                 )
             )
 

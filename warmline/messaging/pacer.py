@@ -29,6 +29,7 @@ REDIS_RETRY_AFTER_S = 15.0
 BUCKET_SCRIPT = """
 local op, amount, now = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 local rate, burst = tonumber(ARGV[4]), tonumber(ARGV[5])
+local reserve = math.max(0, math.min(tonumber(ARGV[6]) or 0, burst - 1))
 local saved = redis.call('HMGET', KEYS[1], 'tokens', 'at', 'rate')
 local tokens, at, counted = tonumber(saved[1]), tonumber(saved[2]), tonumber(saved[3]) or 0
 if tokens == nil or at == nil then
@@ -42,7 +43,7 @@ else
 end
 local wait = 0
 if op == 'take' then
-  local need = math.min(amount, burst)
+  local need = reserve + math.min(amount, burst - reserve)
   if tokens >= need then tokens = tokens - amount else wait = (need - tokens) / rate end
 else
   tokens = math.min(tokens, 1 - amount * rate)
@@ -63,8 +64,10 @@ class Pacer(Protocol):
 
     pace: Pace
 
-    def take(self, sender: str, cost: int, now: float, pace: Pace | None = None) -> float:
-        """Spend `cost` segments for `sender`: 0.0 to send now, else seconds to wait."""
+    def take(
+        self, sender: str, cost: int, now: float, pace: Pace | None = None, reserve: int = 0
+    ) -> float:
+        """Spend `cost` segments for `sender` leaving `reserve`: 0.0 to send now, else a wait."""
 
     def hold(self, sender: str, seconds: float, now: float, pace: Pace | None = None) -> None:
         """The carrier said "too many" for `sender`: nothing more for `seconds`."""
@@ -78,13 +81,16 @@ class LocalPacer:
         self._buckets: dict[str, Bucket] = {}
         self._lock = threading.Lock()
 
-    def take(self, sender: str, cost: int, now: float, pace: Pace | None = None) -> float:
+    def take(
+        self, sender: str, cost: int, now: float, pace: Pace | None = None, reserve: int = 0
+    ) -> float:
         """Spend `cost` segments for `sender` from this process's bucket."""
         pace = self.pace if pace is None else pace
         if pace.unlimited:
             return 0.0  # as in Redis: an unpaced sender leaves its bucket as it was
         with self._lock:
-            self._buckets[sender], wait = take(self._buckets.get(sender), cost, pace, now)
+            bucket = self._buckets.get(sender)
+            self._buckets[sender], wait = take(bucket, cost, pace, now, reserve)
         return wait
 
     def hold(self, sender: str, seconds: float, now: float, pace: Pace | None = None) -> None:
@@ -106,13 +112,17 @@ class RedisPacer:
         self._local_until = -math.inf
         self._script = redis.register_script(BUCKET_SCRIPT)
 
-    def take(self, sender: str, cost: int, now: float, pace: Pace | None = None) -> float:
+    def take(
+        self, sender: str, cost: int, now: float, pace: Pace | None = None, reserve: int = 0
+    ) -> float:
         """Spend `cost` segments for `sender` in Redis, or locally while Redis is away."""
         pace = self.pace if pace is None else pace
         if pace.unlimited:
             return 0.0
-        wait = self._update("take", sender, cost, now, pace)
-        return self.fallback.take(sender, cost, now, pace) if wait is None else wait
+        wait = self._update("take", sender, cost, now, pace, reserve)
+        if wait is None:
+            return self.fallback.take(sender, cost, now, pace, reserve)
+        return wait
 
     def hold(self, sender: str, seconds: float, now: float, pace: Pace | None = None) -> None:
         """Hold `sender` back in Redis (and locally, should Redis fail meanwhile)."""
@@ -122,14 +132,23 @@ class RedisPacer:
         self.fallback.hold(sender, seconds, now, pace)
         self._update("hold", sender, seconds, now, pace)
 
-    def _update(self, op: str, sender: str, amount: float, now: float, pace: Pace) -> float | None:
+    def _update(
+        self, op: str, sender: str, amount: float, now: float, pace: Pace, reserve: int = 0
+    ) -> float | None:
         """Apply `op` to the bucket in one round trip (a Lua script); None when Redis failed."""
         if now < self._local_until:
             return None
         try:
             answer = self._script(
                 keys=[KEY_PREFIX + sender],
-                args=[op, repr(float(amount)), repr(now), repr(pace.rate_per_s), pace.burst],
+                args=[
+                    op,
+                    repr(float(amount)),
+                    repr(now),
+                    repr(pace.rate_per_s),
+                    pace.burst,
+                    reserve,
+                ],
             )
         except RedisError as exc:
             log.warning(

@@ -36,6 +36,10 @@ ENGLISH: Final[dict[str, str]] = {
         "We're sorry for the wait: every peer is busy right now. Please stay with us, "
         "we will text you as soon as someone is free. If you are in danger, {crisis}."
     ),
+    "still_in_line": (
+        "We're sorry for the wait: nobody has picked up yet, but you are still in line and a peer "
+        "will text you here. If you are in danger, {crisis}."
+    ),
     "closed_now": (
         "{line_name} is closed right now. {hours} If you are in danger or need help now, {crisis}."
     ),
@@ -45,7 +49,11 @@ ENGLISH: Final[dict[str, str]] = {
     ),
     "crisis_resources": (
         "It sounds like things are really hard right now. If you are in danger, {crisis}. "
-        "A peer is with you here too."
+        "A peer will be with you here soon."
+    ),
+    "crisis_resources_with_peer": (
+        "It sounds like things are really hard right now. If you are in danger, {crisis}. "
+        "Your peer is with you here too."
     ),
     "crisis_alert": "{line_name}: crisis words in #{ref}. Please check in with the peer or the queue.",
     "crisis_to_volunteer": (

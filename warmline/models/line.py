@@ -63,4 +63,6 @@ class Line(Base):
     send_rate_per_s: Mapped[float | None] = mapped_column(default=None)
     # A texter's text this soon after DONE goes back to the peer who closed (0 = never).
     reopen_window_s: Mapped[int] = mapped_column(default=600)
+    # While a texter waits, available peers are offered again this often, until the fallback.
+    reoffer_every_s: Mapped[int] = mapped_column(default=120)
     created_at: Mapped[datetime]

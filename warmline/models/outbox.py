@@ -8,6 +8,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     LargeBinary,
+    SmallInteger,
     String,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -39,6 +40,8 @@ class Outbox(Base):
     status: Mapped[OutboxStatus] = mapped_column(
         StatusText(OutboxStatus, 12), default=OutboxStatus.QUEUED
     )
+    # Which texts go first while the number's pace holds texts back (messaging.rules.priority).
+    priority: Mapped[int] = mapped_column(SmallInteger, default=1)
     attempts: Mapped[int] = mapped_column(default=0)
     due_at: Mapped[datetime]
     twilio_sid: Mapped[str | None] = mapped_column(String(64), unique=True)

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from warmline.core.statuses import ConversationStatus
-from warmline.models import Conversation, Line, Timer, Volunteer
+from warmline.models import Contact, Conversation, InboundMessage, Line, Timer, Volunteer
 from warmline.rota import service
 from warmline.rota.availability import active_counts
 from warmline.rota.rules.availability import ShiftWindow
@@ -53,6 +53,13 @@ class Waiting:
 
 
 @dataclass(frozen=True)
+class OptedOut:
+    """A text from a texter who opted out: stored, offered to nobody, since replies cannot go."""
+
+    at: datetime
+
+
+@dataclass(frozen=True)
 class Active:
     """A conversation a peer has, known only by its reference."""
 
@@ -83,6 +90,7 @@ class LineNow:
     next_up: list[ShiftNext]
     waiting: list[Waiting]
     waiting_total: int
+    opted_out: list[OptedOut]
     active: list[Active]
     active_total: int
     escalations: list[Escalation]
@@ -114,6 +122,7 @@ def line_now(session: Session, line: Line, now: datetime) -> LineNow:
         ],
         waiting=waiting,
         waiting_total=waiting_total,
+        opted_out=_opted_out(session, line, now),
         active=active,
         active_total=active_total,
         escalations=_escalations(session, line, now),
@@ -176,6 +185,27 @@ def _waiting(session: Session, line: Line, now: datetime) -> tuple[list[Waiting]
         .limit(ROWS_SHOWN)
     )
     return [Waiting(ref, since, crisis is not None) for ref, since, crisis in rows], total
+
+
+def _opted_out(session: Session, line: Line, now: datetime) -> list[OptedOut]:
+    """Texts of the last day from texters who opted out then, and have not sent START since."""
+    rows = session.scalars(
+        select(InboundMessage.received_at)
+        .join(
+            Contact,
+            (Contact.line_id == InboundMessage.line_id)
+            & (Contact.contact_key == InboundMessage.sender_key),
+        )
+        .where(
+            InboundMessage.line_id == line.id,
+            InboundMessage.received_at >= now - RECENT,
+            Contact.opted_out_at.is_not(None),
+            InboundMessage.received_at > Contact.opted_out_at,
+        )
+        .order_by(InboundMessage.received_at.desc())
+        .limit(ROWS_SHOWN)
+    )
+    return [OptedOut(at) for at in rows]
 
 
 def _active(session: Session, line: Line) -> tuple[list[Active], int]:

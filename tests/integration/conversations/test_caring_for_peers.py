@@ -132,3 +132,62 @@ def test_the_daily_limit_is_off_by_default(line: Line) -> None:
     for _ in range(4):
         sam_closes(line, "hello")
     assert not any("keeping the line free" in b for b in line.sent_to(TEXTER))
+
+
+def sam_takes(line: Line, first_text: str, escalate: bool = False) -> str:
+    """Sam takes the texter's conversation (and escalates it, if asked)."""
+    line.text(TEXTER, first_text)
+    ref = ref_offered(line, SAM)
+    line.text(SAM, ref)
+    if escalate:
+        line.text(SAM, "ESCALATE")
+    return ref
+
+
+def cared_for(line: Line, ref: str) -> bool:
+    """Sam had the debrief and cool-down for `ref`, and the coordinator was asked to check in."""
+    debriefs = [b for b in line.sent_to(SAM) if "That sounded hard" in b and f"#{ref}" in b]
+    note = f"Sam just finished a hard conversation (#{ref})"
+    return (
+        len(debriefs) == 1
+        and "no new offers for 10 min" in debriefs[0]
+        and sum(note in b for b in line.sent_to(RILEY)) == 1
+    )
+
+
+def test_a_crisis_conversation_the_texter_ends_with_stop_still_brings_the_peers_care(
+    line: Line,
+) -> None:
+    staffed(line)
+    ref = sam_takes(line, "I want to die")
+    line.text(TEXTER, "STOP")
+    assert any("the texter opted out" in b for b in line.sent_to(SAM))
+    assert cared_for(line, ref)
+    sam_offers = len(offers(line, SAM))
+    line.text(SECOND, "hi, can we talk")
+    assert len(offers(line, SAM)) == sam_offers  # cooling down
+
+
+def test_an_escalated_conversation_the_texter_forgets_still_brings_the_peers_care(
+    line: Line,
+) -> None:
+    staffed(line)
+    ref = sam_takes(line, "it's been a lot", escalate=True)
+    line.text(TEXTER, "FORGET")
+    assert cared_for(line, ref)
+
+
+def test_a_crisis_conversation_closed_for_quiet_still_brings_the_peers_care(line: Line) -> None:
+    staffed(line)
+    ref = sam_takes(line, "thinking about suicide")
+    sweep_at(line, 3601)
+    assert any("closed after a long quiet spell" in b for b in line.sent_to(SAM))
+    assert cared_for(line, ref)
+
+
+def test_an_ordinary_conversation_the_texter_ends_brings_no_debrief(line: Line) -> None:
+    staffed(line)
+    sam_takes(line, "rough day")
+    line.text(TEXTER, "STOP")
+    assert not any("That sounded hard" in b for b in line.sent_to(SAM))
+    assert not any("hard conversation" in b for b in line.sent_to(RILEY))

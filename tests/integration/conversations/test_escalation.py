@@ -57,8 +57,10 @@ def test_an_unclaimed_text_is_reoffered_with_backups_then_escalated_then_the_tex
 
     for _ in range(2):
         sweep_at(line, 601)
-    busy = [b for b in line.sent_to(TEXTER) if "every peer is busy" in b]
-    assert len(busy) == 1 and "988" in busy[0]
+    # Sam and Bo are still available: the texter hears the truth, not "everyone is busy".
+    told = [b for b in line.sent_to(TEXTER) if "you are still in line" in b]
+    assert len(told) == 1 and "988" in told[0]
+    assert count(line.sent_to(TEXTER), "every peer is busy") == 0
     with line.rt.db.session() as session:
         assert session.scalar(select(Conversation.status)) == "waiting"  # still in the queue
         assert session.scalar(select(func.count()).where(Timer.done_at.is_(None))) == 0
@@ -87,7 +89,7 @@ def test_shorter_timeouts_set_on_the_line_are_followed(line: Line) -> None:
     assert count(line.sent_to(RILEY), "no peer has taken it") == 1
     assert count(line.sent_to(TEXTER), "every peer is busy") == 0
     sweep_at(line, 16)
-    assert count(line.sent_to(TEXTER), "every peer is busy") == 1
+    assert count(line.sent_to(TEXTER), "you are still in line") == 1
 
 
 def test_a_quiet_active_conversation_is_closed_kindly_after_idle_close(line: Line) -> None:

@@ -211,3 +211,25 @@ def test_an_escalation_deadline_cancelled_by_a_claim_is_not_listed(
         )
         session.commit()
     assert signed_in.get("/now.json").get_json()["lines"][0]["escalations"] == []
+
+
+def test_now_shows_a_text_from_an_opted_out_texter_as_opted_out_without_content(
+    line: Line, signed_in: Dashboard
+) -> None:
+    line.add_volunteer("Sam", SAM)
+    line.text(TEXTER, "hi")
+    line.text(TEXTER, "STOP")
+    page = signed_in.text("/")
+    assert "Opted out" not in page.split('data-part="opted_out"')[1].split("</ul>")[0]
+
+    line.text(TEXTER, SECRET_WORDS)
+    page = signed_in.text("/")
+    shown = page.split('data-part="opted_out"')[1].split("</ul>")[0]
+    assert shown.count("Opted out") == 1 and "offered to no one" in shown
+    assert_private(page)
+    (line_json,) = signed_in.get("/now.json").get_json()["lines"]
+    assert len(line_json["opted_out"]) == 1
+
+    line.text(TEXTER, "START")
+    (line_json,) = signed_in.get("/now.json").get_json()["lines"]
+    assert line_json["opted_out"] == []

@@ -25,6 +25,7 @@ from warmline.messaging import outbox
 from warmline.messaging.pacer import KEY_PREFIX, REDIS_RETRY_AFTER_S, LocalPacer, Pacer, RedisPacer
 from warmline.messaging.rules.delivery import MAX_ATTEMPTS
 from warmline.messaging.rules.pacing import Pace
+from warmline.messaging.rules.priority import Priority
 from warmline.models import Outbox, Volunteer
 from warmline.ops.sweeper import sweep
 
@@ -39,13 +40,24 @@ def at(seconds: float) -> Callable[[], datetime]:
 def queue(
     line: Line, name: str, *bodies: str, now: datetime = T0, number: str = LINE_NUMBER
 ) -> list[int]:
-    """Write texts from the line `number` to a volunteer at `now`, as a service would."""
+    """Write texts from the line `number` to a volunteer at `now`, as a service would.
+
+    At the most urgent priority, which may spend the whole burst: these tests are about the bucket.
+    """
     with line.rt.db.session() as session:
         the_line = get_line(session, number)
         volunteer = session.scalar(select(Volunteer).where(Volunteer.name == name))
         assert volunteer is not None
         rows = [
-            outbox.add(session, line.rt.vault, line=the_line, body=b, now=now, volunteer=volunteer)
+            outbox.add(
+                session,
+                line.rt.vault,
+                line=the_line,
+                body=b,
+                now=now,
+                volunteer=volunteer,
+                priority=Priority.CRISIS,
+            )
             for b in bodies
         ]
         session.commit()
@@ -129,7 +141,7 @@ def test_every_process_spends_from_one_bucket_in_redis(redis_url: str) -> None:
     redis.delete("warmline:pace:line:test-shared")
 
 
-Step = tuple[str, float, float, float]  # take/hold, cost or seconds, seconds later, rate
+Step = tuple[str, float, float, float, int]  # take/hold, cost or s, s later, rate, reserve
 
 
 @settings(
@@ -142,6 +154,7 @@ Step = tuple[str, float, float, float]  # take/hold, cost or seconds, seconds la
             st.integers(min_value=1, max_value=12).map(float),
             st.floats(min_value=0.0, max_value=30.0, allow_nan=False).map(lambda x: round(x, 3)),
             st.sampled_from([0.5, 1.0, 4.0, 30.0]),
+            st.integers(min_value=0, max_value=4),
         ),
         min_size=1,
         max_size=25,
@@ -156,12 +169,13 @@ def test_the_bucket_in_redis_answers_exactly_as_the_pacing_rules_do(
     in_redis = RedisPacer(redis, THREE_THEN_ONE_A_SECOND)
     in_process = LocalPacer(THREE_THEN_ONE_A_SECOND)
     now = 1_000.0
-    for op, amount, later, rate in steps:
+    for op, amount, later, rate, reserve in steps:
         now += later
         pace = replace(THREE_THEN_ONE_A_SECOND, rate_per_s=rate)
         if op == "take":
-            expected = in_process.take("test-lua", int(amount), now, pace)
-            assert in_redis.take("test-lua", int(amount), now, pace) == pytest.approx(expected)
+            expected = in_process.take("test-lua", int(amount), now, pace, reserve)
+            got = in_redis.take("test-lua", int(amount), now, pace, reserve)
+            assert got == pytest.approx(expected)
         else:
             in_process.hold("test-lua", amount, now, pace)
             in_redis.hold("test-lua", amount, now, pace)

@@ -14,6 +14,7 @@ from warmline.messaging.rules.delivery import (
     rate_limited_delay,
 )
 from warmline.messaging.rules.pacing import Bucket, Pace, hold, take
+from warmline.messaging.rules.priority import Priority, of_key
 from warmline.messaging.rules.segments import GSM7_BASIC, GSM7_EXTENSION, is_gsm7, segments
 
 ONE_A_SECOND = Pace(rate_per_s=1.0, burst=3)
@@ -135,3 +136,41 @@ def test_a_rate_limit_is_retried_with_a_growing_wait() -> None:
     assert waits[0] == timedelta(seconds=5)
     assert all(b > a for a, b in pairwise(waits) if b < MAX_BACKOFF)
     assert waits == sorted(waits) and waits[-1] == MAX_BACKOFF
+
+
+def test_a_less_urgent_text_leaves_its_reserve_for_the_more_urgent_ones() -> None:
+    ten = Pace(rate_per_s=1.0, burst=10)
+    bucket, notices = None, 0
+    while True:
+        bucket, wait = take(bucket, 1, ten, 100.0, reserve=Priority.NOTICE)
+        if wait:
+            break
+        notices += 1
+    assert notices == 7 and bucket is not None and bucket.tokens == 3.0
+    bucket, wait = take(bucket, 1, ten, 100.0, reserve=Priority.OFFER)
+    assert wait == 0.0
+    bucket, wait = take(bucket, 1, ten, 100.0, reserve=Priority.WORDS)
+    assert wait == 0.0
+    assert take(bucket, 1, ten, 100.0, reserve=Priority.WORDS)[1] == pytest.approx(1.0)
+    bucket, wait = take(bucket, 1, ten, 100.0, reserve=Priority.CRISIS)
+    assert wait == 0.0 and bucket.tokens == 0.0
+
+
+def test_a_reserve_never_holds_back_the_whole_burst() -> None:
+    assert take(None, 1, ONE_A_SECOND, 100.0, reserve=50)[1] == 0.0  # two of three kept
+
+
+@pytest.mark.parametrize(
+    ("key", "expected"),
+    [
+        ("offer_crisis", Priority.CRISIS),
+        ("crisis_alert", Priority.CRISIS),
+        ("offer", Priority.OFFER),
+        ("voicemail_offer", Priority.OFFER),
+        ("taken", Priority.NOTICE),
+        ("already_taken", Priority.NOTICE),
+        ("shift_reminder", Priority.NOTICE),
+    ],
+)
+def test_a_volunteers_text_has_the_priority_of_its_kind(key: str, expected: Priority) -> None:
+    assert of_key(key) is expected

@@ -60,6 +60,10 @@
       return row([span("who", s.name), span("role", s.role),
                   span("until", s.starts + "–" + s.ends)], false);
     },
+    opted_out: function (o) {
+      return row([span("flag", "Opted out"),
+                  span("until", "texted at " + o.at + ": offered to no one, replies can't be delivered")], false);
+    },
     escalations: function (e) {
       return row([span("ref", "#" + e.ref), span("role", ESCALATIONS[e.outcome] || e.outcome),
                   span("until", "at " + e.at)], false);

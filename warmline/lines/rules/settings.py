@@ -21,6 +21,7 @@ INT_SETTINGS = {
     "offer_timeout_s": (2, 86400),
     "escalate_timeout_s": (2, 86400),
     "fallback_timeout_s": (2, 86400),
+    "reoffer_every_s": (30, 86400),
     "idle_close_s": (60, 7 * 86400),
     "max_active_per_volunteer": (1, 20),
     "ring_timeout_s": (5, 120),

@@ -45,14 +45,17 @@ def refilled(bucket: Bucket | None, pace: Pace, now: float) -> Bucket:
     return Bucket(tokens, max(bucket.at, now), pace.rate_per_s)
 
 
-def take(bucket: Bucket | None, cost: int, pace: Pace, now: float) -> tuple[Bucket, float]:
-    """Spend `cost` segments now (the new bucket, 0.0), or say how many seconds to wait."""
+def take(
+    bucket: Bucket | None, cost: int, pace: Pace, now: float, reserve: int = 0
+) -> tuple[Bucket, float]:
+    """Spend `cost` segments leaving `reserve` for more urgent texts, or say how long to wait."""
     if pace.unlimited:
         return bucket or Bucket(0.0, now), 0.0
     current = refilled(bucket, pace, now)
+    reserve = max(0, min(reserve, pace.burst - 1))
     # A text longer than the burst waits for a full bucket and leaves it in debt: either way a
     # long text costs its whole length in time.
-    need = min(float(cost), float(pace.burst))
+    need = reserve + min(float(cost), float(pace.burst - reserve))
     if current.tokens >= need:
         return replace(current, tokens=current.tokens - cost), 0.0
     return current, (need - current.tokens) / pace.rate_per_s
