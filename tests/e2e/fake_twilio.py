@@ -41,11 +41,16 @@ class SentText:
 
 
 class FakeTwilio:
-    """Twilio's REST API as far as sending texts goes: records requests, answers 201."""
+    """Twilio's REST API as far as sending texts goes: records requests, answers 201.
 
-    def __init__(self, account_sid: str, auth_token: str) -> None:
+    `latency_s` makes each message create take that long, as Twilio's API does (100-300 ms): a
+    fake that answers at once flatters a sender. A text counts as arrived when it is answered.
+    """
+
+    def __init__(self, account_sid: str, auth_token: str, latency_s: float = 0.0) -> None:
         self.account_sid = account_sid
         self.auth_token = auth_token
+        self.latency_s = latency_s
         self._texts: list[SentText] = []
         self._problems: list[str] = []
         self._changed = threading.Condition()
@@ -155,6 +160,8 @@ class FakeTwilio:
                     fake._problem(f"message create without To, From or Body: {sorted(form)}")
                     self.answer(400, {"code": 21604, "message": "missing field", "status": 400})
                     return
+                if fake.latency_s:
+                    time.sleep(fake.latency_s)  # the carrier's own time to accept a message
                 text = SentText(
                     account_sid=match.group(1),
                     to=form["To"],
