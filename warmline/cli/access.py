@@ -8,13 +8,11 @@ import click
 
 from warmline import config
 from warmline.cli.base import main, opened_runtime, operator_errors
-from warmline.conversations import forgetting
 from warmline.core.clock import utcnow
 from warmline.core.crypto import UnreadableSecret
 from warmline.core.phones import parse_number
 from warmline.lines import audit, blocks
 from warmline.lines.lines import get_line
-from warmline.messaging import outbox
 from warmline.ops import contact_requests
 from warmline.privacy import keys as key_rotation
 from warmline.privacy import subject_access
@@ -74,15 +72,9 @@ def contact_erase(line_number: str, phone: str) -> None:
     with opened_runtime() as rt, rt.db.session() as session, operator_errors():
         target = get_line(session, line_number)
         e164 = parse_number(phone, target.region, "--phone")
-        erased = forgetting.erase_number(session, rt.vault, rt.keyring, target, e164, utcnow())
-        spilled = contact_requests.discard_spilled(rt.queue, rt.vault, e164)
-        anything = erased.anything or spilled > 0
-        subject = "data erased" if anything else "nothing held"
-        audit.record(session, None, "erased contact", subject, utcnow(), target.id, actor="cli")
-        session.commit()
-        outbox.enqueue_all(rt.queue, erased.outbox_ids)
-        for job, job_id in erased.jobs:
-            rt.queue.enqueue(job, job_id)
+        anything = contact_requests.erase(
+            session, rt.vault, rt.keyring, rt.queue, target, e164, None, utcnow()
+        )
         click.echo("erased" if anything else "nothing held for that number on this line")
 
 

@@ -80,14 +80,19 @@ def erase(
     queue: JobQueue,
     line: Line,
     e164: str,
-    actor: Coordinator,
+    actor: Coordinator | None,
     now: datetime,
 ) -> bool:
-    """Erase as FORGET does (the texter is told); True when anything was held."""
+    """Erase as FORGET does (the texter is told); True when anything was held.
+
+    The one way, for the dashboard and the CLI (no `actor`); noted without the number.
+    """
     erased = forgetting.erase_number(session, vault, keyring, line, e164, now)
     anything = discard_spilled(queue, vault, e164) > 0 or erased.anything
     subject = "data erased" if anything else "nothing held"
-    audit.record(session, actor, "erased contact", subject, now, line.id)
+    audit.record(
+        session, actor, "erased contact", subject, now, line.id, actor=None if actor else "cli"
+    )
     session.commit()
     outbox.enqueue_all(queue, erased.outbox_ids)
     for job, job_id in erased.jobs:
