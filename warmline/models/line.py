@@ -65,4 +65,7 @@ class Line(Base):
     reopen_window_s: Mapped[int] = mapped_column(default=600)
     # While a texter waits, available peers are offered again this often, until the fallback.
     reoffer_every_s: Mapped[int] = mapped_column(default=120)
+    # The languages texters and callers are served in, and the one used when unsure.
+    languages: Mapped[str] = mapped_column(String(40), default="en,es")
+    default_language: Mapped[str] = mapped_column(String(8), default="en")
     created_at: Mapped[datetime]

@@ -37,6 +37,8 @@ class Volunteer(Base):
     # PAUSE, and the cool-down after a hard conversation: no new offers until then.
     paused_until: Mapped[datetime | None]
     cooldown_until: Mapped[datetime | None]
+    # Languages they can talk in, as language codes in their order of ease ("en,es").
+    languages: Mapped[str] = mapped_column(String(40), default="en")
 
 
 class Contact(Base):
@@ -55,6 +57,8 @@ class Contact(Base):
     created_at: Mapped[datetime]
     # The line asked whether they would like check-in texts; cleared by their answer.
     checkin_asked_at: Mapped[datetime | None]
+    # The language they are texted in (read from their first text or chosen); None until known.
+    language: Mapped[str | None] = mapped_column(String(8))
 
 
 class BlockedNumber(Base):

@@ -1,0 +1,31 @@
+"""The languages a line, a peer and a texter can use, and how a list of them is read."""
+
+from __future__ import annotations
+
+import re
+
+from warmline.core.errors import InvalidInput
+
+# Language code -> the name a speaker of it would recognise.
+SUPPORTED: dict[str, str] = {"en": "English", "es": "Español"}
+
+
+def parse_languages(text: str, field: str = "languages") -> tuple[str, ...]:
+    """Read "en, es" into ("en", "es"): known codes, in the order given, each once."""
+    codes: list[str] = []
+    for word in re.split(r"[\s,;]+", text.strip().lower()):
+        if not word:
+            continue
+        if word not in SUPPORTED:
+            known = ", ".join(SUPPORTED)
+            raise InvalidInput(f"{word!r} is not a language this line knows (use {known})", field)
+        if word not in codes:
+            codes.append(word)
+    if not codes:
+        raise InvalidInput("Give at least one language, e.g. en or en,es", field)
+    return tuple(codes)
+
+
+def as_text(codes: tuple[str, ...]) -> str:
+    """The stored form of a list of language codes."""
+    return ",".join(codes)
