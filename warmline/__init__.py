@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from typing import TYPE_CHECKING
 
 from warmline.config import Settings, load_settings
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the Flask application for `settings` (default: from the environment)."""
+    # Flask is imported here, not with the package: `warmline worker` never needs it.
+    from flask import Flask
+
     from warmline import dashboard, runtime
     from warmline.core import logs
     from warmline.telephony import fallback, voice, webhooks
