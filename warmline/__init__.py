@@ -17,6 +17,7 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     from warmline import dashboard, runtime
     from warmline.core import logs
+    from warmline.lines import coordinators
     from warmline.telephony import fallback, voice, webhooks
     from warmline.web import calendar_feed, health, monitoring
 
@@ -29,6 +30,7 @@ def create_app(settings: Settings | None = None) -> Flask:
 
         check_data_keys(rt)
     runtime.install(rt)
+    coordinators.prepare_sign_in()
 
     app = Flask(__name__, instance_path=str(settings.instance_path.resolve()))
     app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=1024 * 1024)
