@@ -118,10 +118,14 @@ def send(
     outbox_id: int,
     clock: Clock,
     pacer: Pacer | None = None,
+    recipient_key: str | None = None,
 ) -> None:
     """Send text `outbox_id` and any older queued texts to the same person, in order, once."""
     with db.pinned_session() as session:
-        recipient_key = session.scalar(select(Outbox.recipient_key).where(Outbox.id == outbox_id))
+        if recipient_key is None:
+            recipient_key = session.scalar(
+                select(Outbox.recipient_key).where(Outbox.id == outbox_id)
+            )
         if recipient_key is None:
             return
         with key_lock(session, OUTBOX_RECIPIENT, recipient_key):

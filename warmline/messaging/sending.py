@@ -105,7 +105,9 @@ class SendPool:
                 self._busy[key] = []
             newest = max(arrived)
             try:
-                outbox.send(self.db, self.vault, self.transport, newest, self.clock, self.pacer)
+                outbox.send(
+                    self.db, self.vault, self.transport, newest, self.clock, self.pacer, key
+                )
             except Exception:
                 # The row is still queued or marked sending: the sweeper takes it from there.
                 log.exception("sending outbox %s failed; the sweeper will retry", newest)
