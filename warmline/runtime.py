@@ -97,8 +97,10 @@ def _pool_options(settings: Settings) -> dict[str, int]:
     """Database connections enough for every send in flight, the jobs and the sweeper."""
     if settings.database_url.startswith("sqlite"):
         return {}
-    # SQLAlchemy keeps 5 and opens up to max_overflow more on demand: a web process never does.
-    return {"pool_size": 5, "max_overflow": max(10, settings.send_concurrency + 5)}
+    # Kept open, not overflow: SQLAlchemy closes an overflow connection as soon as it is returned,
+    # so each send beyond the pool would pay for a new PostgreSQL backend. A pool opens its
+    # connections only as they are wanted, so a web process still holds the one or two it uses.
+    return {"pool_size": settings.send_concurrency + 5, "max_overflow": 10}
 
 
 def _pacer(settings: Settings, queue: JobQueue) -> Pacer | None:
