@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from warmline.core.crypto import Vault
 from warmline.core.db import Database
@@ -79,22 +80,23 @@ class SendPool:
         with self._guard:
             self._waiting.discard(outbox_id)
         try:
-            with self.db.session() as session:
+            # One connection for the look-up and every send that follows: the recipient lock
+            # belongs to it.
+            with self.db.pinned_session() as session:
                 key = session.scalar(select(Outbox.recipient_key).where(Outbox.id == outbox_id))
+                if key is None:
+                    return
+                with self._guard:
+                    if key in self._busy:
+                        # That person's thread sends it next, after what it is sending now.
+                        self._busy[key].append(outbox_id)
+                        return
+                    self._busy[key] = [outbox_id]
+                self._drain(session, key)
         except Exception:
-            log.exception("could not read outbox %s; the sweeper will send it", outbox_id)
-            return
-        if key is None:
-            return
-        with self._guard:
-            if key in self._busy:
-                # That person's thread sends it next, after what it is sending now.
-                self._busy[key].append(outbox_id)
-                return
-            self._busy[key] = [outbox_id]
-        self._drain(key)
+            log.exception("could not send outbox %s here; the sweeper will", outbox_id)
 
-    def _drain(self, key: str) -> None:
+    def _drain(self, session: Session, key: str) -> None:
         """Send one person's texts until none has arrived for them since the last send."""
         while True:
             with self._guard:
@@ -105,9 +107,10 @@ class SendPool:
                 self._busy[key] = []
             newest = max(arrived)
             try:
-                outbox.send(
-                    self.db, self.vault, self.transport, newest, self.clock, self.pacer, key
+                outbox.send_in(
+                    session, self.vault, self.transport, newest, self.clock, self.pacer, key
                 )
             except Exception:
                 # The row is still queued or marked sending: the sweeper takes it from there.
                 log.exception("sending outbox %s failed; the sweeper will retry", newest)
+                session.rollback()
