@@ -1,22 +1,27 @@
 """End-to-end relay latency at a sustained rate, and the memory of web and worker afterwards.
 
-Starts the platform as deployed (gunicorn from the Procfile with 2 workers, one `warmline
-worker`, its own Redis, a fresh PostgreSQL database) with Twilio played by the recording fake
-in a process of its own (no Prism: this measures the platform, not the mock; and a fake sharing
-the load generator's interpreter would answer late and be measured instead). Ten peers hold 50 conversations; then
-texters send at a steady rate (default 20 texts/s for 30 s) and each text's latency is the time
-from posting the signed webhook to the relayed "#REF: ..." request arriving at the fake. The
-baseline, measured in the same run, is a GET of the same gunicorn's /healthz (the loopback floor).
-Then the load continues to the fault suite's soak, 2,000 texts from 200 texters (150 of them
-new, left waiting and re-offered), and once all are processed the RSS of each process is read.
+Starts the platform as deployed (gunicorn from the Procfile with 2 workers, `--workers` `warmline
+worker` processes (default 1), its own Redis, a fresh PostgreSQL database) with Twilio played by
+the recording fake in a process of its own (no Prism: this measures the platform, not the mock;
+and a fake sharing the load generator's interpreter would answer late and be measured instead).
+Ten peers hold `--conversations` conversations (default 50, at most 100); then texters send at a
+steady rate (default 20 texts/s for 30 s) and each text's latency is the time from posting the
+signed webhook to the relayed "#REF: ..." request arriving at the fake. The baseline, measured in
+the same run, is a GET of the same gunicorn's /healthz (the loopback floor); the workers' CPU
+time per relayed text is printed too, since a busy machine stretches latency far more than CPU.
+Then the load continues to the fault suite's soak, 2,000 texts in all (150 more texters, new,
+left waiting and re-offered), and once all are processed the RSS of each process is read.
 
     .venv/bin/python bench/relay.py [--rate 20] [--seconds 30] [--carrier-ms 150] [--no-soak]
+        [--conversations 20] [--workers 2]
 
 `--carrier-ms` makes the fake take that long to accept each text, as Twilio's API does
-(100-300 ms); `--no-soak` stops after the relay figures.
+(100-300 ms); `--no-soak` stops after the relay figures. SEND_CONCURRENCY in the environment
+reaches the workers.
 
 Prints p50/p95/p99, the baseline, and the RSS of every web and worker process; exits 1 when p95
-is 100 ms or more or a process uses 150 MB or more, 2 when PostgreSQL or Redis is missing.
+is 100 ms plus the carrier's time or more, or a process uses 100 MB or more, 2 when PostgreSQL
+or Redis is missing.
 """
 
 from __future__ import annotations
@@ -61,11 +66,12 @@ ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 DATABASE = "warmline_bench_relay"
 LINE = "+15550701111"
 PEERS = [f"+1555070{2000 + n:04d}" for n in range(10)]
-TEXTERS = [f"+1555071{1000 + n:04d}" for n in range(50)]
+TEXTERS = [f"+1555071{1000 + n:04d}" for n in range(100)]
 SOAK_TEXTERS = [f"+1555072{1000 + n:04d}" for n in range(150)]
 SOAK_TEXTS = 2000
+# The platform's own share of a relay's p95: whatever the carrier takes comes on top.
 P95_LIMIT_MS = 100.0
-RSS_LIMIT_MB = 150.0
+RSS_LIMIT_MB = 100.0
 OFFER = re.compile(r"waiting to talk \(#([A-Z][2-9][A-Z])\)")
 TAKEN = re.compile(r"^You have #([A-Z][2-9][A-Z])\.")
 
@@ -117,6 +123,12 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
+def cpu_s(pid: int) -> float:
+    """CPU time a process has used (user + system), in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def children(pid: int) -> list[int]:
     """Direct children of a process (gunicorn's workers)."""
     found = []
@@ -142,7 +154,12 @@ def main() -> int:
     parser.add_argument(
         "--no-soak", action="store_true", help="stop after the relay figures (no soak, no RSS)"
     )
+    parser.add_argument(
+        "--conversations", type=int, default=50, help=f"texters relaying (at most {len(TEXTERS)})"
+    )
+    parser.add_argument("--workers", type=int, default=1, help="`warmline worker` processes")
     args = parser.parse_args()
+    texters = TEXTERS[: max(1, min(args.conversations, len(TEXTERS)))]
     try:
         admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
@@ -173,8 +190,11 @@ def main() -> int:
         run_command([str(VENV_BIN / "warmline"), "db", "upgrade"], env)
         web = start_shell("web", procfile_command("web"), env, log_dir)
         cleanup.callback(web.stop)
-        worker = start_shell("worker", procfile_command("worker"), env, log_dir)
-        cleanup.callback(worker.stop)
+        workers = []
+        for number in range(args.workers):
+            worker = start_shell(f"worker-{number}", procfile_command("worker"), env, log_dir)
+            cleanup.callback(worker.stop)
+            workers.append(worker)
         web_url = f"http://127.0.0.1:{port}"
         wait_for("web", lambda: requests.get(web_url + "/readyz", timeout=2).ok, 40, watch=[web])
         _set_up(env)
@@ -197,7 +217,7 @@ def main() -> int:
             answered.append((time.monotonic() - started) * 1000)
             return started
 
-        refs = _claim_all(fake, post)
+        refs = _claim_all(fake, post, texters)
         baseline = []
         for _ in range(200):
             began = time.monotonic()
@@ -205,13 +225,18 @@ def main() -> int:
             baseline.append((time.monotonic() - began) * 1000)
 
         answered.clear()
+        # CPU per relayed text, which a busy machine slows but does not inflate like latency.
+        cpu_before = sum(cpu_s(worker.popen.pid) for worker in workers)
         total = int(args.rate * args.seconds)
-        relays = [(TEXTERS[n % len(TEXTERS)], f"relay {n:05d}") for n in range(total)]
+        relays = [(texters[n % len(texters)], f"relay {n:05d}") for n in range(total)]
         sent_at = _at_rate(post, relays, args.rate)
         wait_for(
             "every relay",
             lambda: sum(1 for t in fake.texts() if t.body[6:].startswith("relay ")) >= total,
             120 + total * args.carrier_ms / 1000,  # a slow carrier with serial sends backs up
+        )
+        args.worker_cpu_ms = (
+            (sum(cpu_s(worker.popen.pid) for worker in workers) - cpu_before) * 1000 / total
         )
         latencies = []
         for sent in fake.texts():
@@ -222,19 +247,19 @@ def main() -> int:
                 json.dumps({"sent": sent_at, "texts": [t.as_json() for t in fake.texts()]})
             )
         web_rss: list[float] = []
-        worker_rss = 0.0
+        worker_rss: list[float] = []
         if args.no_soak:
             return _report(refs, latencies, baseline, answered, args, web_rss, worker_rss)
         # Then the rest of the fault suite's soak (2,000 texts from 200 texters, the newcomers
         # left waiting and escalated), so memory is measured after the same load.
-        everyone = TEXTERS + SOAK_TEXTERS
-        rest = SOAK_TEXTS - len(TEXTERS) - total
+        everyone = texters + SOAK_TEXTERS
+        rest = SOAK_TEXTS - len(texters) - total
         _at_rate(post, [(everyone[n % len(everyone)], f"soak {n}") for n in range(rest)], args.rate)
         platform_db = create_engine(env["DATABASE_URL"])
         cleanup.callback(platform_db.dispose)
         wait_for("every soak text processed", lambda: _all_processed(platform_db), 180)
         web_rss = [rss_mb(pid) for pid in children(web.popen.pid)] + [rss_mb(web.popen.pid)]
-        worker_rss = rss_mb(worker.popen.pid)
+        worker_rss = [rss_mb(worker.popen.pid) for worker in workers]
 
     return _report(refs, latencies, baseline, answered, args, web_rss, worker_rss)
 
@@ -246,7 +271,7 @@ def _report(
     answered: list[float],
     args: argparse.Namespace,
     web_rss: list[float],
-    worker_rss: float,
+    worker_rss: list[float],
 ) -> int:
     """Print the figures; 1 when a target is missed (memory only when the soak ran)."""
     p50, p95, p99 = (percentile(latencies, q) for q in (0.5, 0.95, 0.99))
@@ -258,23 +283,27 @@ def _report(
                 "texts": len(latencies),
                 "rate_per_s": args.rate,
                 "carrier_ms": args.carrier_ms,
+                "workers": args.workers,
+                "send_concurrency": int(os.environ.get("SEND_CONCURRENCY") or 16),
             }
         )
     )
     print(f"{'relay latency':<28} p50 {p50:7.1f} ms   p95 {p95:7.1f} ms   p99 {p99:7.1f} ms")
     print(f"{'baseline (GET /healthz)':<28} p50 {floor:7.1f} ms")
+    print(f"{'worker CPU per relayed text':<28} {args.worker_cpu_ms:7.1f} ms (all workers)")
     hook50, hook95 = (percentile(answered, q) for q in (0.5, 0.95))
     print(f"{'webhook answered':<28} p50 {hook50:7.1f} ms   p95 {hook95:7.1f} ms")
     if web_rss:
-        texters = len(TEXTERS) + len(SOAK_TEXTERS)
+        texters = len(refs) + len(SOAK_TEXTERS)
         print(f"{'after the soak':<28} {SOAK_TEXTS} texts from {texters} texters")
         print(f"{'RSS web (master, workers)':<28} " + ", ".join(f"{r:.0f} MB" for r in web_rss))
-        print(f"{'RSS worker':<28} {worker_rss:.0f} MB")
+        print(f"{'RSS worker':<28} " + ", ".join(f"{r:.0f} MB" for r in worker_rss))
     else:
         print("soak skipped (--no-soak): memory not measured")
-    failed = p95 >= P95_LIMIT_MS or max([*web_rss, worker_rss]) >= RSS_LIMIT_MB
+    p95_limit = P95_LIMIT_MS + args.carrier_ms
+    failed = p95 >= p95_limit or max([*web_rss, *worker_rss], default=0.0) >= RSS_LIMIT_MB
     print(
-        f"targets: p95 < {P95_LIMIT_MS:.0f} ms, each process < {RSS_LIMIT_MB:.0f} MB -> {'FAIL' if failed else 'ok'}"
+        f"targets: p95 < {p95_limit:.0f} ms, each process < {RSS_LIMIT_MB:.0f} MB -> {'FAIL' if failed else 'ok'}"
     )
     return 1 if failed else 0
 
@@ -333,14 +362,16 @@ def _set_up(env: dict[str, str]) -> None:
     run_command([str(VENV_BIN / "python"), "-c", CLI_BATCH], env, json.dumps(commands))
 
 
-def _claim_all(fake: FakeTwilioProcess, send: Callable[[str, str], float]) -> dict[str, str]:
+def _claim_all(
+    fake: FakeTwilioProcess, send: Callable[[str, str], float], texters: list[str]
+) -> dict[str, str]:
     """Each texter opens a conversation and the peer offered it claims it."""
-    for texter in TEXTERS:
+    for texter in texters:
         send(texter, "hello")
     claimed: dict[str, str] = {}
     tried: set[tuple[str, str]] = set()
     deadline = time.monotonic() + 120
-    while len(claimed) < len(TEXTERS):
+    while len(claimed) < len(texters):
         if time.monotonic() > deadline:
             raise SystemExit(f"only {len(claimed)} conversations were claimed")
         for sent in fake.texts():

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from typing import TYPE_CHECKING
 
 from warmline.config import Settings, load_settings
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the Flask application for `settings` (default: from the environment)."""
+    # Flask is imported here, not with the package: `warmline worker` never needs it.
+    from flask import Flask
+
     from warmline import dashboard, runtime
     from warmline.core import logs
+    from warmline.lines import coordinators
     from warmline.telephony import fallback, voice, webhooks
     from warmline.web import calendar_feed, health, monitoring
 
@@ -23,6 +30,7 @@ def create_app(settings: Settings | None = None) -> Flask:
 
         check_data_keys(rt)
     runtime.install(rt)
+    coordinators.prepare_sign_in()
 
     app = Flask(__name__, instance_path=str(settings.instance_path.resolve()))
     app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=1024 * 1024)

@@ -29,6 +29,9 @@ MIN_SECRET_KEY_BYTES = 32
 MAX_TRUSTED_PROXY_HOPS = 5
 LOG_FORMATS = ("text", "json")
 MIN_METRICS_TOKEN_CHARS = 16
+DEFAULT_SEND_CONCURRENCY = 16
+# Each send in flight holds a database connection; beyond this a worker would exhaust them.
+MAX_SEND_CONCURRENCY = 64
 
 
 class ConfigError(Exception):
@@ -54,6 +57,8 @@ class Settings:
     # Operations: pacing per sending number, log lines, the metrics endpoint.
     send_rate_per_s: float = 1.0
     send_burst: int = 10
+    # Texts one worker process has at the carrier at once (each waits on its own thread).
+    send_concurrency: int = DEFAULT_SEND_CONCURRENCY
     log_format: str = "text"
     metrics_token: str | None = None
     prometheus_multiproc_dir: str | None = None
@@ -239,6 +244,16 @@ def _operations(get: Callable[[str], str | None], env: str) -> dict[str, Any]:
         ) from None
     if not (0 <= rate <= 1000) or not (1 <= burst <= 10000):
         raise ConfigError("SEND_RATE_PER_S must be 0 to 1000 and SEND_BURST 1 to 10000")
+    concurrency_text = get("SEND_CONCURRENCY") or str(DEFAULT_SEND_CONCURRENCY)
+    if (
+        not concurrency_text.isascii()
+        or not concurrency_text.isdigit()
+        or not 1 <= int(concurrency_text) <= MAX_SEND_CONCURRENCY
+    ):
+        raise ConfigError(
+            f"SEND_CONCURRENCY must be a whole number from 1 to {MAX_SEND_CONCURRENCY} "
+            "(texts one worker has at the carrier at once)"
+        )
     fmt = (get("LOG_FORMAT") or ("json" if env == "production" else "text")).lower()
     if fmt not in LOG_FORMATS:
         raise ConfigError(f"LOG_FORMAT must be 'text' or 'json', not {fmt!r}")
@@ -263,6 +278,7 @@ def _operations(get: Callable[[str], str | None], env: str) -> dict[str, Any]:
     return {
         "send_rate_per_s": rate,
         "send_burst": burst,
+        "send_concurrency": int(concurrency_text),
         "log_format": fmt,
         "metrics_token": token,
         "prometheus_multiproc_dir": multiproc_dir,

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from warmline.config import Settings, load_settings
 from warmline.core.calling import VoiceCarrier
+from warmline.core.clock import utcnow
 from warmline.core.crypto import Keyring, Vault
 from warmline.core.db import Database
 from warmline.core.jobqueue import JobQueue, RedisJobQueue, ThreadJobQueue
@@ -14,6 +15,7 @@ from warmline.core.records import CarrierRecords
 from warmline.lines.cards import LineCards
 from warmline.messaging.pacer import LocalPacer, Pacer, RedisPacer
 from warmline.messaging.rules.pacing import Pace
+from warmline.messaging.sending import SendPool
 from warmline.telephony.caller import carrier_for
 from warmline.telephony.records import records_for
 from warmline.telephony.sender import ConsoleTransport, TwilioTransport
@@ -33,6 +35,8 @@ class Runtime:
     vault: Vault
     keyring: Keyring
     pacer: Pacer | None = None
+    # Only `warmline worker` sends on threads (`start_sending`); elsewhere a send is a queued job.
+    sends: SendPool | None = None
     line_cards: LineCards = field(default_factory=LineCards)
 
     @property
@@ -54,7 +58,7 @@ def build(settings: Settings) -> Runtime:
     queue: JobQueue = (
         ThreadJobQueue() if settings.redis_url is None else RedisJobQueue(settings.redis_url)
     )
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, **_pool_options(settings))
     vault = Vault(settings.data_keys)
     keyring = Keyring(settings.hmac_key, settings.older_hmac_keys)
     transport: Transport
@@ -65,6 +69,7 @@ def build(settings: Settings) -> Runtime:
             settings.twilio_auth_token,
             settings.twilio_api_base_url,
             settings.public_url + STATUS_CALLBACK_PATH,
+            connections=settings.send_concurrency,
         )
     else:
         recorder = None if settings.production else ConsoleRecorder(db, keyring, vault)
@@ -78,6 +83,24 @@ def build(settings: Settings) -> Runtime:
         keyring=keyring,
         pacer=_pacer(settings, queue),
     )
+
+
+def start_sending(rt: Runtime) -> SendPool:
+    """Give this process a pool of SEND_CONCURRENCY threads that its send jobs hand texts to."""
+    rt.sends = SendPool(
+        rt.db, rt.vault, rt.transport, rt.queue, utcnow, rt.pacer, rt.settings.send_concurrency
+    )
+    return rt.sends
+
+
+def _pool_options(settings: Settings) -> dict[str, int]:
+    """Database connections enough for every send in flight, the jobs and the sweeper."""
+    if settings.database_url.startswith("sqlite"):
+        return {}
+    # Kept open, not overflow: SQLAlchemy closes an overflow connection as soon as it is returned,
+    # so each send beyond the pool would pay for a new PostgreSQL backend. A pool opens its
+    # connections only as they are wanted, so a web process still holds the one or two it uses.
+    return {"pool_size": settings.send_concurrency + 5, "max_overflow": 10}
 
 
 def _pacer(settings: Settings, queue: JobQueue) -> Pacer | None:

@@ -9,7 +9,7 @@ from redis.exceptions import RedisError
 from warmline import runtime
 from warmline.conversations import inbound, spill
 from warmline.core.clock import utcnow
-from warmline.core.jobqueue import RedisJobQueue
+from warmline.core.jobqueue import JobQueue, RedisJobQueue
 from warmline.messaging import outbox
 from warmline.voice import voicemail
 
@@ -21,13 +21,20 @@ def process_inbound(event_id: int) -> None:
         # Texts kept in Redis during a database outage arrived earlier: store them first.
         with contextlib.suppress(RedisError):
             spill.drain(rt.queue.redis, rt.db, rt.keyring, rt.vault, rt.queue)
-    sends = outbox.SendHere(rt.db, rt.vault, rt.transport, rt.queue, utcnow, rt.pacer)
+    # With a send pool (`warmline worker`), the texts go to its threads and this job moves on to
+    # the next sender at once; otherwise they are sent here, in this job.
+    sends: JobQueue = rt.sends or outbox.SendHere(
+        rt.db, rt.vault, rt.transport, rt.queue, utcnow, rt.pacer
+    )
     inbound.process(rt.db, rt.vault, sends, event_id, utcnow, rt.keyring)
 
 
 def send_outbox(outbox_id: int) -> None:
     """Send one outbox text (after older ones to the same person); a re-run sends nothing twice."""
     rt = runtime.current()
+    if rt.sends is not None:
+        rt.sends.submit(outbox_id)
+        return
     outbox.send(rt.db, rt.vault, rt.transport, outbox_id, utcnow, rt.pacer)
 
 

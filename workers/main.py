@@ -36,6 +36,7 @@ def run() -> None:
         raise SystemExit(
             "warmline worker needs REDIS_URL; without it, `warmline run` does everything"
         )
+    sends = runtime.start_sending(rt)
     stop = threading.Event()
     sweeper = threading.Thread(target=sweep_forever, args=(rt, stop), name="sweeper", daemon=True)
     sweeper.start()
@@ -56,3 +57,5 @@ def run() -> None:
                 delay = min(delay * 2, 5.0)
     finally:
         stop.set()
+        # In flight sends finish (a cut-off one would be sent twice); the rest stay queued.
+        sends.close()

@@ -54,6 +54,8 @@ class FakeTwilio:
         self._texts: list[SentText] = []
         self._problems: list[str] = []
         self._changed = threading.Condition()
+        self._in_flight = 0
+        self.most_in_flight = 0  # the most message creates the fake was answering at once
         self._http = LoopbackServer(self._handler_class(), "fake-twilio")
 
     @property
@@ -160,8 +162,15 @@ class FakeTwilio:
                     fake._problem(f"message create without To, From or Body: {sorted(form)}")
                     self.answer(400, {"code": 21604, "message": "missing field", "status": 400})
                     return
-                if fake.latency_s:
-                    time.sleep(fake.latency_s)  # the carrier's own time to accept a message
+                with fake._changed:
+                    fake._in_flight += 1
+                    fake.most_in_flight = max(fake.most_in_flight, fake._in_flight)
+                try:
+                    if fake.latency_s:
+                        time.sleep(fake.latency_s)  # the carrier's own time to accept a message
+                finally:
+                    with fake._changed:
+                        fake._in_flight -= 1
                 text = SentText(
                     account_sid=match.group(1),
                     to=form["To"],

@@ -26,6 +26,12 @@ def test_pacing_defaults_to_one_segment_a_second_and_zero_switches_it_off(tmp_pa
     assert (settings.send_rate_per_s, settings.send_burst) == (0.0, 3)
 
 
+def test_a_worker_sends_sixteen_texts_at_once_unless_told_otherwise(tmp_path: Path) -> None:
+    assert load_settings(development_env(tmp_path)).send_concurrency == 16
+    settings = load_settings(development_env(tmp_path, SEND_CONCURRENCY="4"))
+    assert settings.send_concurrency == 4
+
+
 @pytest.mark.parametrize(
     ("name", "value"),
     [
@@ -34,6 +40,9 @@ def test_pacing_defaults_to_one_segment_a_second_and_zero_switches_it_off(tmp_pa
         ("SEND_RATE_PER_S", "nan"),
         ("SEND_BURST", "0"),
         ("SEND_BURST", "2.5"),
+        ("SEND_CONCURRENCY", "0"),
+        ("SEND_CONCURRENCY", "many"),
+        ("SEND_CONCURRENCY", "65"),
         ("LOG_FORMAT", "xml"),
         ("METRICS_TOKEN", "short"),
         ("PROMETHEUS_MULTIPROC_DIR", "/nonexistent/warmline-metrics"),

@@ -8,15 +8,12 @@ from urllib.parse import urlsplit
 import click
 from sqlalchemy import select
 
-from warmline.cli import embedded, simulator
 from warmline.cli.base import load_settings, main, opened_runtime, operator_errors
-from warmline.core import migrate
 from warmline.core.jobqueue import WORKER_MAIN, resolve
 from warmline.lines.lines import get_line
 from warmline.models import Line
 from warmline.ops import doctor as checks
 from warmline.ops.doctor import LOCAL_HOSTS
-from warmline.telephony.numbers import NumbersError, TwilioNumbers, configure_all, doctor_findings
 
 
 @main.group()
@@ -27,6 +24,10 @@ def db() -> None:
 @db.command("upgrade")
 def db_upgrade() -> None:
     """Apply every migration."""
+    # Alembic, Flask and the web are imported by the commands that use them: a worker started
+    # through this command line then carries none of them in its memory.
+    from warmline.core import migrate
+
     settings = load_settings()
     migrate.upgrade(settings.database_url)
     click.echo("database is up to date")
@@ -39,6 +40,8 @@ def run(host: str, port: int) -> None:
     """Serve the line from one process: web, queue, worker and sweeper (the embedded default)."""
     # `warmline run` is development unless told otherwise: its demo line answers the public
     # development token (nothing else that leaves WARMLINE_ENV unset does).
+    from warmline.cli import embedded
+
     embedded.serve(load_settings(development_default=True), host, port)
 
 
@@ -52,12 +55,16 @@ def worker() -> None:
 @main.command()
 def simulate() -> None:
     """Text the line as a texter and as volunteers, through the real webhook, on this database."""
+    from warmline.cli import simulator
+
     simulator.repl(load_settings(), sys.stdin, sys.stdout)
 
 
 @main.command()
 def doctor() -> None:
     """Check configuration, database, migrations, Redis and the lines' Twilio numbers."""
+    from warmline.telephony.numbers import doctor_findings
+
     findings = checks.run(check_numbers=doctor_findings)
     for finding in findings:
         click.echo(finding.line())
@@ -74,6 +81,8 @@ def twilio() -> None:
 @click.option("--line", "line_number", default=None, help="Only this line (default: every line).")
 def twilio_configure(line_number: str | None) -> None:
     """Point each line's Twilio number at PUBLIC_URL: texts, calls, their fallbacks, call status."""
+    from warmline.telephony.numbers import NumbersError, TwilioNumbers, configure_all
+
     settings = load_settings()
     if settings.twilio_account_sid is None:
         raise click.ClickException("set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN first")

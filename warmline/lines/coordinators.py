@@ -2,28 +2,47 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import secrets
 from collections.abc import Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from warmline.core.errors import InvalidInput
 from warmline.models import Coordinator, CoordinatorLine, Line
 
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
+
 MIN_PASSWORD = 12
 MAX_PASSWORD = 1024
 EMAIL_SHAPE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _NUMBER = re.compile(r"[0-9]{1,9}")
 
-# argon2id with the library's current recommended parameters (RFC 9106 low-memory profile).
-_hasher = PasswordHasher()
-# Verified against when the email is unknown, so a wrong email costs as long as a wrong password.
-_DUMMY_HASH = _hasher.hash("not a real password, only for equal timing")
+
+@functools.cache
+def _hasher() -> PasswordHasher:
+    """argon2id with the library's current recommended parameters (RFC 9106 low-memory profile)."""
+    # Made on first use, not on import: the worker and most commands never hash a password, and
+    # the dummy hash below costs each process over half a second of CPU.
+    from argon2 import PasswordHasher
+
+    return PasswordHasher()
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified against when the email is unknown, so a wrong email costs as long as a wrong password."""
+    return _hasher().hash("not a real password, only for equal timing")
+
+
+def prepare_sign_in() -> None:
+    """Make the dummy hash now, so that the first unknown email takes as long as any later one."""
+    _dummy_hash()
 
 
 def normalise_email(raw: str) -> str:
@@ -60,7 +79,7 @@ def add(
         raise InvalidInput(f"a coordinator with email {email} already exists")
     coordinator = Coordinator(
         email=email,
-        password_hash=_hasher.hash(password),
+        password_hash=_hasher().hash(password),
         session_epoch=0,
         is_active=True,
         created_at=now,
@@ -158,7 +177,7 @@ def deactivate(session: Session, coordinator: Coordinator) -> None:
 def reset(session: Session, coordinator: Coordinator, password: str, now: datetime) -> None:
     """Set a password someone else chose: sessions end, and it must be changed at sign-in."""
     check_password_rules(password)
-    coordinator.password_hash = _hasher.hash(password)
+    coordinator.password_hash = _hasher().hash(password)
     coordinator.must_change_password = True
     coordinator.session_epoch += 1
     coordinator.password_changed_at = now
@@ -203,12 +222,12 @@ def authenticate(session: Session, email_raw: str, password: str) -> Coordinator
         session.scalar(select(Coordinator).where(Coordinator.email == email)) if email else None
     )
     if coordinator is None or not coordinator.is_active:
-        _verify(_DUMMY_HASH, password)
+        _verify(_dummy_hash(), password)
         return None
     if not _verify(coordinator.password_hash, password):
         return None
-    if _hasher.check_needs_rehash(coordinator.password_hash):
-        coordinator.password_hash = _hasher.hash(password)
+    if _hasher().check_needs_rehash(coordinator.password_hash):
+        coordinator.password_hash = _hasher().hash(password)
         session.commit()
     return coordinator
 
@@ -222,7 +241,7 @@ def change_password(
     check_password_rules(new)
     if new == current:
         raise InvalidInput("the new password must differ from the current one")
-    coordinator.password_hash = _hasher.hash(new)
+    coordinator.password_hash = _hasher().hash(new)
     coordinator.session_epoch += 1
     coordinator.password_changed_at = now
     coordinator.must_change_password = False
@@ -246,7 +265,9 @@ def from_session_token(session: Session, token: str) -> Coordinator | None:
 
 
 def _verify(password_hash: str, password: str) -> bool:
+    from argon2.exceptions import InvalidHashError, VerificationError
+
     try:
-        return _hasher.verify(password_hash, password)
+        return _hasher().verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False

@@ -118,45 +118,60 @@ def send(
     outbox_id: int,
     clock: Clock,
     pacer: Pacer | None = None,
+    recipient_key: str | None = None,
 ) -> None:
     """Send text `outbox_id` and any older queued texts to the same person, in order, once."""
     with db.pinned_session() as session:
+        send_in(session, vault, transport, outbox_id, clock, pacer, recipient_key)
+
+
+def send_in(
+    session: Session,
+    vault: Vault,
+    transport: Transport,
+    outbox_id: int,
+    clock: Clock,
+    pacer: Pacer | None = None,
+    recipient_key: str | None = None,
+) -> None:
+    """`send` in a session that keeps its one connection (`Database.pinned_session`)."""
+    if recipient_key is None:
         recipient_key = session.scalar(select(Outbox.recipient_key).where(Outbox.id == outbox_id))
-        if recipient_key is None:
-            return
-        with key_lock(session, OUTBOX_RECIPIENT, recipient_key):
-            waiting = session.execute(
-                select(Outbox.id, Outbox.status, Outbox.priority)
-                .where(
-                    Outbox.recipient_key == recipient_key,
-                    Outbox.status.in_((OutboxStatus.QUEUED, OutboxStatus.SENDING)),
+    if recipient_key is None:
+        return
+    with key_lock(session, OUTBOX_RECIPIENT, recipient_key):
+        waiting = session.execute(
+            select(Outbox.id, Outbox.status, Outbox.priority)
+            .where(
+                Outbox.recipient_key == recipient_key,
+                Outbox.status.in_((OutboxStatus.QUEUED, OutboxStatus.SENDING)),
+            )
+            .order_by(Outbox.id)
+        ).all()
+        # Holding this person's lock, no live worker can be mid-send to them: a text still
+        # marked "sending" was cut off by a dead one. It goes again first, so order holds.
+        cut_off = [row_id for row_id, status, _ in waiting if status == OutboxStatus.SENDING]
+        if cut_off:
+            session.execute(
+                update(Outbox)
+                .where(Outbox.id.in_(cut_off), Outbox.status == OutboxStatus.SENDING)
+                .values(
+                    status=OutboxStatus.QUEUED,
+                    interrupted=True,
+                    due_at=clock(),
+                    updated_at=clock(),
                 )
-                .order_by(Outbox.id)
-            ).all()
-            # Holding this person's lock, no live worker can be mid-send to them: a text still
-            # marked "sending" was cut off by a dead one. It goes again first, so order holds.
-            cut_off = [row_id for row_id, status, _ in waiting if status == OutboxStatus.SENDING]
-            if cut_off:
-                session.execute(
-                    update(Outbox)
-                    .where(Outbox.id.in_(cut_off), Outbox.status == OutboxStatus.SENDING)
-                    .values(
-                        status=OutboxStatus.QUEUED,
-                        interrupted=True,
-                        due_at=clock(),
-                        updated_at=clock(),
-                    )
-                )
-                session.commit()
-            batch = [(row_id, priority) for row_id, _, priority in waiting if row_id <= outbox_id]
-            # Order per person holds, so older texts to them go at the most urgent one's priority.
-            urgent = min((priority for _, priority in batch), default=Priority.NOTICE)
-            for index, (row_id, _) in enumerate(batch):
-                if not _send_one(session, vault, transport, row_id, clock, pacer, urgent):
-                    # Keep the person's texts in order: later ones wait for this one, and are
-                    # due when it is, so the sweeper sends them together.
-                    _due_with(session, row_id, [later for later, _ in batch[index + 1 :]])
-                    break
+            )
+            session.commit()
+        batch = [(row_id, priority) for row_id, _, priority in waiting if row_id <= outbox_id]
+        # Order per person holds, so older texts to them go at the most urgent one's priority.
+        urgent = min((priority for _, priority in batch), default=Priority.NOTICE)
+        for index, (row_id, _) in enumerate(batch):
+            if not _send_one(session, vault, transport, row_id, clock, pacer, urgent):
+                # Keep the person's texts in order: later ones wait for this one, and are
+                # due when it is, so the sweeper sends them together.
+                _due_with(session, row_id, [later for later, _ in batch[index + 1 :]])
+                break
 
 
 def _due_with(session: Session, held_id: int, later_ids: list[int]) -> None:

@@ -88,8 +88,13 @@ def sweep(rt: Runtime, with_rota: bool = False, clock: Clock = utcnow) -> SweepR
         follow_ups.outbox_ids.extend(rota_sms.alert_gaps(rt.db, rt.vault, clock()))
         follow_ups.outbox_ids.extend(line_alerts.check(rt.db, rt.vault, clock()))
         retention.purge(rt.db, rt.records, clock())
-    for outbox_id in sorted({*outbound_ids, *follow_ups.outbox_ids}):
-        outbox.send(rt.db, rt.vault, rt.transport, outbox_id, clock, rt.pacer)
+    due = sorted({*outbound_ids, *follow_ups.outbox_ids})
+    if rt.sends is not None:
+        # The worker's send threads: one slow carrier answer does not hold up the whole sweep.
+        rt.sends.enqueue(SEND_OUTBOX, *due)
+    else:
+        for outbox_id in due:
+            outbox.send(rt.db, rt.vault, rt.transport, outbox_id, clock, rt.pacer)
     if inbound_ids or outbound_ids or interrupted or timer_ids:
         log.info(
             "sweep: %d inbound, %d timers, %d outbound, %d interrupted",

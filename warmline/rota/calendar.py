@@ -6,7 +6,6 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from icalendar import Calendar, Event
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -37,6 +36,9 @@ def revoke(session: Session, volunteer: Volunteer) -> None:
 
 def feed(session: Session, token: str, now: datetime) -> bytes | None:
     """The iCalendar feed for a token, or None when it is unknown or revoked."""
+    # Only the feed needs icalendar (8 MB): the command line and the worker never load it.
+    from icalendar import Calendar, Event
+
     volunteer = session.scalar(
         select(Volunteer).where(Volunteer.calendar_token == token_hash(token), Volunteer.is_active)
     )

@@ -8,6 +8,7 @@ import threading
 from collections.abc import Callable
 from typing import Any, TextIO
 
+from requests.adapters import HTTPAdapter
 from twilio.http.http_client import TwilioHttpClient
 from twilio.http.response import Response
 from twilio.rest import Client
@@ -19,9 +20,13 @@ from warmline.telephony.errors import carrier_errors
 class RebasedHttpClient(TwilioHttpClient):  # type: ignore[misc]
     """Sends Twilio's requests to another base URL (a mock in tests), path unchanged."""
 
-    def __init__(self, base_url: str, timeout: float = 10.0) -> None:
+    def __init__(self, base_url: str, timeout: float = 10.0, connections: int = 10) -> None:
         super().__init__(timeout=timeout)
         self.base_url = base_url.rstrip("/")
+        # One kept-alive connection per send in flight: with fewer, every send over the limit
+        # opens a fresh connection and throws it away.
+        for scheme in ("https://", "http://"):
+            self.session.mount(scheme, HTTPAdapter(pool_maxsize=connections))
 
     def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Response:
         """Swap the public API host for the configured base URL."""
@@ -43,11 +48,12 @@ class TwilioTransport:
         api_base_url: str,
         status_callback_url: str,
         http_client: TwilioHttpClient | None = None,
+        connections: int = 10,
     ) -> None:
         self.client = Client(
             account_sid,
             auth_token,
-            http_client=http_client or RebasedHttpClient(api_base_url),
+            http_client=http_client or RebasedHttpClient(api_base_url, connections=connections),
         )
         self.status_callback_url = status_callback_url
 

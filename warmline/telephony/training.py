@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import logging
 import secrets
+from typing import TYPE_CHECKING
 
-from flask import Flask
 from sqlalchemy import select
 from twilio.request_validator import RequestValidator
 
@@ -16,6 +16,9 @@ from warmline.core.clock import utcnow
 from warmline.core.crypto import Keyring, Vault
 from warmline.core.db import Database
 from warmline.models import Line
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 log = logging.getLogger(__name__)
 WEBHOOK = "/twilio/sms"
