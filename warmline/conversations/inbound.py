@@ -120,8 +120,6 @@ def _insert_statement(dialect: str) -> Insert:
 
 
 Clock = Callable[[], datetime]
-# How many of one sender's waiting texts a job processes before the rest wait their turn.
-TEXTS_PER_TURN = 20
 
 
 def process(
@@ -154,11 +152,7 @@ def process(
                 # outage is stored after later ones but still goes first.
                 .order_by(InboundMessage.received_at, InboundMessage.id)
             ).all()
-            for done, pending_id in enumerate(pending):
-                # One sender's backlog goes to the back of the queue in turns, so a texter who
-                # floods the line never keeps anyone else's texts waiting behind theirs.
-                if done == TEXTS_PER_TURN and queue.enqueue(PROCESS_INBOUND, pending_id):
-                    return
+            for pending_id in pending:
                 outbox_ids, jobs = _process_one(session, vault, pending_id, clock(), keyring)
                 outbox.enqueue_all(queue, outbox_ids)
                 for job, job_id in jobs:
