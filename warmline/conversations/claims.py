@@ -226,7 +226,8 @@ def relay_held(
 ) -> int:
     """Pass the texter's waiting words to the volunteer, oldest first, and wipe them.
 
-    `together` sends them as one relay (a flood's gathered texts); returns how many there were.
+    `together` sends them as one relay (a flood's gathered texts), as does a backlog longer than
+    a flood; returns how many there were.
     """
     turn.session.flush()  # a text being handled right now is among them
     held = turn.session.scalars(
@@ -245,6 +246,7 @@ def relay_held(
         texts.append(turn.vault.open(message.body_sealed))
         message.body_sealed = None
         message.relayed_at = turn.now
+    together = together or floods.is_flood(len(texts))
     for text in [floods.gathered(texts)] if together and texts else texts:
         turn.relay_to_volunteer(volunteer, conversation.ref, text, conversation.id)
     return len(texts)

@@ -164,3 +164,19 @@ def test_texts_gathered_when_the_peer_ends_the_conversation_still_reach_them(
     closed = [i for i, b in enumerate(line.sent_to(SAM)) if f"#{ref}" in b and "closed" in b]
     gathered = [i for i, b in enumerate(line.sent_to(SAM)) if b.startswith(f"#{ref}: line")]
     assert closed and gathered and max(gathered) < min(closed)
+
+
+def test_a_peer_who_takes_a_flooded_conversation_gets_the_waiting_texts_in_one_relay(
+    line: Line, carrier: Carrier
+) -> None:
+    waiting = "+15550009003"
+    texts = [f"line {n:02d}" for n in range(30)]
+    for n, words in enumerate(texts):
+        carrier.at(10 + n * 0.05)
+        assert line.post_sms(waiting, words).status_code == 200
+    line.drain()
+    ref = ref_offered(line, SAM)
+    line.text(SAM, ref)
+
+    relays = [b for b in line.sent_to(SAM) if b.startswith(f"#{ref}: ")]
+    assert relays == [f"#{ref}: " + "\n".join(texts)]

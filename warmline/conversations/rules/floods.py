@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-# More texts than this from one texter within the window, and their texts are gathered.
+# More texts than this from one texter within the window, and their texts are gathered. Two a
+# second is faster than anyone types for long (a paste, a script, a stuck phone); one a second,
+# a fast typist's pace, is never gathered.
 FLOOD_TEXTS = 20
-FLOOD_WINDOW = timedelta(minutes=1)
+FLOOD_WINDOW = timedelta(seconds=10)
 # Gathered texts reach the peer together, at most this long after the first was held.
 GATHER_EVERY = timedelta(seconds=5)
 
