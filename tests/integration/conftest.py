@@ -58,6 +58,12 @@ class RolledBackDatabase(Database):
         with self.session() as session:
             yield session
 
+    @contextmanager
+    def autocommit_session(self) -> Iterator[Session]:
+        """Committing here means to a savepoint of the test's transaction, as everywhere."""
+        with self.session() as session:
+            yield session
+
 
 class Line:
     """The test line: a texter and volunteers texting it, and what Twilio was asked to send."""

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from warmline.conversations import care, timers
+from warmline.conversations.rules import floods
 from warmline.conversations.rules.offers import longest_idle
 from warmline.core.statuses import ConversationStatus
 from warmline.lines.rules.settings import outcome_tags
@@ -220,8 +221,15 @@ def _joined_text(turn: Turn, conversation: Conversation, volunteer: Volunteer) -
     return turn.say("peer_returned")
 
 
-def relay_held(turn: Turn, conversation: Conversation, volunteer: Volunteer) -> None:
-    """Pass the texter's waiting words to the volunteer, oldest first, and wipe them."""
+def relay_held(
+    turn: Turn, conversation: Conversation, volunteer: Volunteer, together: bool = False
+) -> int:
+    """Pass the texter's waiting words to the volunteer, oldest first, and wipe them.
+
+    `together` sends them as one relay (a flood's gathered texts), as does a backlog longer than
+    a flood; returns how many there were.
+    """
+    turn.session.flush()  # a text being handled right now is among them
     held = turn.session.scalars(
         select(InboundMessage)
         .where(
@@ -229,15 +237,19 @@ def relay_held(turn: Turn, conversation: Conversation, volunteer: Volunteer) -> 
             InboundMessage.relayed_at.is_(None),
             InboundMessage.body_sealed.is_not(None),
         )
-        .order_by(InboundMessage.id)
+        .order_by(InboundMessage.received_at, InboundMessage.id)
         .with_for_update()
     ).all()
+    texts = []
     for message in held:
         assert message.body_sealed is not None
-        text = turn.vault.open(message.body_sealed)
-        turn.relay_to_volunteer(volunteer, conversation.ref, text, conversation.id)
+        texts.append(turn.vault.open(message.body_sealed))
         message.body_sealed = None
         message.relayed_at = turn.now
+    together = together or floods.is_flood(len(texts))
+    for text in [floods.gathered(texts)] if together and texts else texts:
+        turn.relay_to_volunteer(volunteer, conversation.ref, text, conversation.id)
+    return len(texts)
 
 
 def close(
@@ -271,6 +283,14 @@ def close(
 
 def finish(turn: Turn, conversation: Conversation, outcome: str) -> None:
     """Every ending: closed, deadlines retired, held words wiped, counted and (with consent) logged."""
+    if (
+        conversation.status == ConversationStatus.ACTIVE
+        and conversation.volunteer_id is not None
+        and outcome != "forgotten"
+    ):
+        # A flood's gathered texts were written before the end: they still reach the peer.
+        volunteer = turn.session.get_one(Volunteer, conversation.volunteer_id)
+        relay_held(turn, conversation, volunteer, together=True)
     conversation.status = ConversationStatus.CLOSED
     conversation.closed_at = turn.now
     conversation.outcome = outcome

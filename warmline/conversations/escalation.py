@@ -114,12 +114,20 @@ def _widen(turn: Turn, conversation: Conversation, timer: Timer) -> str:
     return matching.widen(turn, conversation)
 
 
+def _relay_gathered(turn: Turn, conversation: Conversation, timer: Timer) -> str:
+    if conversation.status != ConversationStatus.ACTIVE or conversation.volunteer_id is None:
+        return "moot"  # a claim relays held words; an ending relayed them already
+    volunteer = turn.session.get_one(Volunteer, conversation.volunteer_id)
+    return f"relayed {claims.relay_held(turn, conversation, volunteer, together=True)}"
+
+
 _STEPS = {
     "reoffer": _reoffer,
     "escalate": _escalate,
     "fallback": _fallback,
     IDLE: _idle_close,
     matching.WIDEN: _widen,
+    timers.GATHERED: _relay_gathered,
 }
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from warmline.conversations import timers
-from warmline.conversations.claims import active_for, contact_of
+from warmline.conversations.claims import active_for, contact_of, relay_held
+from warmline.conversations.rules import floods
+from warmline.core import metrics
 from warmline.core.statuses import ConversationStatus
 from warmline.messaging.outgoing import Turn
 from warmline.models import Contact, Conversation, InboundMessage, Volunteer
@@ -19,17 +21,38 @@ REOPENED_AFTER = ("done", "idle")
 
 
 def relay_to_volunteer(
-    turn: Turn, conversation: Conversation, message: InboundMessage, text: str
+    turn: Turn, conversation: Conversation, message: InboundMessage, urgent: bool = False
 ) -> None:
-    """Hold a texter's words until a peer claims the conversation, or pass them on now."""
+    """Hold a texter's words until a peer claims the conversation, or pass them on now.
+
+    A texter past the flood threshold has their words gathered: held, and passed on together
+    every few seconds (by a timer), or at once with the next `urgent` text (crisis words).
+    """
     message.conversation_id = conversation.id
     conversation.last_activity_at = turn.now
     if conversation.status != ConversationStatus.ACTIVE or conversation.volunteer_id is None:
         return  # stays sealed on the message until claim() relays it
+    if not urgent and _flooding(turn, message):
+        metrics.TEXTS_GATHERED.inc()
+        timers.schedule_gathered(turn.session, conversation, turn.now)
+        return  # stays sealed on the message until the timer relays it with the others
     volunteer = turn.session.get_one(Volunteer, conversation.volunteer_id)
-    turn.relay_to_volunteer(volunteer, conversation.ref, text, conversation.id)
-    message.body_sealed = None
-    message.relayed_at = turn.now
+    # Words gathered earlier go first, with these, so the peer reads them all in order.
+    relay_held(turn, conversation, volunteer, together=True)
+
+
+def _flooding(turn: Turn, message: InboundMessage) -> bool:
+    """Whether this text's sender has sent more texts within the window than anyone reads."""
+    count = turn.session.scalar(
+        select(func.count())
+        .select_from(InboundMessage)
+        .where(
+            InboundMessage.line_id == message.line_id,
+            InboundMessage.sender_key == message.sender_key,
+            InboundMessage.received_at > floods.flood_since(turn.now),
+        )
+    )
+    return floods.is_flood(count or 0)
 
 
 def relay_to_texter(

@@ -80,7 +80,7 @@ def handle(
         if conversation is None:
             return None  # an answer to the line, not a new conversation
         # Inside a conversation the word may also be meant for the peer, so it is relayed too.
-        relay.relay_to_volunteer(turn, conversation, message, body)
+        relay.relay_to_volunteer(turn, conversation, message)
         return None
 
     crisis = mentions_crisis(body, word_lists(crisis_settings(turn.line)))
@@ -117,7 +117,7 @@ def handle(
         return None
     if keyword is TexterKeyword.HELP:
         turn.text_contact(contact, turn.say("texter_help"), conversation.id)
-    relay.relay_to_volunteer(turn, conversation, message, body)
+    relay.relay_to_volunteer(turn, conversation, message, urgent=crisis)
     return None
 
 

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from warmline.conversations.rules import floods
 from warmline.models import Conversation, Line, Timer
 
 WAITING_STEPS = ("reoffer", "escalate", "fallback")
 REOFFER = WAITING_STEPS[0]
 IDLE = "idle_close"
+GATHERED = "gathered"
 
 
 def schedule_waiting(
@@ -56,6 +58,26 @@ def schedule_idle(session: Session, line: Line, conversation: Conversation, now:
             created_at=now,
         )
     )
+
+
+def schedule_gathered(session: Session, conversation: Conversation, now: datetime) -> None:
+    """Write when a flood's gathered texts go to the peer, unless that is already written."""
+    pending = session.scalar(
+        select(Timer.id).where(
+            Timer.conversation_id == conversation.id,
+            Timer.kind == GATHERED,
+            Timer.done_at.is_(None),
+        )
+    )
+    if pending is None:
+        session.add(
+            Timer(
+                conversation_id=conversation.id,
+                kind=GATHERED,
+                due_at=floods.gathered_due(now),
+                created_at=now,
+            )
+        )
 
 
 def cancel(session: Session, conversation_id: int, now: datetime, outcome: str) -> None:

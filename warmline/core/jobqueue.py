@@ -52,8 +52,10 @@ class RedisJobQueue:
         from redis.exceptions import RedisError
 
         try:
-            # One pipeline, so one round trip to Redis per job rather than two.
-            with self.redis.pipeline() as pipe:
+            # One pipeline, so one round trip to Redis per job rather than two. No MULTI/EXEC:
+            # the job's hash is written before its id is queued, so a worker never finds an id
+            # without its job, and nothing else is kept consistent by a transaction here.
+            with self.redis.pipeline(transaction=False) as pipe:
                 self.rq_queue.enqueue(
                     job, *ids, result_ttl=0, failure_ttl=86400, job_timeout=120, pipeline=pipe
                 )

@@ -37,6 +37,12 @@ TEXTS_BLOCKED = Counter(
     "Incoming texts from numbers a coordinator blocked on the line: stored, counted, sent nowhere.",
     registry=EVENTS,
 )
+TEXTS_GATHERED = Counter(
+    "warmline_texts_gathered",
+    "Incoming texts from a texter past the flood threshold, held to reach their peer together "
+    "with the others gathered in the same few seconds (never dropped).",
+    registry=EVENTS,
+)
 TEXTS_FROM_OPTED_OUT = Counter(
     "warmline_texts_from_opted_out",
     "Incoming texts from texters who opted out (STOP) and have not sent START: stored and "

@@ -31,9 +31,13 @@ MEDIA_PLACEHOLDER = "[sent a picture or file, which this line cannot show]"
 EMPTY_PLACEHOLDER = "[sent an empty message]"
 
 
+# Nothing to say synchronously is the common answer: rendered once, not per text.
+EMPTY_TWIML = str(MessagingResponse())
+
+
 def twiml(response: MessagingResponse | None = None) -> Response:
     """A TwiML answer; empty when there is nothing to say synchronously."""
-    return Response(str(response or MessagingResponse()), mimetype="text/xml")
+    return Response(EMPTY_TWIML if response is None else str(response), mimetype="text/xml")
 
 
 def sms_from_form(form: MultiDict[str, str], region: str) -> inbound.InboundSms | None:
@@ -71,7 +75,8 @@ def incoming_sms() -> Response:
         log.warning("incoming text without a usable MessageSid, From or To")
         return twiml()
     try:
-        with rt.db.session() as session:
+        # The text is stored by one statement: committed as it returns, before Twilio's 200.
+        with rt.db.autocommit_session() as session:
             if not inbound.receive(session, rt.keyring, rt.vault, rt.queue, sms, utcnow()):
                 log.warning("incoming text for a number that is not one of our lines")
     except SQLAlchemyError as exc:

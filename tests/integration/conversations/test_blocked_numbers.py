@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from tests.integration.conftest import Line
-from tests.integration.conversations.test_sms_flow import SAM, TEXTER
+from tests.integration.conversations.test_sms_flow import RILEY, SAM, TEXTER
 from warmline.core import metrics
 from warmline.core.clock import utcnow
 from warmline.lines import blocks
@@ -35,6 +35,19 @@ def test_a_blocked_number_pages_nobody_gets_no_reply_and_is_counted(line: Line) 
             select(InboundMessage.processed_at, InboundMessage.body_sealed)
         ).all()
     assert len(kept) == 3 and all(at is not None and words is None for at, words in kept)
+
+
+def test_a_blocked_number_with_crisis_words_pages_no_peer_and_no_coordinator(line: Line) -> None:
+    line.add_volunteer("Sam", SAM)
+    line.add_volunteer("Riley", RILEY, role="coordinator")
+    with line.rt.db.session() as session:
+        assert blocks.block(
+            session, line.rt.keyring, get_line(session, line.number), TEXTER, utcnow()
+        )
+        session.commit()
+    for words in ("I want to kill myself", "HELP", "suicidal"):
+        line.text(TEXTER, words)
+    assert line.fake.requests == []  # no crisis reply, no alert to Riley, no offer to Sam
 
 
 def test_lifting_the_block_lets_the_next_text_through(line: Line) -> None:

@@ -243,6 +243,18 @@ def test_duplicate_message_sid_is_stored_and_relayed_once(line: Line) -> None:
     assert len([b for b in line.sent_to(SAM) if "waiting to talk" in b]) == 1
 
 
+def test_a_text_signed_for_the_url_with_its_port_is_accepted_like_twilio_signs_some(
+    line: Line,
+) -> None:
+    line.add_volunteer("Sam", SAM)
+    form = {"MessageSid": "SM" + "e" * 32, "From": TEXTER, "To": line.number, "Body": "hi"}
+    signed = line.validator.compute_signature("https://warmline.example.org:443/twilio/sms", form)
+    response = line.client.post("/twilio/sms", data=form, headers={"X-Twilio-Signature": signed})
+    assert response.status_code == 200
+    line.drain()
+    assert any("waiting to talk" in body for body in line.sent_to(SAM))
+
+
 def test_forged_or_missing_signature_is_refused_and_nothing_is_stored(line: Line) -> None:
     line.add_volunteer("Sam", SAM)
     form = {"MessageSid": "SM" + "f" * 32, "From": TEXTER, "To": line.number, "Body": "hi"}
