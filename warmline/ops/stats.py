@@ -184,6 +184,9 @@ def _cont(ordered: list[float], fraction: float) -> float:
 
 def _coverage(session: Session, line: Line, start: datetime, end: datetime) -> float | None:
     """The share of the line's open time, up to now, that had a primary on shift."""
+    # Before the line existed nobody could be on its rota, and shifts cannot be added in the
+    # past: counting those days as uncovered open time made a new line read 0%.
+    start = max(start, line.created_at)
     if end <= start:
         return None
     hours = service.opening_hours(session, line, start, end)
