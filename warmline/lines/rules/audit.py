@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 # A run of seven or more digits, however written (+1 (555) 000-1111): a phone number.
-_NUMBER = re.compile(r"\+?\d[\d\s().-]{5,}\d")
+_NUMBER = re.compile(r"\+?\(?\d[\d\s().-]{5,}\d")
 _SECRET_WORDS = ("password", "secret", "token", "key")
 SHOWN_CHARACTERS = 60
 
