@@ -185,3 +185,20 @@ def test_the_charts_scale_to_their_card_instead_of_overflowing_a_phone(
     assert len(svgs) == 2
     for svg in svgs:
         assert 'viewBox="0 0 360 ' in svg and 'width="100%"' in svg
+
+
+def test_texts_received_count_every_text_from_texters_and_conversations_count_once(
+    line: Line, signed_in: Dashboard
+) -> None:
+    line.add_volunteer("Sam", SAM)
+    line.text(TEXTER, "hi")
+    line.text(TEXTER, "is anyone there")
+    line.text(SAM, ref_offered(line, SAM))
+    line.text(SAM, "I'm here")
+    line.text(TEXTER, "thanks")
+    line.text(SAM, "DONE")
+    page = signed_in.text("/stats?days=7")
+    figures = dict(re.findall(r"<li>([^<]+)<strong>([^<]+)</strong></li>", page))
+    assert figures["Conversations by text"] == "1"
+    assert figures["Texts received"] == "3"  # the peer's texts are not the texter's
+    assert_private(page)
