@@ -21,18 +21,18 @@ def record(
     now: datetime,
     line_id: int | None = None,
     actor: str | None = None,
-) -> None:
+) -> AuditEntry:
     """Add an entry to the log; the caller commits it with the change it describes."""
-    session.add(
-        AuditEntry(
-            coordinator_id=coordinator.id if coordinator else None,
-            actor=coordinator.email if coordinator else (actor or "system"),
-            action=action[:40],
-            subject=subject[:200],
-            line_id=line_id,
-            at=now,
-        )
+    entry = AuditEntry(
+        coordinator_id=coordinator.id if coordinator else None,
+        actor=coordinator.email if coordinator else (actor or "system"),
+        action=action[:40],
+        subject=subject[:200],
+        line_id=line_id,
+        at=now,
     )
+    session.add(entry)
+    return entry
 
 
 def page(

@@ -227,7 +227,10 @@ def test_hours_use_the_cli_syntax_are_described_and_audited(
         windows = settings_board.hours(session, line_row(line))
     assert (0, 18 * 60, 23 * 60) in windows and (6, 12 * 60, 2 * 60) in windows
     assert line_row(line).hours_text.startswith("Our hours (America/New_York): Mon 18:00")
-    assert any("changed hours" in r for r in audit_rows(signed_in))
+    assert any(
+        "changed hours" in r and "hours: “always” → “mon-fri 18:00-23:00; sat-sun 12:00-02:00”" in r
+        for r in audit_rows(signed_in)
+    )
     bad = signed_in.post("/settings/hours", {"hours": "weekdays 6pm"})
     assert bad.status_code == 400
     page = bad.get_data(as_text=True)
