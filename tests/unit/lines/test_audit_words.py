@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
-from warmline.lines.rules.audit import change, masked
+from warmline.core.errors import InvalidInput
+from warmline.lines.rules.audit import AuditFilter, change, masked, read_filter
 
 
 @pytest.mark.parametrize(
@@ -27,3 +30,17 @@ def test_a_change_reads_old_then_new_and_long_text_is_shortened() -> None:
 
 def test_a_secret_is_never_written_down() -> None:
     assert change("smtp_password", "old secret", "new secret") == "smtp_password: changed"
+
+
+def test_the_audit_filter_reads_days_and_refuses_a_range_that_ends_before_it_starts() -> None:
+    narrowed = read_filter(" Coord@Example.org ", "changed setting", "2027-01-10", "2027-01-12")
+    assert narrowed == AuditFilter(
+        "Coord@Example.org", "changed setting", date(2027, 1, 10), date(2027, 1, 12)
+    )
+    assert narrowed.active and not read_filter("", "", "", "").active
+    with pytest.raises(InvalidInput, match="“Until” must be on or after “From”") as refused:
+        read_filter("", "", "2027-01-12", "2027-01-10")
+    assert refused.value.field == "until"
+    with pytest.raises(InvalidInput, match="a date such as") as refused:
+        read_filter("", "", "12/01/2027", "")
+    assert refused.value.field == "from"
