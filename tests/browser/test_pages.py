@@ -129,7 +129,7 @@ def test_a_coordinator_keeps_the_topics_and_resources_from_the_dashboard(
     expect(page.get_by_role("status")).to_contain_text(f"Resource added: {title}.")
     card = page.get_by_role("listitem").filter(has_text=title)
     expect(card).to_contain_text("Topics: grief, stress")
-    screen.shot("resources")
+    screen.shot("resources-added")
     assert overflow(screen) <= 0
 
     card.get_by_role("link", name=re.compile("Change")).click()
