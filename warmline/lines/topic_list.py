@@ -4,14 +4,22 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from warmline.core.errors import InvalidInput
 from warmline.core.text import fold
 from warmline.lines import audit
 from warmline.lines.rules.settings import TEXT_SETTINGS
-from warmline.lines.rules.topics import MAX_NAME, MAX_TOPICS, TopicList, parse_topics
-from warmline.models import Coordinator, Line
+from warmline.lines.rules.topics import (
+    MAX_NAME,
+    MAX_TOPICS,
+    TopicList,
+    from_stored,
+    parse_topics,
+    stored,
+)
+from warmline.models import Coordinator, Line, Resource
 
 
 def topics(line: Line) -> dict[str, tuple[str, ...]]:
@@ -52,6 +60,8 @@ def change_topic(
         for k, v in current.items()
     }
     subject = f"{before} → {_entry(folded, words)}"
+    if folded != old_name:
+        _refile(session, line, old_name, folded)
     _store(session, line, renamed, actor, "changed topic", subject, now)
     return folded
 
@@ -66,6 +76,7 @@ def remove_topic(
     if len(current) == 1:
         raise InvalidInput("a line keeps at least one topic: add another before removing this")
     words = current.pop(name)
+    _refile(session, line, name, None)
     _store(session, line, current, actor, "removed topic", _entry(name, words), now)
 
 
@@ -89,6 +100,17 @@ def _read(
                 field = "name" if word == folded else "synonyms"
                 raise InvalidInput(f"“{word}” already stands for the topic “{other}”", field)
     return folded, words
+
+
+def _refile(session: Session, line: Line, old: str, new: str | None) -> None:
+    """The line's resources filed under `old` are filed under `new` instead (or under neither)."""
+    for resource in session.scalars(
+        select(Resource).where(Resource.line_id == line.id, Resource.retired_at.is_(None))
+    ):
+        names = from_stored(resource.topics)
+        if old in names:
+            kept = [new if n == old else n for n in names if n != old or new is not None]
+            resource.topics = stored(dict.fromkeys(n for n in kept if n))
 
 
 def _store(

@@ -134,13 +134,16 @@ def test_a_word_that_already_stands_for_another_topic_is_refused_beside_it(
 def test_a_topic_is_renamed_reworded_and_removed_but_the_last_one_stays(
     line: Line, signed_in: Dashboard
 ) -> None:
+    signed_in.post("/resources", {**BREATHING, "topics": "loneliness, grief"})
     form = {"old_name": "loneliness", "name": "isolation", "synonyms": "lonely, alone, soledad"}
     assert signed_in.post("/topics/change", form).status_code == 302
+    assert library(line)[0].topics == "isolation,grief"  # filed under the new name
     kept = parse_topics(line_row(line).topics)
     assert "loneliness" not in kept and kept["isolation"] == ("lonely", "alone", "soledad")
     assert list(kept).index("isolation") == list(DEFAULT_TOPICS).index("loneliness")
     for name in list(kept)[:-1]:
         assert signed_in.post("/topics/remove", {"old_name": name}).status_code == 302
+    assert library(line)[0].topics == ""  # its topics are gone from the list, and from it
     last = list(kept)[-1]
     response = signed_in.post("/topics/remove", {"old_name": last})
     assert response.status_code == 400
