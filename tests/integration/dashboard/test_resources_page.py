@@ -154,3 +154,17 @@ def test_a_topic_is_renamed_reworded_and_removed_but_the_last_one_stays(
         "changed topic",
         "loneliness: lonely, isolated, alone, soledad, sola → isolation: lonely, alone, soledad",
     ) in audit
+
+
+def test_a_refused_change_to_a_topic_is_shown_in_its_own_row(
+    line: Line, signed_in: Dashboard
+) -> None:
+    form = {"old_name": "substance use", "name": "substance use", "synonyms": "drinking, panic"}
+    response = signed_in.post("/topics/change", form)
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    row = list(DEFAULT_TOPICS).index("substance use") + 1
+    assert f'href="#topic-{row}-synonyms"' in page
+    assert 'aria-invalid="true"' in field(page, f"topic-{row}-synonyms")
+    assert "“panic” already stands for the topic “anxiety”." in page
+    assert line_row(line).topics == ""

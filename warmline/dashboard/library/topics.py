@@ -11,10 +11,17 @@ from warmline.dashboard.blueprint import bp
 from warmline.dashboard.context import chosen_line, coordinator, db
 from warmline.dashboard.library.resources import Page, library_page
 from warmline.lines import topic_list
+from warmline.models import Line
 
 
 def _form() -> dict[str, str]:
     return {k: request.form.get(k, "") for k in ("name", "synonyms", "old_name")}
+
+
+def _row(line: Line, name: str, field: str) -> str:
+    """The id of a field in topic `name`'s row (rows are numbered: a name may hold a space)."""
+    names = list(topic_list.topics(line))
+    return f"topic-{names.index(name) + 1}-{field}" if name in names else "topics"
 
 
 def _back(line_id: int) -> Response:
@@ -52,7 +59,7 @@ def topic_change() -> Page:
         field = exc.field or "name"
         errors = {field: exc.sentence}
         # The summary links to the row being edited, not the form for a new topic.
-        anchor = {field: f"topic-{form['old_name']}-{field}"}
+        anchor = {field: _row(line, form["old_name"], field)}
         return library_page(line, lines, topic_errors=errors, topic_form=form, anchors=anchor), 400
     flash(f"Topic saved: {name}.")
     return _back(line.id)
@@ -68,7 +75,7 @@ def topic_remove() -> Page:
     except InvalidInput as exc:
         db().rollback()
         errors = {"name": exc.sentence}
-        anchor = {"name": f"topic-{name}-name"}
+        anchor = {"name": _row(line, name, "name")}
         form = {"name": name, "synonyms": "", "old_name": name}
         return library_page(line, lines, topic_errors=errors, topic_form=form, anchors=anchor), 400
     flash(f"Topic removed: {name}.")
