@@ -11,9 +11,10 @@ anonymous daily counts, first 1,000 rows of each (10 days), then 100,000 (1,000 
 each it signs in through the real app (in-process, the Flask test client) and times GET / (Now),
 GET /now.json (what Now polls), GET /stats?days=30 (statistics: counts from the daily counts,
 waits from the log, aggregated in SQL), GET /log (the contact log's newest page), GET
-/log?crisis=yes (a filtered page) and GET /log.csv up to its first batch of rows (the export is
-streamed, so that is what a coordinator waits for before the download starts): the median of 25
-requests after 5 warm-ups.
+/log?crisis=yes (a filtered page), GET /log.csv up to its first batch of rows (the export is
+streamed, so that is what a coordinator waits for before the download starts), and the audit
+log (as many entries again) newest first and filtered by what, by who and to the last 7 days:
+the median of 25 requests after 5 warm-ups.
 
 Prints both times and the ratio per page. Exit status 0 when every ratio is at most 3, 1 when
 not, 2 when PostgreSQL is unreachable. The database is dropped afterwards unless --keep-db.
@@ -58,6 +59,10 @@ PAGES = {
     "Contact log": "/log",
     "Contact log (crisis)": "/log?crisis=yes",
     "Contact log CSV (1st batch)": "/log.csv",
+    "Audit log": "/audit",
+    "Audit log (by what)": "/audit?what=added+closure",
+    "Audit log (by who)": "/audit?who=cli",
+    "Audit log (7 days)": "/audit?from={week_ago}",
 }
 # Pages that stream: timed until their first batch of rows arrives (the header is one chunk).
 STREAMED_CHUNKS = {"/log.csv": 2}
@@ -113,6 +118,21 @@ COUNTS = text(
            :per_day - :per_day / 10, :per_day / 50
     FROM generate_series(CAST(:first AS integer) / CAST(:per_day AS integer),
                          CAST(:last AS integer) / CAST(:per_day AS integer) - 1) AS d
+    """
+)
+# Audit entries at the same pace, of a few kinds and people; one kind and one person are rare
+# (every 97th entry), so their filtered page has to reach far back for a full page.
+AUDIT = text(
+    """
+    INSERT INTO audit_log (coordinator_id, actor, action, subject, line_id, at)
+    SELECT NULL,
+           CASE WHEN g % 97 = 0 THEN 'cli' ELSE 'bench@example.org' END,
+           CASE WHEN g % 97 = 0 THEN 'added closure'
+                ELSE (ARRAY['changed setting', 'renamed volunteer', 'signed in'])[1 + g % 3] END,
+           'entry ' || g,
+           :line_id,
+           :now - g * (interval '1 day' / CAST(:per_day AS integer))
+    FROM generate_series(CAST(:first AS integer), CAST(:last AS integer)) AS g
     """
 )
 OPEN = text(
@@ -187,7 +207,9 @@ def settle(engine: Engine) -> None:
 def time_pages(client: object) -> dict[str, float]:
     """Median milliseconds per page."""
     results = {}
-    for name, path in PAGES.items():
+    week_ago = (datetime.now(UTC) - timedelta(days=7)).date().isoformat()
+    for name, page in PAGES.items():
+        path = page.format(week_ago=week_ago)
         for _ in range(WARMUP):
             fetch(client, path)
         samples = []
@@ -250,6 +272,7 @@ def main() -> int:
                 session.execute(HISTORY, {**ids, "first": 1, "last": SMALL})
                 session.execute(LOG, {**ids, "first": 1, "last": SMALL})
                 session.execute(COUNTS, {**ids, "first": 1, "last": SMALL})
+                session.execute(AUDIT, {**ids, "first": 1, "last": SMALL})
                 session.commit()
             settle(rt.db.engine)
             client = app.test_client()
@@ -264,6 +287,7 @@ def main() -> int:
                 session.execute(HISTORY, {**ids, "first": SMALL + 1, "last": LARGE})
                 session.execute(LOG, {**ids, "first": SMALL + 1, "last": LARGE})
                 session.execute(COUNTS, {**ids, "first": SMALL + 1, "last": LARGE})
+                session.execute(AUDIT, {**ids, "first": SMALL + 1, "last": LARGE})
                 session.commit()
             settle(rt.db.engine)
             large = time_pages(client)

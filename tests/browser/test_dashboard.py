@@ -307,6 +307,7 @@ PAGES = {
     "stats": "/stats",
     "settings": "/settings",
     "audit": "/audit",
+    "resources": "/resources",
     "password": "/account/password",
     "log": "/log",
     "contacts": "/contacts",

@@ -154,6 +154,41 @@ def resource_add(
         click.echo(f"added resource {added.id} ({added.title})")
 
 
+@resource.command("change")
+@click.option("--line", "line_number", required=True)
+@click.argument("resource_id", type=int)
+@click.option("--title", default=None)
+@click.option("--text", default=None, help="A short text (up to 480 characters).")
+@click.option("--link", default=None, help="A web address or a phone number; '' for none.")
+@click.option("--topics", default=None, help="Comma-separated topics from the line's list.")
+@click.option("--language", default=None)
+def resource_change(
+    line_number: str,
+    resource_id: int,
+    title: str | None,
+    text: str | None,
+    link: str | None,
+    topics: str | None,
+    language: str | None,
+) -> None:
+    """Change a resource in a line's library; what is not given stays as it is."""
+    with opened_runtime() as rt, rt.db.session() as session, operator_errors():
+        target = get_line(session, line_number)
+        current = resources.in_library(session, target, resource_id)
+        changed = resources.edit(
+            session,
+            target,
+            resource_id,
+            title=current.title if title is None else title,
+            text=current.body if text is None else text,
+            link=current.link if link is None else link,
+            topics=current.topics if topics is None else topics,
+            language=current.language if language is None else language,
+            now=utcnow(),
+        )
+        click.echo(f"changed resource {changed.id} ({changed.title})")
+
+
 @resource.command("list")
 @click.option("--line", "line_number", required=True)
 def resource_list(line_number: str) -> None:

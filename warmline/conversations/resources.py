@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -19,11 +20,25 @@ from warmline.conversations.rules.resources import (
 )
 from warmline.core.errors import InvalidInput
 from warmline.core.text import fold
-from warmline.lines.rules.topics import from_stored, resolve, stored, topic_in
+from warmline.lines import audit
+from warmline.lines.rules.topics import from_stored, resolve, resolve_list, stored, topic_in
 from warmline.messaging.outgoing import Turn
-from warmline.models import Contact, Conversation, Line, Resource, ResourceShare, Volunteer
+from warmline.models import (
+    Contact,
+    Conversation,
+    Coordinator,
+    Line,
+    Resource,
+    ResourceShare,
+    Volunteer,
+)
 
 LIMITS = {"title": 120, "text": 480, "link": 300}
+FIELDS = ("title", "text", "link", "topics", "language")
+# What a resource's link may be, checked when it comes from the dashboard's form: a web address
+# or a phone number, the two things a texter can act on from a text.
+_WEB = re.compile(r"https?://[^\s/$.?#][^\s]*", re.IGNORECASE)
+_PHONE = re.compile(r"\+?[\d\s().-]{3,20}")
 
 
 def add(
@@ -36,8 +51,59 @@ def add(
     topics: str,
     language: str,
     now: datetime,
+    strict: bool = False,
+    actor: Coordinator | None = None,
 ) -> Resource:
-    """Add a resource to the line's library; topics are read through the line's topic list."""
+    """Add a resource to the line's library; topics are read through the line's topic list.
+
+    `strict` (the dashboard): topics must be on the line's list, the link a web address or number.
+    """
+    resource = Resource(line_id=line.id, created_at=now)
+    _fill(resource, line, title, text, link, topics, language, strict)
+    session.add(resource)
+    session.flush()
+    audit.record(session, actor, "added resource", resource.title, now, line.id, _cli(actor))
+    session.commit()
+    return resource
+
+
+def edit(
+    session: Session,
+    line: Line,
+    resource_id: int,
+    *,
+    title: str,
+    text: str,
+    link: str,
+    topics: str,
+    language: str,
+    now: datetime,
+    actor: Coordinator | None = None,
+) -> Resource:
+    """Change a resource in the line's library, checked as strictly as the dashboard adds one."""
+    resource = in_library(session, line, resource_id)
+    before = (resource.title, resource.body, resource.link, resource.topics, resource.language)
+    _fill(resource, line, title, text, link, topics, language, strict=True)
+    after = (resource.title, resource.body, resource.link, resource.topics, resource.language)
+    changed = [name for name, old, new in zip(FIELDS, before, after, strict=True) if old != new]
+    if changed:
+        subject = f"{resource.title}: {', '.join(changed)}"
+        audit.record(session, actor, "changed resource", subject, now, line.id, _cli(actor))
+    session.commit()
+    return resource
+
+
+def _fill(
+    resource: Resource,
+    line: Line,
+    title: str,
+    text: str,
+    link: str,
+    topics: str,
+    language: str,
+    strict: bool,
+) -> None:
+    """Check a resource's values and set them, or raise naming the first field refused."""
     values = {
         "title": " ".join(title.split()),
         "text": " ".join(text.split()),
@@ -45,24 +111,43 @@ def add(
     }
     for name, value in values.items():
         if len(value) > LIMITS[name] or (name != "link" and not value):
-            raise InvalidInput(f"--{name} must be 1 to {LIMITS[name]} characters")
+            raise InvalidInput(f"--{name} must be 1 to {LIMITS[name]} characters", name)
+    link_ok = _WEB.fullmatch(values["link"]) or _PHONE.fullmatch(values["link"])
+    if strict and values["link"] and not link_ok:
+        raise InvalidInput(
+            "--link must be a web address (https://…) or a phone number, or left empty", "link"
+        )
     if language not in LANGUAGES:
-        raise InvalidInput(f"--language must be one of {', '.join(LANGUAGES)}")
+        raise InvalidInput(f"--language must be one of {', '.join(LANGUAGES)}", "language")
     known = line_topics(line)
-    names = [resolve(t, known) or fold(t) for t in topics.split(",") if fold(t)]
-    resource = Resource(
-        line_id=line.id,
-        title=values["title"],
-        body=values["text"],
-        link=values["link"],
-        topics=stored(dict.fromkeys(names)),
-        language=language,
-        created_at=now,
-    )
-    if len(resource.topics) > 300:
-        raise InvalidInput("--topics: too many topics")
-    session.add(resource)
-    session.commit()
+    names, unknown = resolve_list(topics, known)
+    if strict and unknown:
+        raise InvalidInput(
+            f"--topics: not on the line's topic list: {', '.join(unknown)} "
+            f"(the list: {', '.join(known)})",
+            "topics",
+        )
+    names += [fold(t) for t in unknown if fold(t)]
+    joined = stored(dict.fromkeys(names))
+    if len(joined) > 300:
+        raise InvalidInput("--topics: too many topics", "topics")
+    resource.title = values["title"]
+    resource.body = values["text"]
+    resource.link = values["link"]
+    resource.topics = joined
+    resource.language = language
+
+
+def _cli(actor: Coordinator | None) -> str | None:
+    """Who the audit log names when no coordinator is signed in: the command line."""
+    return None if actor else "cli"
+
+
+def in_library(session: Session, line: Line, resource_id: int) -> Resource:
+    """A resource of this line still in use, or a clear error."""
+    resource = session.get(Resource, resource_id)
+    if resource is None or resource.line_id != line.id or resource.retired_at is not None:
+        raise InvalidInput(f"no resource {resource_id} on this line (see `warmline resource list`)")
     return resource
 
 
@@ -86,12 +171,17 @@ def listing(session: Session, line: Line) -> list[str]:
     return rows or ["no resources on this line yet"]
 
 
-def retire(session: Session, line: Line, resource_id: int, now: datetime) -> Resource:
+def retire(
+    session: Session,
+    line: Line,
+    resource_id: int,
+    now: datetime,
+    actor: Coordinator | None = None,
+) -> Resource:
     """Take a resource out of the library (its share counts stay)."""
-    resource = session.get(Resource, resource_id)
-    if resource is None or resource.line_id != line.id or resource.retired_at is not None:
-        raise InvalidInput(f"no resource {resource_id} on this line (see `warmline resource list`)")
+    resource = in_library(session, line, resource_id)
     resource.retired_at = now
+    audit.record(session, actor, "removed resource", resource.title, now, line.id, _cli(actor))
     session.commit()
     return resource
 

@@ -22,7 +22,7 @@ from warmline.models import (
     Line,
     Volunteer,
 )
-from warmline.privacy import consent
+from warmline.privacy import consent, contact_log
 from warmline.privacy.keys import rekey
 from warmline.rota import service
 from warmline.rota.availability import available_now, coordinators_on_call
@@ -43,6 +43,7 @@ def handle(
 ) -> type[Erased] | None:
     """Route a texter's message: keywords first, then into their conversation (new or open)."""
     contact = _contact(turn, message.sender_key, known_keys or [message.sender_key], sender)
+    contact_log.count_text_received(turn.session, turn.line, turn.now)
     keyword = texter_keyword(body)
     if keyword is TexterKeyword.OPT_OUT:
         contact.opted_out_at = turn.now

@@ -1,5 +1,5 @@
 """The coordinator dashboard: sign-in, Now, rota, volunteers, the contact log, statistics,
-settings, the audit log and (outside production) the training simulator."""
+settings, resources and topics, the audit log and (outside production) the training simulator."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ def init_app(app: Flask, settings: Settings) -> None:
     )
     from warmline.dashboard.accounts import auth, security, team  # noqa: F401
     from warmline.dashboard.blueprint import bp
+    from warmline.dashboard.library import resources, topics  # noqa: F401
 
     app.register_blueprint(bp)
     app.add_template_filter(present.local, "local")

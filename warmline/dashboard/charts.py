@@ -6,7 +6,9 @@ from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
-WIDTH, HEIGHT = 560, 240
+# Drawn at a phone card's width, so the text stays legible there; wider cards scale it up.
+WIDTH, HEIGHT = 360, 220
+MAX_X_LABELS = 5
 LEFT, RIGHT, TOP, BOTTOM = 44, 12, 34, 34
 INK, MUTED, GRID = "#1c2830", "#4d5b66", "#d5d9dc"
 # Each at least 3:1 against white (WCAG 1.4.11 for graphics).
@@ -81,8 +83,9 @@ def lines(
 def _svg(title: str, parts: list[str]) -> Markup:
     body = "".join(parts)
     return Markup(
-        f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{escape(title)}" '
-        f'xmlns="http://www.w3.org/2000/svg" font-family="system-ui, sans-serif" font-size="14">'
+        f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" preserveAspectRatio="xMidYMid meet" '
+        f'role="img" aria-label="{escape(title)}" '
+        f'xmlns="http://www.w3.org/2000/svg" font-family="system-ui, sans-serif" font-size="13">'
         f"<title>{escape(title)}</title>{body}</svg>"
     )
 
@@ -111,12 +114,13 @@ def _frame(
             colour = SERIES[s * (2 if unit else 1) % len(SERIES)]
             out.append(f'<rect x="{x}" y="4" width="12" height="12" fill="{colour}"/>')
             out.append(f'<text x="{x + 16}" y="15" fill="{INK}">{escape(name)}</text>')
-            x += 30 + 8 * len(name)
+            x += 26 + 7 * len(name)
     return "".join(out)
 
 
 def _x_labels(labels: Sequence[str], step: float) -> str:
-    every = max(1, round(len(labels) / 8))  # at most ~8 labels so they never overlap
+    # A few labels only, so they never overlap at a phone's width.
+    every = max(1, -(-len(labels) // MAX_X_LABELS))
     return "".join(
         f'<text x="{LEFT + step * (i + 0.5):.1f}" y="{HEIGHT - BOTTOM + 18}" text-anchor="middle" '
         f'fill="{MUTED}">{escape(label)}</text>'

@@ -7,15 +7,13 @@ import re
 from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from warmline.conversations.rules.crisis import DEFAULT_CRISIS_WORDS
 from warmline.core.clock import utcnow
 from warmline.core.errors import InvalidInput
 from warmline.dashboard.blueprint import bp
 from warmline.dashboard.context import chosen_line, coordinator, db
-from warmline.lines import audit
-from warmline.lines.lines import set_line
-from warmline.lines.rules.settings import INT_SETTINGS, TEXT_SETTINGS, setting_text
+from warmline.lines.rules.settings import INT_SETTINGS, TEXT_SETTINGS
 from warmline.models import Line
+from warmline.ops import line_settings as settings_form
 from warmline.privacy import consent
 from warmline.rota import settings as settings_board
 from warmline.rota.rules.hours import describe
@@ -32,8 +30,9 @@ GROUPS: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
             (
                 "greeting",
                 "Greeting",
-                "The first text a new texter gets. Empty: the default greeting. The crisis "
-                "resources are always added when the greeting does not include them.",
+                "The first text a new texter gets; the default wording is shown until you "
+                "change it, and an empty box goes back to it. The crisis resources are always "
+                "added when the greeting does not include them.",
             ),
             (
                 "crisis_numbers",
@@ -53,13 +52,13 @@ GROUPS: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
             (
                 "crisis_words_en",
                 "English crisis words",
-                "Words or phrases, separated by commas or one per line. "
-                "Empty: the built-in list (" + ", ".join(DEFAULT_CRISIS_WORDS["en"]) + ").",
+                "Words or phrases, separated by commas or one per line. The built-in list is "
+                "shown until you change it; an empty box goes back to it.",
             ),
             (
                 "crisis_words_es",
                 "Spanish crisis words",
-                "Empty: the built-in list (" + ", ".join(DEFAULT_CRISIS_WORDS["es"]) + ").",
+                "The built-in list is shown until you change it; an empty box goes back to it.",
             ),
         ),
     ),
@@ -192,6 +191,7 @@ def _render(
     extra = extra or {}
     return render_template(
         "settings.html",
+        problems=_problems(errors),
         line=line,
         lines=lines,
         groups=_groups(),
@@ -211,6 +211,17 @@ def _render(
     )
 
 
+def _problems(errors: dict[str, str]) -> list[tuple[str, str]]:
+    """Each error with the id of the field it is about, in the page's order, for the summary."""
+    anchors = {name: name for name, _, _ in FIELDS}
+    anchors |= {"consent_wording": "consent_wording", "hours": "hours-spec"}
+    anchors |= {name: f"closure-{name}" for name in CLOSURE_FIELDS}
+    anchors |= {"closure": "closures"}
+    order = list(anchors)
+    ranked = sorted(errors.items(), key=lambda e: order.index(e[0]) if e[0] in order else -1)
+    return [(anchors.get(name, "policy"), message) for name, message in ranked]
+
+
 @bp.get("/settings")
 def line_settings() -> str:
     """The line's settings forms."""
@@ -220,8 +231,8 @@ def line_settings() -> str:
 
 
 def _shown(line: Line, name: str) -> str:
-    """A setting as the form shows it: empty for an unset rate, 3 rather than 3.0."""
-    return setting_text(getattr(line, name))
+    """A setting as the form shows it: a default's own text, 3 rather than 3.0."""
+    return settings_form.shown(line, name)
 
 
 def _from_form(name: str) -> str:
@@ -236,26 +247,20 @@ def _from_form(name: str) -> str:
 
 @bp.post("/settings")
 def line_settings_save() -> Page:
-    """Save what changed, all together or not at all; errors are shown beside their field."""
+    """Save what changed, all together or not at all; every error is listed and shown beside its
+    field."""
     line, lines = chosen_line()
     values = {name: _from_form(name) for name, _, _ in _fields()}
-    changed = [k for k, v in values.items() if v != _shown(line, k)]
-    if not changed:
-        flash("Nothing changed.")
-        return redirect(url_for("dashboard.line_settings", line=line.id))
     try:
-        set_line(db(), line, [f"{k}={values[k]}" for k in changed])
+        changed = settings_form.save(db(), line, values, coordinator(), utcnow())
+    except settings_form.SettingsRefused as exc:
+        db().rollback()
+        errors = {name: _plain(message) for name, message in exc.errors.items()}
+        return _render(line, lines, values, errors), 400
     except InvalidInput as exc:
         db().rollback()
-        message = str(exc)
-        field = next((k for k in changed if message.startswith(k)), None)
-        if field is None and "timeouts must grow" in message:
-            field = next((k for k in changed if k.endswith("_timeout_s")), "offer_timeout_s")
-        errors = {field or "_form": _plain(message)}
-        return _render(line, lines, values, errors), 400
-    audit.record(db(), coordinator(), "changed settings", ", ".join(changed), utcnow(), line.id)
-    db().commit()
-    flash("Settings saved.")
+        return _render(line, lines, values, {exc.field or "_form": _plain(str(exc))}), 400
+    flash("Settings saved." if changed else "Nothing changed.")
     return redirect(url_for("dashboard.line_settings", line=line.id))
 
 
@@ -318,7 +323,7 @@ def _settings_error(
 ) -> tuple[str, int]:
     db().rollback()
     values = {name: _shown(line, name) for name, _, _ in _fields()}
-    return _render(line, lines, values, {exc.field: str(exc)}, extra), 400
+    return _render(line, lines, values, {exc.field or "_form": exc.sentence}, extra), 400
 
 
 def _plain(message: str) -> str:

@@ -25,12 +25,12 @@ def stats() -> str:
     today = now.astimezone(ZoneInfo(line.timezone)).date()
     figures = line_stats.figures(db(), line, today, days, now)
     labels = [d.day.strftime("%d %b") for d in figures.days]
-    series = [("Texts (SMS)", [float(d.texts) for d in figures.days])]
+    series = [("Conversations by text", [float(d.texts) for d in figures.days])]
     if figures.calls:
         series.append(("Calls", [float(d.calls) for d in figures.days]))
     series.append(("Answered", [float(d.answered) for d in figures.days]))
     contacts_chart = charts.bars(
-        "Contacts per day by channel, and how many a peer answered", labels, series
+        "Conversations and calls per day, and how many a peer answered", labels, series
     )
     waits_chart = charts.lines(
         "Wait before a peer answered, per day",

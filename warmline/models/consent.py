@@ -81,6 +81,8 @@ class ContactCount(Base):
     crisis: Mapped[int] = mapped_column(default=0)
     # Check-in texts the line sent that day.
     check_ins: Mapped[int] = mapped_column(default=0)
+    # Texts texters sent the line that day (a conversation is often many).
+    texts_received: Mapped[int] = mapped_column(default=0)
 
 
 class CarrierRecord(Base):

@@ -48,7 +48,13 @@ class AuditEntry(Base):
     """One thing a coordinator did: who, what, to what, when; never a number or message text."""
 
     __tablename__ = "audit_log"
-    __table_args__ = (Index("ix_audit_log_line_id", "line_id", "id"),)
+    __table_args__ = (
+        Index("ix_audit_log_line_id", "line_id", "id"),
+        # The audit page's filters: who, what, and a range of days.
+        Index("ix_audit_log_action", "action", "id"),
+        Index("ix_audit_log_actor", "actor", "id"),
+        Index("ix_audit_log_at", "at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     coordinator_id: Mapped[int | None] = mapped_column(

@@ -25,6 +25,7 @@ class DayFigures:
     answered: int
     median_wait_s: float | None
     p90_wait_s: float | None
+    texts_received: int = 0
 
     @property
     def contacts(self) -> int:
@@ -45,6 +46,7 @@ class LineFigures:
     p90_wait_s: float | None
     waits_logged: int  # consented contacts with a wait: the sample the wait figures come from
     coverage: float | None  # share of open time with a primary on shift
+    texts_received: int = 0  # every text texters sent; `texts` counts conversations
 
     @property
     def contacts(self) -> int:
@@ -75,9 +77,9 @@ def figures(session: Session, line: Line, today: date, days: int, now: datetime)
     filled = []
     for i in range(days):
         day = first + timedelta(days=i)
-        texts, calls, answered, _crisis = counts.get(day, (0, 0, 0, 0))
+        texts, calls, answered, _crisis, received = counts.get(day, (0, 0, 0, 0, 0))
         median, p90, _n = waits.get(day, (None, None, 0))
-        filled.append(DayFigures(day, texts, calls, answered, median, p90))
+        filled.append(DayFigures(day, texts, calls, answered, median, p90, received))
     return LineFigures(
         filled,
         texts=sum(c[0] for c in counts.values()),
@@ -88,10 +90,11 @@ def figures(session: Session, line: Line, today: date, days: int, now: datetime)
         p90_wait_s=total_waits[1],
         waits_logged=total_waits[2],
         coverage=_coverage(session, line, start, min(end, now)),
+        texts_received=sum(c[4] for c in counts.values()),
     )
 
 
-Counts = dict[date, tuple[int, int, int, int]]  # texts, calls, answered, crisis
+Counts = dict[date, tuple[int, int, int, int, int]]  # texts, calls, answered, crisis, received
 Waits = tuple[float | None, float | None, int]  # median, 90th percentile, how many
 
 
@@ -104,13 +107,16 @@ def _counts(session: Session, line: Line, first: date, last: date) -> Counts:
             func.sum(ContactCount.contacts),
             func.sum(ContactCount.answered),
             func.sum(ContactCount.crisis),
+            func.sum(ContactCount.texts_received),
         )
         .where(ContactCount.line_id == line.id, ContactCount.day.between(first, last))
         .group_by(ContactCount.day, ContactCount.channel)
     ).all()
     out: Counts = {}
-    for day, channel, contacts, answered, crisis in rows:
-        texts, calls, answered_before, crisis_before = out.get(day, (0, 0, 0, 0))
+    for day, channel, contacts, answered, crisis, received in rows:
+        texts, calls, answered_before, crisis_before, received_before = out.get(
+            day, (0, 0, 0, 0, 0)
+        )
         if channel == "voice":
             calls += int(contacts or 0)
         else:
@@ -120,6 +126,7 @@ def _counts(session: Session, line: Line, first: date, last: date) -> Counts:
             calls,
             answered_before + int(answered or 0),
             crisis_before + int(crisis or 0),
+            received_before + int(received or 0),
         )
     return out
 
@@ -184,6 +191,9 @@ def _cont(ordered: list[float], fraction: float) -> float:
 
 def _coverage(session: Session, line: Line, start: datetime, end: datetime) -> float | None:
     """The share of the line's open time, up to now, that had a primary on shift."""
+    # Before the line existed nobody could be on its rota, and shifts cannot be added in the
+    # past: counting those days as uncovered open time made a new line read 0%.
+    start = max(start, line.created_at)
     if end <= start:
         return None
     hours = service.opening_hours(session, line, start, end)

@@ -146,6 +146,22 @@ def _add_count(
     )
 
 
+def count_text_received(session: Session, line: Line, now: datetime) -> None:
+    """One more text from a texter on the line's day, in the anonymous counts (never whose)."""
+    day = now.astimezone(ZoneInfo(line.timezone)).date()
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(ContactCount).values(
+        line_id=line.id, day=day, channel="sms", contacts=0, answered=0, crisis=0, texts_received=1
+    )
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["line_id", "day", "channel"],
+            set_={"texts_received": ContactCount.texts_received + 1},
+        )
+    )
+
+
 def log_rows(session: Session, line: Line, contact_key: str) -> list[ContactLogEntry]:
     """The consented log rows of one contact (for export)."""
     return list(

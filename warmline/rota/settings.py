@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from warmline.core.errors import InvalidInput, sentence
 from warmline.lines import audit
+from warmline.lines.rules import audit as audit_words
 from warmline.models import Closure, Coordinator, Line, LineHours
 from warmline.rota import service, shifts
 from warmline.rota.rules.hours import as_spec, describe
@@ -35,12 +36,16 @@ def hours_spec(session: Session, line: Line) -> str:
 
 def set_hours(session: Session, line: Line, spec: str, actor: Coordinator, now: datetime) -> str:
     """Replace the weekly hours as `warmline line hours` does; returns them in words."""
-    audit.record(session, actor, "changed hours", "", now, line.id)
+    before = hours_spec(session, line)
+    entry = audit.record(session, actor, "changed hours", "", now, line.id)
     try:
         shifts.set_hours(session, line.number, spec)  # commits, with the audit entry
     except InvalidInput as exc:
         session.rollback()
         raise InvalidInput(exc.sentence, field="hours") from None
+    # Old and new, as the hours field writes them, once the new hours are read and kept.
+    entry.subject = audit_words.change("hours", before, hours_spec(session, line))[:200]
+    session.commit()
     return describe(hours(session, line))
 
 

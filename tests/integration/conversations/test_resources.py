@@ -148,6 +148,18 @@ def test_coordinators_add_and_list_resources_with_the_cli(warmline: CliRunner) -
          "--language", "fr"],
     )  # fmt: skip
     assert refused.exit_code == 1 and "--language must be one of en, es" in refused.output
+    changed = warmline.invoke(
+        main,
+        ["resource", "change", "--line", "+15550001111", "1", "--title", "Box breathing",
+         "--topics", "anxiety"],
+    )  # fmt: skip
+    assert changed.exit_code == 0 and "changed resource 1 (Box breathing)" in changed.output
+    listed = warmline.invoke(main, ["resource", "list", "--line", "+15550001111"])
+    assert "[en] Box breathing  (anxiety)" in listed.output
+    refused = warmline.invoke(
+        main, ["resource", "change", "--line", "+15550001111", "1", "--topics", "juggling"]
+    )
+    assert refused.exit_code == 1 and "not on the line's topic list: juggling" in refused.output
     removed = warmline.invoke(main, ["resource", "remove", "--line", "+15550001111", "1"])
     assert removed.exit_code == 0
     listed = warmline.invoke(main, ["resource", "list", "--line", "+15550001111"])

@@ -11,11 +11,12 @@ from sqlalchemy import select
 
 from tests.integration.conftest import Line
 from tests.integration.dashboard.conftest import PASSWORD, Dashboard
+from warmline.conversations import resources
 from warmline.core.clock import utcnow
 from warmline.lines import audit, coordinators
 from warmline.lines.lines import add_line
 from warmline.lines.volunteers import add_volunteer
-from warmline.models import Closure, Coordinator, Shift, Volunteer
+from warmline.models import Closure, Coordinator, Resource, Shift, Volunteer
 from warmline.models import Line as LineRow
 from warmline.rota import service, shifts
 from warmline.runtime import Runtime
@@ -47,6 +48,12 @@ FORM = {
     "sender": "t1",
     "body": "hello",
     "token": "x",
+    "title": "Taken over",
+    "text": "Nothing",
+    "topics": "",
+    "language": "en",
+    "old_name": "anxiety",
+    "synonyms": "worry",
 }
 
 
@@ -81,6 +88,16 @@ def two_lines(line: Line, rt: Runtime) -> dict[str, Any]:
             )
         )
         audit.record(session, None, "erased contact", "other line", now, other.id, actor="cli")
+        theirs = resources.add(
+            session,
+            other,
+            title="Their resource",
+            text="Kept by the other line.",
+            link="",
+            topics="grief",
+            language="en",
+            now=now,
+        )
         chief = coordinators.add(session, LINE_CHIEF, PASSWORD, now, lines=[mine])
         boss = coordinators.add(session, ADMIN, PASSWORD, now)
         session.commit()
@@ -94,6 +111,7 @@ def two_lines(line: Line, rt: Runtime) -> dict[str, Any]:
             "volunteer_id": session.scalars(select(Volunteer.id)).one(),
             "coordinator_id": boss.id,
             "chief": chief.id,
+            "resource_id": theirs.id,
         }
     other_phone = Line(line.client, rt, line.fake, line.redis)
     other_phone.number = OTHER_NUMBER
@@ -142,6 +160,9 @@ def test_a_coordinator_of_one_line_gets_not_found_for_every_route_of_another(
         assert other is not None and other.name == OTHER_NAME
         boss = session.get(Coordinator, two_lines["coordinator_id"])
         assert boss is not None and boss.is_active
+        kept = session.get(Resource, two_lines["resource_id"])
+        assert kept is not None and kept.title == "Their resource" and kept.retired_at is None
+        assert other.topics == ""
 
 
 def test_an_administrator_opens_every_page_of_either_line(

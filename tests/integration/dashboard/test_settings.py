@@ -45,7 +45,8 @@ def test_a_coordinator_changes_the_escalation_policy_and_the_audit_log_says_who(
     row = line_row(line)
     assert (row.offer_timeout_s, row.escalate_timeout_s) == (60, 180)
     audit = signed_in.text("/audit")
-    assert "changed settings" in audit and "offer_timeout_s, escalate_timeout_s" in audit
+    assert "changed setting" in audit
+    assert "offer_timeout_s: “120” → “60”" in audit and "escalate_timeout_s: “300” → “180”" in audit
     assert coordinator in audit
 
 
@@ -134,7 +135,9 @@ def test_crisis_words_in_english_and_spanish_are_saved_and_used(
     line.add_volunteer("Sam", "+15550002222")
     line.text("+15550009001", "I feel like I'm drowning tonight")
     assert any("It sounds like things are really hard" in b for b in line.sent_to("+15550009001"))
-    assert any("crisis_words_en, crisis_words_es" in r for r in audit_rows(signed_in))
+    rows = audit_rows(signed_in)
+    assert any("crisis_words_en: (empty) → “drowning, at the edge”" in r for r in rows)
+    assert any("crisis_words_es: (empty) → “me ahogo”" in r for r in rows)
     # Emptied, the built-in words apply again.
     form = current_form(signed_in.text("/settings"))
     form.update(crisis_words_en="", crisis_words_es="")
@@ -224,7 +227,10 @@ def test_hours_use_the_cli_syntax_are_described_and_audited(
         windows = settings_board.hours(session, line_row(line))
     assert (0, 18 * 60, 23 * 60) in windows and (6, 12 * 60, 2 * 60) in windows
     assert line_row(line).hours_text.startswith("Our hours (America/New_York): Mon 18:00")
-    assert any("changed hours" in r for r in audit_rows(signed_in))
+    assert any(
+        "changed hours" in r and "hours: “always” → “mon-fri 18:00-23:00; sat-sun 12:00-02:00”" in r
+        for r in audit_rows(signed_in)
+    )
     bad = signed_in.post("/settings/hours", {"hours": "weekdays 6pm"})
     assert bad.status_code == 400
     page = bad.get_data(as_text=True)

@@ -100,9 +100,9 @@ def test_the_figures_survive_the_purge_that_deletes_the_conversations(
         assert session.scalars(select(Conversation)).all() == []
     page = signed_in.text("/stats?days=7")
     figures = dict(re.findall(r"<li>([^<]+)<strong>([^<]+)</strong></li>", page))
-    assert figures["Texts"] == "2"
-    assert figures["Answered by a peer"] == "100%"
-    assert figures["Median wait"] != "—"  # one consented wait is in the log
+    assert figures["Conversations by text"] == "2"
+    assert figures["Contacts a peer answered"] == "100%"
+    assert figures["Median wait for a peer"] != "—"  # one consented wait is in the log
     assert "for contacts who agreed to the contact log (1 in this period)" in page
 
 
@@ -141,6 +141,64 @@ def test_the_statistics_page_draws_svg_charts_and_shows_no_number_or_words(
     line.text(SAM, "DONE")
     page = signed_in.text("/stats?days=7")
     assert page.count("<svg") == 2 and "<rect" in page
-    assert "Contacts per day by channel" in page and "83%" not in page
+    assert "Conversations and calls per day" in page and "83%" not in page
     assert "100%" in page  # the one text was answered
+    assert_private(page)
+
+
+def test_two_primaries_on_shift_since_the_line_opened_cover_all_of_its_open_time(
+    line: Line, signed_in: Dashboard
+) -> None:
+    # The line was created a moment ago; days before it existed are not uncovered open time.
+    line.add_volunteer("Sam", SAM)
+    line.add_volunteer("Alex", "+15550003333")
+    page = signed_in.text("/stats?days=30")
+    figures = dict(re.findall(r"<li>([^<]+)<strong>([^<]+)</strong></li>", page))
+    assert figures["Open time with a primary on shift"] == "100%"
+
+
+def test_coverage_counts_the_open_time_since_the_line_began_that_had_no_primary(
+    line: Line,
+) -> None:
+    row = line_row(line)
+    now = utcnow()
+    with line.rt.db.session() as session:
+        session.execute(
+            LineRow.__table__.update()
+            .where(LineRow.id == row.id)
+            .values(created_at=now - timedelta(hours=4))
+        )
+        session.commit()
+    line.add_volunteer("Sam", SAM)  # on shift from an hour ago: 3 of the 4 hours uncovered
+    with line.rt.db.session() as session:
+        row = session.get(LineRow, row.id)
+        assert row is not None
+        figures = stats.figures(session, row, local_today(row), 7, now)
+    assert figures.coverage is not None and round(figures.coverage, 2) == 0.25
+
+
+def test_the_charts_scale_to_their_card_instead_of_overflowing_a_phone(
+    line: Line, signed_in: Dashboard
+) -> None:
+    page = signed_in.text("/stats?days=30")
+    svgs = re.findall(r"<svg [^>]*>", page)
+    assert len(svgs) == 2
+    for svg in svgs:
+        assert 'viewBox="0 0 360 ' in svg and 'width="100%"' in svg
+
+
+def test_texts_received_count_every_text_from_texters_and_conversations_count_once(
+    line: Line, signed_in: Dashboard
+) -> None:
+    line.add_volunteer("Sam", SAM)
+    line.text(TEXTER, "hi")
+    line.text(TEXTER, "is anyone there")
+    line.text(SAM, ref_offered(line, SAM))
+    line.text(SAM, "I'm here")
+    line.text(TEXTER, "thanks")
+    line.text(SAM, "DONE")
+    page = signed_in.text("/stats?days=7")
+    figures = dict(re.findall(r"<li>([^<]+)<strong>([^<]+)</strong></li>", page))
+    assert figures["Conversations by text"] == "1"
+    assert figures["Texts received"] == "3"  # the peer's texts are not the texter's
     assert_private(page)

@@ -1,0 +1,1 @@
+"""The line's resource library and topic list, kept from the dashboard."""
