@@ -12,6 +12,7 @@ from warmline.core.jobqueue import JobQueue, RedisJobQueue, ThreadJobQueue
 from warmline.core.ports import Transport
 from warmline.core.records import CarrierRecords
 from warmline.lines.cards import LineCards
+from warmline.mail.smtp import Mailer, SmtpMailer
 from warmline.messaging.pacer import LocalPacer, Pacer, RedisPacer
 from warmline.messaging.rules.pacing import Pace
 from warmline.telephony.caller import carrier_for
@@ -33,6 +34,8 @@ class Runtime:
     vault: Vault
     keyring: Keyring
     pacer: Pacer | None = None
+    # Coordinators' alert e-mails; None without SMTP_URL.
+    mailer: Mailer | None = None
     line_cards: LineCards = field(default_factory=LineCards)
 
     @property
@@ -77,6 +80,7 @@ def build(settings: Settings) -> Runtime:
         vault=vault,
         keyring=keyring,
         pacer=_pacer(settings, queue),
+        mailer=SmtpMailer(settings.smtp) if settings.smtp is not None else None,
     )
 
 
