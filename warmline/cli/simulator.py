@@ -108,8 +108,9 @@ class Simulator:
         while self.rt.queue.run_pending():
             pass
 
-    def tick(self, clock: Clock = utcnow) -> None:
-        """Act on what is due (re-offers, alerts, closing) as the worker would, then show texts."""
+    def tick(self, clock: Clock = utcnow) -> int:
+        """Act on what is due (re-offers, alerts, closing) as the worker would, then show texts;
+        how many texts it showed."""
         with_rota = time.monotonic() - self.last_rota >= ROTA_INTERVAL_S
         try:
             sweep(self.rt, with_rota=with_rota, clock=clock)
@@ -121,12 +122,13 @@ class Simulator:
             if with_rota:
                 self.last_rota = time.monotonic()
         self.drain()
-        self.show_new()
+        return self.show_new()
 
-    def show_new(self) -> None:
-        """Print every text the line sent to a simulated phone since the last look."""
+    def show_new(self) -> int:
+        """Print every text the line sent to a simulated phone since the last look; how many."""
         if self.line_id is None:
-            return
+            return 0
+        shown = 0
         labels = self._labels()
         with self.rt.db.session() as session:
             rows = session.scalars(
@@ -146,7 +148,9 @@ class Simulator:
                     continue
                 label = labels.get(row.phone_key, f"texter {row.phone_key[:6]}")
                 self.out.write(f"  → {label}: {body}\n")
+                shown += 1
         self.out.flush()
+        return shown
 
     def _labels(self) -> dict[str, str]:
         """How the console names each simulated phone, by its key."""
@@ -184,7 +188,10 @@ def _read_line(stdin: TextIO, sim: Simulator) -> str:
         ready, _, _ = select.select([stdin], [], [], TICK_S)
         if ready:
             return stdin.readline()
-        sim.tick()
+        if sim.tick():
+            # Texts arrived while the prompt stood: show it again below them.
+            sim.out.write("> ")
+            sim.out.flush()
 
 
 def repl(settings: Settings, stdin: TextIO, out: TextIO) -> None:

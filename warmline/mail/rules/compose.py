@@ -97,7 +97,7 @@ def compose(
     subject = f"[{line_name}] " + wording.subject.format(**values)
     paragraphs = (
         f"{line_name}: {wording.sentence.format(**values)}",
-        f"When: {happened_at}\nDashboard: {link}",
+        f"Alert raised: {happened_at}\nDashboard: {link}",
         "This e-mail never carries a texter's number or words; the dashboard shows what you "
         "may see. To stop these e-mails: warmline coordinator email-alerts <your e-mail> off",
     )
