@@ -197,6 +197,8 @@ def _read_line(stdin: TextIO, sim: Simulator) -> str:
 def repl(settings: Settings, stdin: TextIO, out: TextIO) -> None:
     """Read `who: message` lines until end of input or `quit`."""
     sim = Simulator(settings, out)
+    # Its sweeps' counts would crowd the texts on screen; `warmline run` logs them.
+    logging.getLogger("warmline.ops.sweeper").setLevel(logging.WARNING)
     volunteers = ", ".join(name for name in sim.people() if name not in TEXTERS)
     out.write(INTRO.format(line=sim.line_name, number=sim.line_number, volunteers=volunteers))
     sim.tick()

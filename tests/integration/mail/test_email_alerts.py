@@ -12,7 +12,7 @@ from email.message import EmailMessage
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tests.conftest import PUBLIC_URL
 from tests.integration.conftest import Line
@@ -23,7 +23,7 @@ from warmline.lines import coordinators
 from warmline.lines.lines import add_line
 from warmline.mail import delivery
 from warmline.mail.smtp import SmtpMailer
-from warmline.models import Coordinator, EmailNotice
+from warmline.models import EmailNotice
 from warmline.ops.sweeper import sweep
 
 CRISIS_TEXT = "I want to die tonight, nobody would notice"
@@ -184,12 +184,31 @@ def test_a_server_that_refuses_is_tried_again_later_and_the_email_then_arrives(
     assert len([m for m in mailed.to("admin@example.org") if "crisis words" in m]) == 1
 
 
-def test_without_smtp_the_alerts_are_dropped_not_kept_forever(line: Line, mailed: Inbox) -> None:
-    line.rt.mailer = None
+def test_a_process_without_smtp_leaves_alerts_to_one_with_it_then_drops_them(
+    line: Line, mailed: Inbox
+) -> None:
+    good = line.rt.mailer
+    line.rt.mailer = None  # this process has no SMTP_URL (the simulator beside `warmline run`)
     line.text(TEXTER, CRISIS_TEXT)
     deliver(line)
+    line.rt.mailer = good  # the process that has it sends the alert
+    deliver(line)
+    assert len(mailed.to("admin@example.org")) == 1
+
+    line.rt.mailer = None
+    line.text(TEXTER, CRISIS_TEXT + " still")  # the same conversation: its crisis alert was once
     with line.rt.db.session() as session:
-        notice = session.scalars(select(EmailNotice)).one()
-        assert notice.next_attempt_at is None and notice.sent_at is None
-        assert session.scalar(select(Coordinator.email_alerts).limit(1)) is not None
-    assert mailed.messages == []
+        before = session.scalar(select(func.count()).select_from(EmailNotice))
+    deliver(line, after=timedelta(hours=2))  # the escalation deadline comes; nobody has SMTP
+    with line.rt.db.session() as session:
+        unsent = session.scalars(select(EmailNotice).where(EmailNotice.sent_at.is_(None))).all()
+        assert session.scalar(select(func.count()).select_from(EmailNotice)) > before
+    assert unsent and all(n.next_attempt_at is not None for n in unsent)  # fresh: kept
+    deliver(line, after=timedelta(hours=3, minutes=5))
+    with line.rt.db.session() as session:
+        unsent = session.scalars(select(EmailNotice).where(EmailNotice.sent_at.is_(None))).all()
+    assert unsent and all(n.next_attempt_at is None for n in unsent)  # an hour on: dropped
+    assert all(n.last_error == "SMTP_URL is not set" for n in unsent)
+    line.rt.mailer = good
+    deliver(line, after=timedelta(hours=3, minutes=10))
+    assert len(mailed.messages) == 1  # a dropped e-mail never goes late
