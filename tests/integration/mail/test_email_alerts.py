@@ -17,14 +17,17 @@ from sqlalchemy import func, select
 from tests.conftest import PUBLIC_URL
 from tests.integration.conftest import Line
 from tests.integration.conversations.test_sms_flow import RILEY, SAM, TEXTER, ref_offered
+from tests.integration.voice_line import CALLER, RECORDING_SID, RECORDING_URL, player
 from warmline.config import SmtpSettings
 from warmline.core.clock import utcnow
 from warmline.lines import coordinators
 from warmline.lines.lines import add_line
 from warmline.mail import delivery
 from warmline.mail.smtp import SmtpMailer
+from warmline.messaging import outbox
 from warmline.models import EmailNotice
 from warmline.ops.sweeper import sweep
+from warmline.rota import texts as rota_sms
 
 CRISIS_TEXT = "I want to die tonight, nobody would notice"
 FROM = "alerts@warmline.example.org"
@@ -212,3 +215,37 @@ def test_a_process_without_smtp_leaves_alerts_to_one_with_it_then_drops_them(
     line.rt.mailer = good
     deliver(line, after=timedelta(hours=3, minutes=10))
     assert len(mailed.messages) == 1  # a dropped e-mail never goes late
+
+
+def test_a_coverage_gap_is_emailed_with_a_link_to_the_rota(line: Line, mailed: Inbox) -> None:
+    now = utcnow()
+    for outbox_id in rota_sms.alert_gaps(line.rt.db, line.rt.vault, now):
+        outbox.send(line.rt.db, line.rt.vault, line.rt.transport, outbox_id, lambda: now)
+    deliver(line)
+    # An administrator hears of every line's gaps; the other line's coordinator of its own only.
+    [raw] = [m for m in mailed.to("admin@example.org") if "[Test Warmline]" in m]
+    assert "Subject: [Test Warmline] no peer on the rota " in raw
+    assert f"{PUBLIC_URL}/rota?line=" in raw
+    [other] = mailed.to("other@example.org")
+    assert "Subject: [Other Line] no peer on the rota " in other
+    assert_nothing_private(raw)
+
+
+def test_a_voicemail_is_emailed_by_its_reference_never_the_callers_number(
+    line: Line, mailed: Inbox
+) -> None:
+    call = player(line).call(CALLER, line.number)
+    call.dial_ends("no-answer")  # Sam
+    call.dial_ends("no-answer")  # Riley, on call
+    call.leave_message(RECORDING_SID, RECORDING_URL, 23)
+    call.recording_ready(RECORDING_SID, RECORDING_URL, 23)
+    line.drain()
+    deliver(line)
+    voicemails = [m for m in mailed.to("admin@example.org") if "voicemail" in m]
+    [raw] = voicemails
+    match = re.search(r"Subject: \[Test Warmline\] a voicemail is waiting \(#([A-Z0-9]+)\)", raw)
+    assert match, raw
+    assert f"with CALL {match.group(1)}" in " ".join(raw.split())  # lines are wrapped
+    assert_nothing_private(raw, RECORDING_SID, RECORDING_URL)
+    digits = re.sub(r"\D", "", raw)
+    assert CALLER[2:] not in digits
