@@ -90,10 +90,11 @@ def send(
         )
         if notice is None:
             return False  # sent, dropped, or being sent by another worker right now
+        if mailer is None:
+            return False  # left for a process with SMTP; the sweeper drops it if none sends it
         coordinator = session.get_one(Coordinator, notice.coordinator_id)
-        if mailer is None or not coordinator.is_active or not coordinator.email_alerts:
-            why = "SMTP_URL is not set" if mailer is None else "the coordinator turned e-mail off"
-            _drop(session, [notice.id], why)
+        if not coordinator.is_active or not coordinator.email_alerts:
+            _drop(session, [notice.id], "the coordinator turned e-mail off or left")
             session.commit()
             return False
         line = session.get_one(Line, notice.line_id)

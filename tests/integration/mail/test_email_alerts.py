@@ -249,3 +249,21 @@ def test_a_voicemail_is_emailed_by_its_reference_never_the_callers_number(
     assert_nothing_private(raw, RECORDING_SID, RECORDING_URL)
     digits = re.sub(r"\D", "", raw)
     assert CALLER[2:] not in digits
+
+
+def test_turning_email_off_stops_alerts_already_waiting_to_go(line: Line, mailed: Inbox) -> None:
+    good = line.rt.mailer
+    line.rt.mailer = None
+    line.text(TEXTER, CRISIS_TEXT)
+    deliver(line)  # recorded, not sent yet
+    with line.rt.db.session() as session:
+        coordinators.set_email_alerts(
+            session, coordinators.get(session, "admin@example.org"), False
+        )
+        session.commit()
+    line.rt.mailer = good
+    deliver(line, after=timedelta(minutes=1))
+    assert mailed.messages == []
+    with line.rt.db.session() as session:
+        notice = session.scalars(select(EmailNotice)).one()
+    assert notice.sent_at is None and notice.next_attempt_at is None
