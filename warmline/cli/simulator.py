@@ -64,8 +64,9 @@ class Simulator:
         remember = getattr(rt.transport, "remember", None)
         # Texts to simulated phones are printed from what was kept (so `warmline run`'s show
         # too, once each); the console itself prints only texts to real numbers.
-        quiet = ConsoleTransport(_Silent(), remember=remember)
         loud = ConsoleTransport(out)
+        # With nothing keeping texts (a Twilio setup), every text is printed as it goes.
+        quiet = ConsoleTransport(_Silent(), remember=remember) if remember is not None else loud
         rt.transport = _ScreenTransport(out, quiet, loud)
         runtime.install(rt)  # the jobs it runs find their collaborators here
         self.rt = rt
