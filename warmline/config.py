@@ -7,10 +7,11 @@ import ipaddress
 import os
 import secrets
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from cryptography.fernet import Fernet
 
@@ -34,8 +35,34 @@ DEFAULT_SEND_CONCURRENCY = 16
 MAX_SEND_CONCURRENCY = 64
 
 
+# How each SMTP_URL scheme reaches its server, and the port it uses when the URL names none.
+SMTP_SCHEMES = {"smtp": 25, "smtp+starttls": 587, "smtps": 465}
+
+
 class ConfigError(Exception):
     """The environment does not describe a line that can start safely."""
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """Where coordinators' alert e-mails go out: SMTP_URL taken apart, and SMTP_FROM."""
+
+    scheme: str
+    host: str
+    port: int
+    sender: str
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+
+    @property
+    def starttls(self) -> bool:
+        """True when the connection is upgraded to TLS after it opens."""
+        return self.scheme == "smtp+starttls"
+
+    @property
+    def implicit_tls(self) -> bool:
+        """True when the connection is TLS from its first byte."""
+        return self.scheme == "smtps"
 
 
 @dataclass(frozen=True)
@@ -65,6 +92,8 @@ class Settings:
     # Proxies in front of the app whose X-Forwarded-For we believe (0: none, the address is the
     # peer's own).
     trusted_proxy_hops: int = 0
+    # Alert e-mails for coordinators; None: alerts go by text only.
+    smtp: SmtpSettings | None = None
 
     @property
     def embedded(self) -> bool:
@@ -164,6 +193,7 @@ def load_settings(
         hmac_key=hmac_keys[0],
         older_hmac_keys=tuple(hmac_keys[1:]),
         instance_path=instance_path,
+        smtp=smtp_settings(get("SMTP_URL"), get("SMTP_FROM"), production=env == "production"),
         **operations,
     )
 
@@ -220,6 +250,43 @@ def _redis_tls(url: str | None, verify: str | None) -> str | None:
     if "ssl_cert_reqs=" in url:
         return url
     return url + ("&" if "?" in url else "?") + "ssl_cert_reqs=none"
+
+
+def smtp_settings(url: str | None, sender: str | None, *, production: bool) -> SmtpSettings | None:
+    """SMTP_URL and SMTP_FROM checked and taken apart; None when SMTP_URL is unset."""
+    if url is None:
+        if sender is not None:
+            raise ConfigError("SMTP_FROM is set but SMTP_URL is not: set both, or neither")
+        return None
+    shape = "smtp://user:password@host:port (or smtps:// or smtp+starttls://)"
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme not in SMTP_SCHEMES:
+        raise ConfigError(f"SMTP_URL must look like {shape}, not start with {scheme or url!r}")
+    try:
+        port = parts.port or SMTP_SCHEMES[scheme]
+    except ValueError:
+        raise ConfigError(
+            f"SMTP_URL has a port that is not a number from 1 to 65535: {shape}"
+        ) from None
+    if not parts.hostname:
+        raise ConfigError(f"SMTP_URL names no host: {shape}")
+    username = unquote(parts.username) if parts.username else None
+    password = unquote(parts.password) if parts.password else None
+    if (username is None) != (password is None):
+        raise ConfigError("SMTP_URL has a user without a password (or the other way round)")
+    if production and scheme == "smtp" and password is not None and not _loopback(parts.hostname):
+        raise ConfigError(
+            "SMTP_URL would send its password unencrypted: use smtps:// or smtp+starttls:// "
+            "(plain smtp:// only to a relay on this machine)"
+        )
+    chosen = sender or (username if username and "@" in username else None)
+    if chosen is None:
+        raise ConfigError("SMTP_FROM must be set (the address alert e-mails come from)")
+    _, address = parseaddr(chosen)
+    if "@" not in address or any(c in chosen for c in "\r\n"):
+        raise ConfigError(f"SMTP_FROM must be an e-mail address, not {chosen!r}")
+    return SmtpSettings(scheme, parts.hostname, port, chosen, username, password)
 
 
 def log_format(environ: Mapping[str, str] | None = None) -> str:

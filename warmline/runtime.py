@@ -13,6 +13,7 @@ from warmline.core.jobqueue import JobQueue, RedisJobQueue, ThreadJobQueue
 from warmline.core.ports import Transport
 from warmline.core.records import CarrierRecords
 from warmline.lines.cards import LineCards
+from warmline.mail.smtp import Mailer, SmtpMailer
 from warmline.messaging.pacer import LocalPacer, Pacer, RedisPacer
 from warmline.messaging.rules.pacing import Pace
 from warmline.messaging.sending import SendPool
@@ -37,6 +38,8 @@ class Runtime:
     pacer: Pacer | None = None
     # Only `warmline worker` sends on threads (`start_sending`); elsewhere a send is a queued job.
     sends: SendPool | None = None
+    # Coordinators' alert e-mails; None without SMTP_URL.
+    mailer: Mailer | None = None
     line_cards: LineCards = field(default_factory=LineCards)
 
     @property
@@ -82,6 +85,7 @@ def build(settings: Settings) -> Runtime:
         vault=vault,
         keyring=keyring,
         pacer=_pacer(settings, queue),
+        mailer=SmtpMailer(settings.smtp) if settings.smtp is not None else None,
     )
 
 

@@ -10,6 +10,7 @@ from warmline import runtime
 from warmline.conversations import inbound, spill
 from warmline.core.clock import utcnow
 from warmline.core.jobqueue import JobQueue, RedisJobQueue
+from warmline.mail import delivery
 from warmline.messaging import outbox
 from warmline.voice import voicemail
 
@@ -42,3 +43,9 @@ def delete_recording(voicemail_id: int) -> None:
     """Delete a handled voicemail's recording at Twilio; a re-run finds it gone and stops."""
     rt = runtime.current()
     voicemail.delete_recording(rt.db, rt.voice, voicemail_id, utcnow())
+
+
+def send_email(notice_id: int) -> None:
+    """Send one coordinator's alert e-mail; a re-run finds it sent and stops."""
+    rt = runtime.current()
+    delivery.send(rt.db, rt.mailer, notice_id, utcnow(), rt.settings.public_url)

@@ -101,3 +101,27 @@ def coordinator_reset(email: str) -> None:
         audit.record(session, None, "reset password", account.email, utcnow(), actor="cli")
         session.commit()
         click.echo(f"new password set for {account.email}: they must change it when they sign in")
+
+
+@coordinator.command("email-alerts")
+@click.argument("email")
+@click.argument("setting", required=False, type=click.Choice(["on", "off"], case_sensitive=False))
+def coordinator_email_alerts(email: str, setting: str | None) -> None:
+    """Show, or turn on or off, a coordinator's alert e-mails (sent when SMTP_URL is set)."""
+    with opened_runtime() as rt, rt.db.session() as session, operator_errors():
+        account = coordinators.get(session, email)
+        if setting is not None:
+            wanted = setting.lower() == "on"
+            coordinators.set_email_alerts(session, account, wanted)
+            audit.record(
+                session,
+                None,
+                f"turned alert e-mails {setting.lower()}",
+                account.email,
+                utcnow(),
+                actor="cli",
+            )
+            session.commit()
+        state = "on" if account.email_alerts else "off"
+        where = "" if rt.settings.smtp is not None else " (SMTP_URL is not set: none are sent)"
+        click.echo(f"{account.email}: alert e-mails {state}{where}")

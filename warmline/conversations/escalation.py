@@ -13,6 +13,8 @@ from warmline.conversations.timers import IDLE
 from warmline.core.crypto import Vault
 from warmline.core.db import Database
 from warmline.core.statuses import ConversationStatus
+from warmline.mail import notices
+from warmline.mail.rules.compose import UNCLAIMED
 from warmline.messaging.outgoing import Turn
 from warmline.models import Contact, Conversation, Line, Timer, Volunteer
 from warmline.rota import service
@@ -82,6 +84,15 @@ def _escalate(turn: Turn, conversation: Conversation, timer: Timer) -> str:
         turn.tell_volunteer(
             coordinator, "unclaimed_alert", conversation.id, ref=conversation.ref, minutes=minutes
         )
+    notices.record(
+        turn.session,
+        turn.line,
+        UNCLAIMED,
+        f"timer:{timer.id}",
+        turn.now,
+        ref=conversation.ref,
+        minutes=minutes,
+    )
     return "alerted" if coordinators else "no coordinator"
 
 

@@ -13,6 +13,8 @@ from warmline.conversations.rules.keywords import TexterKeyword, is_goodbye, tex
 from warmline.core import metrics
 from warmline.core.statuses import ConversationStatus
 from warmline.core.text import fold
+from warmline.mail import notices
+from warmline.mail.rules.compose import CRISIS
 from warmline.messaging.outgoing import Turn
 from warmline.messaging.rules.priority import Priority
 from warmline.models import (
@@ -169,6 +171,14 @@ def _crisis(turn: Turn, contact: Contact, conversation: Conversation, offered_no
     turn.text_contact(contact, turn.say(key), conversation.id, Priority.CRISIS)
     for coordinator in coordinators_on_call(turn.session, turn.line, turn.now):
         turn.tell_volunteer(coordinator, "crisis_alert", conversation.id, ref=conversation.ref)
+    notices.record(
+        turn.session,
+        turn.line,
+        CRISIS,
+        f"conversation:{conversation.id}",
+        turn.now,
+        ref=conversation.ref,
+    )
     if conversation.status == ConversationStatus.ACTIVE and conversation.volunteer_id is not None:
         volunteer = turn.session.get_one(Volunteer, conversation.volunteer_id)
         turn.tell_volunteer(volunteer, "crisis_to_volunteer", conversation.id, ref=conversation.ref)

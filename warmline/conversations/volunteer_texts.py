@@ -13,6 +13,8 @@ from warmline.conversations.rules.vocabulary import SKIP, Vocabulary, trimmed
 from warmline.core.statuses import ConversationStatus
 from warmline.core.text import fold
 from warmline.lines.rules.settings import outcome_tags
+from warmline.mail import notices
+from warmline.mail.rules.compose import ESCALATION
 from warmline.messaging.outgoing import Turn
 from warmline.models import Conversation, Volunteer
 from warmline.privacy import contact_log
@@ -94,6 +96,16 @@ def _escalate(turn: Turn, volunteer: Volunteer, command: Command) -> None:
         c for c in coordinators_on_call(turn.session, turn.line, turn.now) if c.id != volunteer.id
     ]
     conversation.escalated_at = turn.now  # a hard one: the peer gets a debrief at DONE
+    # By e-mail too, even with nobody on call: someone reading mail may still help.
+    notices.record(
+        turn.session,
+        turn.line,
+        ESCALATION,
+        f"conversation:{conversation.id}:{turn.now:%Y%m%dT%H%M%S}",
+        turn.now,
+        peer=volunteer.name,
+        ref=conversation.ref,
+    )
     if not coordinators:
         turn.tell_volunteer(volunteer, "no_coordinator", conversation.id, ref=conversation.ref)
         return

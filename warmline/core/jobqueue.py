@@ -16,6 +16,7 @@ log = logging.getLogger(__name__)
 PROCESS_INBOUND = "workers.jobs.process_inbound"
 SEND_OUTBOX = "workers.jobs.send_outbox"
 DELETE_RECORDING = "workers.jobs.delete_recording"
+SEND_EMAIL = "workers.jobs.send_email"
 WORKER_MAIN = "workers.main.run"
 QUEUE_NAME = "warmline"
 # A fresh row's head start: its own job has this long before the sweeper does the work instead.

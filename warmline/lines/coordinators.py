@@ -184,6 +184,12 @@ def reset(session: Session, coordinator: Coordinator, password: str, now: dateti
     session.commit()
 
 
+def set_email_alerts(session: Session, coordinator: Coordinator, wanted: bool) -> None:
+    """Turn the coordinator's alert e-mails on or off (they still see every alert on the Now page)."""
+    coordinator.email_alerts = wanted
+    session.flush()
+
+
 def sign_out(session: Session, coordinator: Coordinator) -> None:
     """End every session of the account on the server, not just the browser's cookie."""
     coordinator.session_epoch += 1

@@ -11,7 +11,7 @@ from warmline.models.consent import (
     ContactLogEntry,
 )
 from warmline.models.conversation import Conversation, InboundMessage, Offer
-from warmline.models.coordinator import AuditEntry, Coordinator, CoordinatorLine
+from warmline.models.coordinator import AuditEntry, Coordinator, CoordinatorLine, EmailNotice
 from warmline.models.line import Line
 from warmline.models.outbox import Outbox
 from warmline.models.people import BlockedNumber, Contact, Volunteer
@@ -46,6 +46,7 @@ __all__ = [
     "Conversation",
     "Coordinator",
     "CoordinatorLine",
+    "EmailNotice",
     "InboundMessage",
     "Line",
     "LineHours",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, false
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, false, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from warmline.models.base import Base
@@ -29,6 +29,8 @@ class Coordinator(Base):
     is_administrator: Mapped[bool] = mapped_column(default=False, server_default=false())
     # Set when someone else chose the password (added or reset): it must be changed at sign-in.
     must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Alerts by e-mail (when the deployment has SMTP) unless the coordinator turned them off.
+    email_alerts: Mapped[bool] = mapped_column(default=True, server_default=true())
 
 
 class CoordinatorLine(Base):
@@ -42,6 +44,29 @@ class CoordinatorLine(Base):
     line_id: Mapped[int] = mapped_column(
         ForeignKey("lines.id", ondelete="CASCADE"), primary_key=True, index=True
     )
+
+
+class EmailNotice(Base):
+    """One alert e-mail to one coordinator: what happened (ids and counts, never words), and
+    whether it has gone; unique per coordinator, kind and key, so an alert is mailed once."""
+
+    __tablename__ = "email_notices"
+    __table_args__ = (UniqueConstraint("coordinator_id", "kind", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    line_id: Mapped[int] = mapped_column(ForeignKey("lines.id", ondelete="CASCADE"), index=True)
+    coordinator_id: Mapped[int] = mapped_column(ForeignKey("coordinators.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(40))
+    key: Mapped[str] = mapped_column(String(64))
+    # JSON of the alert's fields (a reference, minutes, a count, a peer's first name).
+    details: Mapped[str] = mapped_column(String(400), default="{}")
+    created_at: Mapped[datetime]
+    # When the sweeper next queues it; None once it has gone or was dropped.
+    next_attempt_at: Mapped[datetime | None] = mapped_column(index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    sent_at: Mapped[datetime | None]
+    # Why the last try failed (an exception's class and the server's code), or why it was dropped.
+    last_error: Mapped[str | None] = mapped_column(String(200))
 
 
 class AuditEntry(Base):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import smtplib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
@@ -12,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from warmline.config import ConfigError, Settings, load_settings
 from warmline.core import migrate
+from warmline.mail.smtp import SmtpMailer
 from warmline.models import Line
 
 if TYPE_CHECKING:
@@ -53,7 +55,28 @@ def run(
         schema_ok = findings[-1].status == OK
     findings.extend(_redis(settings))
     findings.extend(_twilio(settings, schema_ok, check_numbers))
+    findings.append(_email(settings))
     return findings
+
+
+def _email(settings: Settings) -> Finding:
+    """Coordinators' alert e-mails: off, or the SMTP server greets us and takes our sign-in."""
+    smtp = settings.smtp
+    if smtp is None:
+        return Finding(OK, "email", "SMTP_URL is not set: coordinators get alerts by text only")
+    where = f"{smtp.scheme}://{smtp.host}:{smtp.port}"
+    try:
+        SmtpMailer(smtp).check()
+    except smtplib.SMTPAuthenticationError:
+        return Finding(PROBLEM, "email", f"{where} refused the user and password in SMTP_URL")
+    except (smtplib.SMTPException, OSError) as exc:
+        return Finding(
+            PROBLEM,
+            "email",
+            f"cannot reach {where} ({type(exc).__name__}): check SMTP_URL and that the server "
+            "is running",
+        )
+    return Finding(OK, "email", f"{where} answers; alert e-mails come from {smtp.sender}")
 
 
 def _configuration(settings: Settings) -> Iterator[Finding]:

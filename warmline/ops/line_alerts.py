@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from warmline.core.crypto import Vault
 from warmline.core.db import Database
 from warmline.core.statuses import ConversationStatus, OutboxStatus
+from warmline.mail import notices
 from warmline.messaging.outgoing import Turn
 from warmline.models import Conversation, Line, Outbox, RotaNotice, Timer
 from warmline.ops.line_health import FAILED
@@ -96,6 +97,8 @@ def _incident(
         return
     if ongoing or not started:
         return
+    # Once per incident (its key), whoever is on call; the text below waits for someone on call.
+    notices.record(session, line, kind, f"{kind}:{key}", turn.now, **fields)
     coordinators = coordinators_on_call(session, line, turn.now)
     if not coordinators:
         # Not recorded: whoever comes on call next is told while it lasts.

@@ -15,6 +15,7 @@ from redis.exceptions import RedisError
 from warmline.conversations import checkins, escalation, inbound, spill
 from warmline.core.clock import utcnow
 from warmline.core.jobqueue import SEND_OUTBOX, RedisJobQueue
+from warmline.mail import delivery as mail_delivery
 from warmline.messaging import outbox
 from warmline.ops import line_alerts
 from warmline.privacy import retention
@@ -95,6 +96,8 @@ def sweep(rt: Runtime, with_rota: bool = False, clock: Clock = utcnow) -> SweepR
     else:
         for outbox_id in due:
             outbox.send(rt.db, rt.vault, rt.transport, outbox_id, clock, rt.pacer)
+    # After the texts: an alert's e-mail never holds up a texter's words.
+    mail_delivery.queue_due(rt.db, rt.queue, clock(), enabled=rt.mailer is not None)
     if inbound_ids or outbound_ids or interrupted or timer_ids:
         log.info(
             "sweep: %d inbound, %d timers, %d outbound, %d interrupted",

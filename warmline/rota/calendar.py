@@ -45,7 +45,6 @@ def feed(session: Session, token: str, now: datetime) -> bytes | None:
     if volunteer is None:
         return None
     # Imported here: few requests ask for a feed, and every web worker would carry it otherwise.
-    from icalendar import Calendar, Event
 
     calendar = Calendar()
     calendar.add("prodid", "-//Warmline//rota//EN")

@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session
 from warmline.core.crypto import Vault
 from warmline.core.db import Database
 from warmline.core.errors import InvalidInput
+from warmline.mail import notices
+from warmline.mail.rules.compose import COVERAGE_GAP
 from warmline.messaging.outgoing import Turn
 from warmline.messaging.rules.refs import DIGITS, LETTERS
 from warmline.models import Line, OpenShift, RotaNotice, Shift, ShiftOccurrence, Volunteer
@@ -71,10 +73,13 @@ def alert_gaps(db: Database, vault: Vault, now: datetime) -> list[int]:
             coordinators = _coordinators(session, line, now)
             turn = Turn(session, vault, line, now)
             for start, end in gaps:
-                if not _first_notice(session, line.id, "gap", start.strftime("%Y%m%dT%H%M"), now):
+                key = start.strftime("%Y%m%dT%H%M")
+                if not _first_notice(session, line.id, "gap", key, now):
                     continue
+                when = _when(line, start, end)
                 for coordinator in coordinators:
-                    turn.tell_volunteer(coordinator, "gap_alert", when=_when(line, start, end))
+                    turn.tell_volunteer(coordinator, "gap_alert", when=when)
+                notices.record(session, line, COVERAGE_GAP, f"gap:{key}", now, when=when)
             session.commit()
             written.extend(turn.outbox_ids())
     return written

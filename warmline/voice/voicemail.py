@@ -16,6 +16,8 @@ from warmline.core.db import Database
 from warmline.core.jobqueue import DELETE_RECORDING
 from warmline.core.ports import SendError
 from warmline.core.statuses import CallStatus, ConversationStatus, VoicemailStatus
+from warmline.mail import notices
+from warmline.mail.rules.compose import VOICEMAIL
 from warmline.messaging.outgoing import Turn
 from warmline.messaging.rules.refs import REF_ATTEMPTS, new_ref
 from warmline.models import Call, Conversation, Line, Voicemail, Volunteer
@@ -266,6 +268,8 @@ def _offer(
     session: Session, vault: Vault, line: Line, call: Call, vm: Voicemail, now: datetime
 ) -> list[int]:
     """Text the voicemail's reference to available peers, else backup, else the coordinator."""
+    # Coordinators hear of every voicemail by e-mail, once, whoever can be texted.
+    notices.record(session, line, VOICEMAIL, f"voicemail:{vm.id}", now, ref=vm.ref)
     volunteers = (
         available_now(session, line, now)
         or available_now(session, line, now, roles=("backup",))

@@ -1,0 +1,1 @@
+"""Pure rules for alert e-mails: what each kind says, from ids, counts and times only."""
