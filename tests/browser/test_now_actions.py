@@ -110,7 +110,7 @@ def test_a_coordinator_offers_a_waiting_text_to_a_named_peer_then_re_offers_it(
     screen.shot("now-offer-actions")
 
     picker.select_option(label=second)
-    row.get_by_role("button", name=f"Offer #{ref}").click()
+    row.get_by_role("button", name=f"Offer #{ref}", exact=True).click()
     notice = page.get_by_role("status").first
     expect(notice).to_contain_text(re.compile(rf"#{ref} offered to {second} at \d\d:\d\d E[SD]T"))
     expect(notice).to_contain_text(f"they take it by replying {ref}")
@@ -163,14 +163,20 @@ def test_opting_in_to_crisis_alerts_notifies_and_sounds_when_crisis_words_come_i
     page.reload()  # remembered in this browser
     expect(page.get_by_role("button", name="Crisis alerts are on (turn off)")).to_be_visible()
     page.locator("h1").click()  # a click on the page lets the tone play after a reload
+    expect(page.locator("#updated")).to_have_text(re.compile(r"Updated \d\d:\d\d:\d\d E[SD]T\."))
     screen.shot("now-crisis-alerts-on")
 
-    served.text_line(CRISIS_TEXTERS[size], "I want to die tonight")
     crisis = page.locator('[data-part="escalations"] li[data-outcome="crisis"]')
-    expect(crisis.first).to_contain_text("crisis words", timeout=10_000)
-    expect(crisis.first).to_contain_text(re.compile(r"at \d\d:\d\d"))
-    ref = crisis.first.get_attribute("data-ref")
-    page.wait_for_function("window.__notified.length > 0")
+    known = set(crisis.evaluate_all("items => items.map(li => li.getAttribute('data-ref'))"))
+    served.text_line(CRISIS_TEXTERS[size], "I want to die tonight")
+    expect(crisis).to_have_count(len(known) + 1, timeout=10_000)
+    (ref,) = (
+        set(crisis.evaluate_all("items => items.map(li => li.getAttribute('data-ref'))")) - known
+    )
+    fresh = page.locator(f'[data-part="escalations"] li[data-outcome="crisis"][data-ref="{ref}"]')
+    expect(fresh).to_contain_text("crisis words")
+    expect(fresh).to_contain_text(re.compile(r"at \d\d:\d\d"))
+    page.wait_for_function("() => window.__notified.length > 0")
     notified: list[dict[str, Any]] = page.evaluate("window.__notified")
     assert notified == [
         {"title": "Crisis words on Peer Line", "body": f"Conversation #{ref} used crisis words."}

@@ -35,7 +35,13 @@ def now_json() -> Response:
     moment = utcnow()
     session = db()
     views = [dashboard.line_now(session, line, moment) for line in visible_lines()]
-    return jsonify(now=iso(moment), lines=[_line_json(view, moment) for view in views])
+    # "Updated at" on the line's wall clock (the first line's, named, when lines differ in zone).
+    zone = views[0].timezone if views else "UTC"
+    return jsonify(
+        now=iso(moment),
+        updated=local(moment, zone, "%H:%M:%S %Z"),
+        lines=[_line_json(view, moment) for view in views],
+    )
 
 
 @bp.post("/now/lines/<int:line_id>/conversations/<ref>/reoffer")

@@ -138,7 +138,13 @@ def test_the_escalations_panel_lists_escalate_and_crisis_words_by_reference_only
     assert sorted(kinds) == ["crisis", "escalated"]
 
 
-def test_the_load_figure_says_what_it_counts(line: Line, signed_in: Dashboard) -> None:
+def test_the_load_figure_says_what_it_counts_and_times_name_the_lines_zone(
+    line: Line, signed_in: Dashboard
+) -> None:
     line.add_volunteer("Sam", SAM)
     page = signed_in.text("/")
     assert re.search(r'<span class="load">0 of 2 conversations</span>', page)
+    assert "Times in America/New_York (E" in page
+    data = signed_in.get("/now.json").get_json()
+    assert data["lines"][0]["on_shift"][0]["active"] == 0
+    assert re.fullmatch(r"\d\d:\d\d:\d\d E[SD]T", data["updated"])  # the line's clock, named

@@ -182,7 +182,7 @@
           return;
         }
         tick();
-        status.textContent = "Updated " + new Date(Date.now() + skew).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" }) + ".";
+        status.textContent = "Updated " + data.updated + ".";
         status.classList.remove("stale");
       })
       .catch(function () {
