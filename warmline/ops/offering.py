@@ -82,7 +82,14 @@ def offer_to_peer(
     peer = next(
         (v for v in escalation.available_to_offer(session, line, now) if v.id == volunteer_id), None
     )
-    if peer is None or peer.id == conversation.skip_volunteer_id:
+    if peer is not None and peer.id == conversation.skip_volunteer_id:
+        name = peer.name
+        session.rollback()
+        raise InvalidInput(
+            f"The texter asked to talk to someone other than {name}: choose someone else.",
+            field="volunteer",
+        )
+    if peer is None:
         chosen = session.get(Volunteer, volunteer_id)
         who = chosen.name if chosen is not None else "That peer"
         session.rollback()
