@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Response, flash, jsonify, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as Redirect
 
 from warmline.core.clock import utcnow
 from warmline.core.errors import InvalidInput
 from warmline.dashboard.blueprint import bp
-from warmline.dashboard.context import coordinator, db, runtime, visible_lines
+from warmline.dashboard.context import chosen_line, coordinator, db, runtime, visible_lines
 from warmline.dashboard.present import clock, iso, local, span, until, zone_name
 from warmline.models import Line
 from warmline.ops import now as dashboard
@@ -44,10 +44,10 @@ def now_json() -> Response:
     )
 
 
-@bp.post("/now/lines/<int:line_id>/conversations/<ref>/reoffer")
-def now_reoffer(line_id: int, ref: str) -> Redirect:
+@bp.post("/now/conversations/<ref>/reoffer")
+def now_reoffer(ref: str) -> Redirect:
     """Offer a waiting conversation again, now, to every available peer."""
-    line = _line(line_id)
+    line, _ = chosen_line()
     moment = utcnow()
     rt = runtime()
     try:
@@ -59,10 +59,10 @@ def now_reoffer(line_id: int, ref: str) -> Redirect:
     return redirect(url_for("dashboard.now"))
 
 
-@bp.post("/now/lines/<int:line_id>/conversations/<ref>/offer")
-def now_offer(line_id: int, ref: str) -> Redirect:
+@bp.post("/now/conversations/<ref>/offer")
+def now_offer(ref: str) -> Redirect:
     """Text one available peer the offer of a waiting conversation."""
-    line = _line(line_id)
+    line, _ = chosen_line()
     moment = utcnow()
     rt = runtime()
     raw = request.form.get("volunteer", "")
@@ -80,13 +80,6 @@ def now_offer(line_id: int, ref: str) -> Redirect:
         db().rollback()
         flash(str(exc))
     return redirect(url_for("dashboard.now"))
-
-
-def _line(line_id: int) -> Line:
-    for line in visible_lines():
-        if line.id == line_id:
-            return line
-    abort(404)
 
 
 def _at(moment: Any, line: Line) -> str:

@@ -94,6 +94,7 @@ def two_lines(line: Line, rt: Runtime) -> dict[str, Any]:
             "volunteer_id": session.scalars(select(Volunteer.id)).one(),
             "coordinator_id": boss.id,
             "chief": chief.id,
+            "ref": "K4P",  # a conversation reference; the line is what makes it another's
         }
     other_phone = Line(line.client, rt, line.fake, line.redis)
     other_phone.number = OTHER_NUMBER

@@ -40,7 +40,7 @@ def test_re_offer_now_texts_every_available_peer_again_and_is_audited(
     page = signed_in.text("/")
     assert re.search(r"offered to Alex at \d\d:\d\d, Sam at \d\d:\d\d", waiting_part(page))
 
-    signed_in.post(f"/now/lines/{line_id(line)}/conversations/{ref}/reoffer", {})
+    signed_in.post(f"/now/conversations/{ref}/reoffer?line={line_id(line)}", {})
     line.drain()
     assert re.search(
         rf"#{ref} offered again to Alex and Sam at \d\d:\d\d E[SD]T\.", signed_in.followed
@@ -75,7 +75,7 @@ def test_offer_to_a_peer_lists_only_available_peers_and_they_take_it_by_the_usua
     assert sorted(peers) == ["Jo", "Sam"]  # Alex is OFF
 
     signed_in.post(
-        f"/now/lines/{line_id(line)}/conversations/{ref}/offer", {"volunteer": peers["Jo"]}
+        f"/now/conversations/{ref}/offer?line={line_id(line)}", {"volunteer": peers["Jo"]}
     )
     line.drain()
     assert f"#{ref} offered to Jo at" in signed_in.followed
@@ -103,19 +103,22 @@ def test_an_offer_after_a_peer_took_it_or_to_a_peer_gone_off_says_so_plainly(
     line.text(TEXTER, WORDS)
     ref = ref_offered(line, SAM)
     peers = peer_ids(signed_in.text("/"))
-    lid = line_id(line)
 
     line.text(ALEX, "OFF")
     sent = len(line.sent_to(ALEX))
-    signed_in.post(f"/now/lines/{lid}/conversations/{ref}/offer", {"volunteer": peers["Alex"]})
+    signed_in.post(
+        f"/now/conversations/{ref}/offer?line={line_id(line)}", {"volunteer": peers["Alex"]}
+    )
     assert "Alex is no longer available" in signed_in.followed
     line.drain()
     assert len(line.sent_to(ALEX)) == sent
 
     line.text(SAM, ref)
-    signed_in.post(f"/now/lines/{lid}/conversations/{ref}/offer", {"volunteer": peers["Sam"]})
+    signed_in.post(
+        f"/now/conversations/{ref}/offer?line={line_id(line)}", {"volunteer": peers["Sam"]}
+    )
     assert f"#{ref} was taken meanwhile: a peer has it now." in signed_in.followed
-    signed_in.post(f"/now/lines/{lid}/conversations/{ref}/reoffer", {})
+    signed_in.post(f"/now/conversations/{ref}/reoffer?line={line_id(line)}", {})
     assert f"#{ref} was taken meanwhile" in signed_in.followed
     assert "offered conversation" not in signed_in.text("/audit")
 
