@@ -62,16 +62,22 @@ def _reoffer(turn: Turn, conversation: Conversation, timer: Timer) -> str:
         return "moot"
     if turn.now >= timers.fallback_at(turn.line, conversation):
         return "moot"  # the texter has been told; offers stop with the fallback
-    everyone = _available(turn)
-    claims.offer_to(turn, conversation, everyone)
+    everyone = offer_again(turn, conversation)
     timers.schedule_reoffer(turn.session, turn.line, conversation, turn.now)
     return f"offered {len(everyone)}"
 
 
-def _available(turn: Turn) -> list[Volunteer]:
+def offer_again(turn: Turn, conversation: Conversation) -> list[Volunteer]:
+    """Offer a waiting conversation again to everyone available; the timer and coordinators use it."""
+    everyone = available_to_offer(turn.session, turn.line, turn.now)
+    claims.offer_to(turn, conversation, everyone)
+    return [v for v in everyone if v.id != conversation.skip_volunteer_id]
+
+
+def available_to_offer(session: Session, line: Line, now: datetime) -> list[Volunteer]:
     """Everyone who could take a conversation now: primaries and the backup tier."""
-    primary = available_now(turn.session, turn.line, turn.now)
-    backup = available_now(turn.session, turn.line, turn.now, roles=("backup",))
+    primary = available_now(session, line, now)
+    backup = available_now(session, line, now, roles=("backup",))
     return list({v.id: v for v in [*primary, *backup]}.values())
 
 
@@ -101,7 +107,11 @@ def _fallback(turn: Turn, conversation: Conversation, timer: Timer) -> str:
         return "moot"
     contact = turn.session.get_one(Contact, conversation.contact_id)
     # "Busy" only when it is so: with a peer available, the texter is still in line.
-    key = "still_in_line" if _available(turn) else "everyone_busy"
+    key = (
+        "still_in_line"
+        if available_to_offer(turn.session, turn.line, turn.now)
+        else "everyone_busy"
+    )
     turn.text_contact(contact, turn.say(key), conversation.id)
     return "told texter"
 

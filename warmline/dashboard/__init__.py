@@ -8,7 +8,12 @@ from flask import Flask
 from warmline.config import Settings
 
 STATE_LABELS = {"available": "Available", "busy": "Busy", "off": "OFF", "on_call": "On call"}
-ESCALATION_LABELS = {"alerted": "coordinator alerted", "no coordinator": "no coordinator on call"}
+ESCALATION_LABELS = {
+    "alerted": "coordinator alerted",
+    "no coordinator": "no coordinator on call",
+    "escalated": "a peer asked for help (ESCALATE)",
+    "crisis": "crisis words",
+}
 
 
 def init_app(app: Flask, settings: Settings) -> None:
@@ -34,6 +39,9 @@ def init_app(app: Flask, settings: Settings) -> None:
     app.add_template_filter(present.clock, "clock")
     app.add_template_filter(present.duration, "duration")
     app.add_template_filter(present.iso, "iso")
+    app.add_template_filter(present.until, "until")
+    app.add_template_filter(present.span, "span")
+    app.add_template_filter(present.zone_name, "zone_name")
     app.add_template_global(lambda state: STATE_LABELS.get(state, state), "state_label")
     app.add_template_global(lambda kind: ESCALATION_LABELS.get(kind, kind), "escalation_label")
     app.jinja_env.globals["training_enabled"] = not settings.production

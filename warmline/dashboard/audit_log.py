@@ -34,12 +34,18 @@ def audit_log() -> str | tuple[str, int]:
         )
     )
     older = entries[-1].id if len(entries) == audit.PAGE_SIZE else None
-    line_names = {line.id: line.name for line in visible_lines()}
+    lines = visible_lines()
+    line_names = {line.id: line.name for line in lines}
+    zones = {line.id: line.timezone for line in lines}
+    # An entry about no line (an account change) reads in the lines' one zone, if they share one.
+    shared = {line.timezone for line in lines}
     people = [c.email for c in coordinators.everyone(db())] if me.is_administrator else [me.email]
     kept = {k: v for k, v in form.items() if v}
     page = render_template(
         "audit.html",
         entries=entries,
+        zones=zones,
+        default_zone=shared.pop() if len(shared) == 1 else "UTC",
         older=older,
         first=before is None,
         line_names=line_names if len(line_names) > 1 else {},

@@ -38,6 +38,7 @@ def _page(line: Line, lines: list[Line], errors: dict[str, str], form: dict[str,
         lines=lines,
         week=rota_board.week(db(), line, monday),
         today=_today(line),
+        today_moment=utcnow(),
         previous=monday - timedelta(days=7),
         following=monday + timedelta(days=7),
         people=rota_board.volunteers_to_pick(db()),
@@ -91,13 +92,13 @@ def rota_cancel(shift_id: int) -> Response:
     return _back(line)
 
 
-@bp.post("/rota/shifts/<int:shift_id>/stop")
-def rota_stop(shift_id: int) -> Response:
-    """Stop a weekly shift from now on."""
+@bp.post("/rota/shifts/<int:shift_id>/cancel-shift")
+def rota_cancel_shift(shift_id: int) -> Response:
+    """Cancel a whole shift, every week of it, from now on."""
     line, _ = chosen_line()
     try:
-        rota_board.stop_repeating(db(), line, shift_id, coordinator(), utcnow())
-        flash("The weekly shift is cancelled from now on.")
+        removed = rota_board.cancel_whole(db(), line, shift_id, coordinator(), utcnow())
+        flash(f"The shift is cancelled: {removed} date{'s' if removed != 1 else ''} removed.")
     except InvalidInput as exc:
         db().rollback()
         flash(str(exc))

@@ -38,6 +38,9 @@ class Conversation(Base):
         Index("ix_conversations_contact_status", "contact_id", "status"),
         # The dashboard's statistics read a line's conversations by day.
         Index("ix_conversations_line_created", "line_id", "created_at"),
+        # The Now page's escalations panel reads a line's recent crisis flags and ESCALATEs.
+        Index("ix_conversations_line_crisis", "line_id", "crisis_at"),
+        Index("ix_conversations_line_escalated", "line_id", "escalated_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from warmline.core.statuses import ConversationStatus
-from warmline.models import Contact, Conversation, InboundMessage, Line, Timer, Volunteer
+from warmline.models import Contact, Conversation, InboundMessage, Line, Offer, Timer, Volunteer
+from warmline.ops.offering import peers_to_offer
 from warmline.rota import service
 from warmline.rota.availability import active_counts
 from warmline.rota.rules.availability import ShiftWindow
@@ -44,12 +45,29 @@ class ShiftNext:
 
 
 @dataclass(frozen=True)
+class OfferMade:
+    """A peer a waiting conversation was offered to, and when."""
+
+    name: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Peer:
+    """A peer a coordinator may offer a conversation to right now."""
+
+    volunteer_id: int
+    name: str
+
+
+@dataclass(frozen=True)
 class Waiting:
     """A conversation in the queue, known only by its reference."""
 
     ref: str
     waiting_since: datetime
     crisis: bool
+    offers: list[OfferMade]
 
 
 @dataclass(frozen=True)
@@ -71,11 +89,11 @@ class Active:
 
 @dataclass(frozen=True)
 class Escalation:
-    """An unclaimed conversation the on-call coordinator was alerted about."""
+    """Something today that asked for a coordinator: an unclaimed alert, ESCALATE, crisis words."""
 
     ref: str
     at: datetime
-    outcome: str  # alerted, or no coordinator
+    outcome: str  # alerted, no coordinator, escalated (a peer's ESCALATE), crisis
 
 
 @dataclass(frozen=True)
@@ -94,6 +112,7 @@ class LineNow:
     active: list[Active]
     active_total: int
     escalations: list[Escalation]
+    peers: list[Peer]
 
 
 def lines(session: Session) -> list[Line]:
@@ -126,6 +145,7 @@ def line_now(session: Session, line: Line, now: datetime) -> LineNow:
         active=active,
         active_total=active_total,
         escalations=_escalations(session, line, now),
+        peers=[Peer(v.id, v.name) for v in peers_to_offer(session, line, now)],
     )
 
 
@@ -178,13 +198,35 @@ def _waiting(session: Session, line: Line, now: datetime) -> tuple[list[Waiting]
     where = (Conversation.line_id == line.id, Conversation.status == ConversationStatus.WAITING)
     total = int(session.scalar(select(func.count()).where(*where)) or 0)
     rows = session.execute(
-        select(Conversation.ref, Conversation.waiting_since, Conversation.crisis_at)
+        select(
+            Conversation.id, Conversation.ref, Conversation.waiting_since, Conversation.crisis_at
+        )
         .where(*where)
         # Crisis first, then the longest wait: the order a coordinator should look in.
         .order_by(Conversation.crisis_at.is_(None), Conversation.waiting_since)
         .limit(ROWS_SHOWN)
+    ).all()
+    offers = _offers(session, [row[0] for row in rows])
+    return [
+        Waiting(ref, since, crisis is not None, offers.get(cid, []))
+        for cid, ref, since, crisis in rows
+    ], total
+
+
+def _offers(session: Session, conversation_ids: list[int]) -> dict[int, list[OfferMade]]:
+    """Who each conversation was offered to and when, earliest first."""
+    if not conversation_ids:
+        return {}
+    rows = session.execute(
+        select(Offer.conversation_id, Volunteer.name, Offer.offered_at)
+        .join(Volunteer, Volunteer.id == Offer.volunteer_id)
+        .where(Offer.conversation_id.in_(conversation_ids))
+        .order_by(Offer.offered_at, Volunteer.name)
     )
-    return [Waiting(ref, since, crisis is not None) for ref, since, crisis in rows], total
+    made: dict[int, list[OfferMade]] = {}
+    for cid, name, at in rows:
+        made.setdefault(cid, []).append(OfferMade(name, at))
+    return made
 
 
 def _opted_out(session: Session, line: Line, now: datetime) -> list[OptedOut]:
@@ -231,6 +273,23 @@ def _active(session: Session, line: Line) -> tuple[list[Active], int]:
 
 
 def _escalations(session: Session, line: Line, now: datetime) -> list[Escalation]:
+    """Alerts, peers' ESCALATEs and crisis flags of the last day, newest first."""
+    found = _timer_alerts(session, line, now)
+    for column, outcome in (
+        (Conversation.escalated_at, "escalated"),
+        (Conversation.crisis_at, "crisis"),
+    ):
+        rows = session.execute(
+            select(Conversation.ref, column)
+            .where(Conversation.line_id == line.id, column >= now - RECENT)
+            .order_by(column.desc())
+            .limit(ROWS_SHOWN)
+        )
+        found.extend(Escalation(ref, at, outcome) for ref, at in rows if at is not None)
+    return sorted(found, key=lambda e: e.at, reverse=True)[:ROWS_SHOWN]
+
+
+def _timer_alerts(session: Session, line: Line, now: datetime) -> list[Escalation]:
     """Escalation deadlines that fired in the last day, newest first."""
     rows = session.execute(
         select(Conversation.ref, Timer.done_at, Timer.outcome)

@@ -169,13 +169,22 @@ def cancel_date(
     session.commit()
 
 
-def stop_repeating(
+def cancel_whole(
     session: Session, line: Line, shift_id: int, actor: Coordinator, now: datetime
 ) -> int:
-    """Cancel a weekly shift from now on; returns how many dates were removed."""
+    """Cancel a whole shift (every week of a weekly one) from now on; returns dates removed."""
     shift = _shift(session, line, shift_id)
     removed = service.cancel_shift(session, shift, now)
-    audit.record(session, actor, "cancelled weekly shift", _who(session, shift), now, line.id)
+    repeat = "weekly from" if shift.weekly else "on"
+    audit.record(
+        session,
+        actor,
+        "cancelled shift",
+        f"{_who(session, shift)}, {shift.role}, {repeat} "
+        f"{shift.local_start:%a %Y-%m-%d %H:%M}–{shift.local_end:%H:%M}",
+        now,
+        line.id,
+    )
     session.commit()
     return removed
 

@@ -112,6 +112,7 @@ def two_lines(line: Line, rt: Runtime) -> dict[str, Any]:
             "coordinator_id": boss.id,
             "chief": chief.id,
             "resource_id": theirs.id,
+            "ref": "K4P",  # a conversation reference; the line is what makes it another's
         }
     other_phone = Line(line.client, rt, line.fake, line.redis)
     other_phone.number = OTHER_NUMBER

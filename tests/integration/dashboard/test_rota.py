@@ -157,3 +157,39 @@ def test_an_open_shift_is_posted_and_volunteers_are_texted_a_code(
     code = re.search(r"CLAIM (\w+) to take it", signed_in.followed).group(1)  # type: ignore[union-attr]
     line.drain()
     assert any(code in body for body in line.sent_to(SAM))
+
+
+def test_a_whole_weekly_shift_is_cancelled_from_the_grid_and_the_audit_log_reads_in_local_time(
+    line: Line, signed_in: Dashboard
+) -> None:
+    line.add_volunteer("Sam", SAM, on_shift=False)
+    tomorrow = (utcnow().astimezone(NEW_YORK) + timedelta(days=1)).date()
+    ids = volunteer_ids(signed_in.text("/rota"))
+    signed_in.post(
+        "/rota/shifts",
+        {
+            "volunteer": ids["Sam"],
+            "role": "primary",
+            "date": tomorrow.isoformat(),
+            "start": "22:00",
+            "end": "06:00",
+            "weekly": "yes",
+        },
+    )
+    day = day_section(signed_in.followed, tomorrow.strftime("%A %d %B"))
+    assert "22:00–06:00 (next day)" in day
+    assert "Skip this date" in day and "Cancel the whole shift" in day
+    assert 'data-confirm="Cancel Sam\'s weekly shift in every week from now on?"' in day
+    shift_id = re.search(r"/rota/shifts/(\d+)/cancel-shift", day).group(1)  # type: ignore[union-attr]
+
+    later = tomorrow + timedelta(days=14)
+    signed_in.post(f"/rota/shifts/{shift_id}/cancel-shift?week={later.isoformat()}", {})
+    assert re.search(r"The shift is cancelled: \d+ dates removed\.", signed_in.followed)
+    assert "Sam" not in day_section(signed_in.followed, later.strftime("%A %d %B"))
+    audit = signed_in.text("/audit")
+    assert (
+        "cancelled shift" in audit
+        and f"Sam, primary, weekly from {tomorrow:%a %Y-%m-%d} 22:00" in audit
+    )
+    when = re.findall(r'<td class="when" data-label="When">([^<]+)</td>', audit)
+    assert when and all(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d E[SD]T", w) for w in when)

@@ -9,7 +9,11 @@
   // Server time minus this browser's time, so waits are right even on a wrong laptop clock.
   var skew = Date.parse(status.getAttribute("data-now")) - Date.now();
   var STATES = { available: "Available", busy: "Busy", off: "OFF", on_call: "On call" };
-  var ESCALATIONS = { alerted: "coordinator alerted", "no coordinator": "no coordinator on call" };
+  var ESCALATIONS = {
+    alerted: "coordinator alerted", "no coordinator": "no coordinator on call",
+    escalated: "a peer asked for help (ESCALATE)", crisis: "crisis words"
+  };
+  var csrf = status.getAttribute("data-csrf");
 
   function duration(seconds) {
     var s = Math.max(0, Math.floor(seconds));
@@ -41,10 +45,58 @@
     return li;
   }
 
+  function form(section, kind, ref) {
+    var el = document.createElement("form");
+    el.method = "post";
+    el.action = section.getAttribute("data-" + kind + "-url").replace("__REF__", encodeURIComponent(ref));
+    var token = document.createElement("input");
+    token.type = "hidden"; token.name = "csrf_token"; token.value = csrf;
+    el.appendChild(token);
+    return el;
+  }
+
+  function button(before, ref, after) {
+    var el = document.createElement("button");
+    el.type = "submit"; el.className = "secondary";
+    el.append(before, span("visually-hidden", " #" + ref), after);
+    return el;
+  }
+
+  // The coordinator's two actions on a waiting conversation, as the page first drew them.
+  function offerActions(w, line, section) {
+    var box = document.createElement("div");
+    box.className = "offer-actions";
+    var again = form(section, "reoffer", w.ref);
+    again.appendChild(button("Re-offer", w.ref, " now"));
+    box.appendChild(again);
+    if (!line.peers.length) {
+      box.appendChild(span("hint", "No peer is available to offer it to."));
+      return box;
+    }
+    var one = form(section, "offer", w.ref);
+    one.className = "offer-one";
+    var id = "offer-" + line.id + "-" + w.ref;
+    var label = document.createElement("label");
+    label.htmlFor = id; label.textContent = "Offer #" + w.ref + " to";
+    var select = document.createElement("select");
+    select.id = id; select.name = "volunteer";
+    line.peers.forEach(function (p) { select.appendChild(new Option(p.name, String(p.id))); });
+    one.append(label, select, button("Offer", w.ref, ""));
+    box.appendChild(one);
+    return box;
+  }
+
+  function offered(w) {
+    if (!w.offers.length) { return span("offered", "not offered to anyone yet"); }
+    return span("offered", "offered to " + w.offers.map(function (o) { return o.name + " at " + o.at; }).join(", "));
+  }
+
   var builders = {
-    waiting: function (w) {
-      return row([span("ref", "#" + w.ref), w.crisis ? span("flag", "Crisis words") : null,
-                  since("waiting ", w.since)], w.crisis);
+    waiting: function (w, line, section) {
+      var li = row([span("ref", "#" + w.ref), w.crisis ? span("flag", "Crisis words") : null,
+                    since("waiting ", w.since), offered(w), offerActions(w, line, section)], w.crisis);
+      li.setAttribute("data-ref", w.ref);
+      return li;
     },
     active: function (a) {
       return row([span("ref", "#" + a.ref), span("who", "with " + a.volunteer),
@@ -53,31 +105,51 @@
     on_shift: function (p, line) {
       return row([span("who", p.name), span("role", p.role),
                   span("state state-" + p.state, STATES[p.state] || p.state),
-                  p.role === "coordinator" ? null : span("load", p.active + " of " + line.capacity),
+                  p.role === "coordinator" ? null : span("load", p.active + " of " + line.capacity + " conversations"),
                   span("until", "until " + p.until)], false);
     },
     next_up: function (s) {
       return row([span("who", s.name), span("role", s.role),
-                  span("until", s.starts + "–" + s.ends)], false);
+                  span("until", s.starts + " " + s.hours)], false);
     },
     opted_out: function (o) {
       return row([span("flag", "Opted out"),
                   span("until", "texted at " + o.at + ": offered to no one, replies can't be delivered")], false);
     },
     escalations: function (e) {
-      return row([span("ref", "#" + e.ref), span("role", ESCALATIONS[e.outcome] || e.outcome),
-                  span("until", "at " + e.at)], false);
+      var li = row([span("ref", "#" + e.ref), span("role", ESCALATIONS[e.outcome] || e.outcome),
+                    span("until", "at " + e.at)], e.outcome === "crisis");
+      li.setAttribute("data-outcome", e.outcome);
+      li.setAttribute("data-when", e.when);
+      li.setAttribute("data-ref", e.ref);
+      return li;
     }
   };
+
+  // Which peer each waiting conversation's picker shows, so a redraw keeps a coordinator's choice.
+  function chosen(list) {
+    var picked = {};
+    list.querySelectorAll("li[data-ref] select").forEach(function (select) {
+      picked[select.closest("li").getAttribute("data-ref")] = select.value;
+    });
+    return picked;
+  }
 
   function draw(line) {
     var section = document.querySelector('section.line[data-line-id="' + line.id + '"]');
     if (!section) { return false; }
     Object.keys(builders).forEach(function (part) {
       var list = section.querySelector('[data-part="' + part + '"]');
+      // Leave the queue alone while someone is using one of its forms; the next poll catches up.
+      if (part === "waiting" && list.contains(document.activeElement)) { return; }
+      var picked = part === "waiting" ? chosen(list) : {};
       var fresh = document.createDocumentFragment();
-      line[part].forEach(function (item) { fresh.appendChild(builders[part](item, line)); });
+      line[part].forEach(function (item) { fresh.appendChild(builders[part](item, line, section)); });
       list.replaceChildren(fresh);
+      list.querySelectorAll("li[data-ref] select").forEach(function (select) {
+        var keep = picked[select.closest("li").getAttribute("data-ref")];
+        if (keep && select.querySelector('option[value="' + keep + '"]')) { select.value = keep; }
+      });
       section.querySelector('[data-empty="' + part + '"]').hidden = line[part].length > 0;
     });
     ["waiting_total", "active_total"].forEach(function (part) {
@@ -104,12 +176,13 @@
       .then(function (data) {
         skew = Date.parse(data.now) - Date.now();
         var known = data.lines.every(draw);
+        alertNewCrises();
         if (!known || data.lines.length !== document.querySelectorAll("section.line").length) {
           window.location.reload();  // a line was added or removed: redraw the whole page
           return;
         }
         tick();
-        status.textContent = "Updated " + new Date(Date.now() + skew).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" }) + ".";
+        status.textContent = "Updated " + data.updated + ".";
         status.classList.remove("stale");
       })
       .catch(function () {
@@ -118,6 +191,94 @@
       })
       .finally(function () { window.setTimeout(poll, every); });
   }
+
+  // Crisis alerts: opt-in, remembered in this browser; a notification and a short tone for each
+  // new crisis flag, naming only the line and the conversation's reference.
+  var OPT_IN = "warmline.crisisAlerts";
+  var toggle = document.getElementById("crisis-alerts");
+  var note = document.getElementById("crisis-alerts-note");
+  var audio = null;
+  var seen = {};
+
+  function crisisKeys() {
+    var keys = {};
+    document.querySelectorAll('section.line [data-part="escalations"] li[data-outcome="crisis"]').forEach(function (li) {
+      var section = li.closest("section.line");
+      keys[section.getAttribute("data-line-id") + " " + li.getAttribute("data-ref") + " " + li.getAttribute("data-when")] = {
+        line: section.querySelector("h2").textContent, ref: li.getAttribute("data-ref")
+      };
+    });
+    return keys;
+  }
+
+  function alertsOn() {
+    try { return window.localStorage.getItem(OPT_IN) === "on"; } catch (e) { return false; }
+  }
+
+  function showToggle() {
+    var on = alertsOn() && Notification.permission === "granted";
+    toggle.textContent = on ? "Crisis alerts are on (turn off)" : "Turn on crisis alerts";
+    toggle.setAttribute("aria-pressed", on ? "true" : "false");
+  }
+
+  function beep() {
+    if (!audio) { return; }
+    if (audio.state === "suspended") { audio.resume(); }
+    var tone = audio.createOscillator();
+    var gain = audio.createGain();
+    tone.frequency.value = 880;
+    gain.gain.setValueAtTime(0.2, audio.currentTime);
+    gain.gain.exponentialRampToValueAtTime(0.001, audio.currentTime + 0.6);
+    tone.connect(gain); gain.connect(audio.destination);
+    tone.start(); tone.stop(audio.currentTime + 0.6);
+  }
+
+  function unlockAudio() {
+    var Context = window.AudioContext || window.webkitAudioContext;
+    if (!audio && Context) { audio = new Context(); }
+    if (audio && audio.state === "suspended") { audio.resume(); }
+  }
+
+  function alertNewCrises() {
+    var now = crisisKeys();
+    Object.keys(now).forEach(function (key) {
+      if (seen[key]) { return; }
+      if (alertsOn() && window.Notification && Notification.permission === "granted") {
+        new Notification("Crisis words on " + now[key].line, {
+          body: "Conversation #" + now[key].ref + " used crisis words.", tag: key
+        });
+        beep();
+      }
+    });
+    seen = now;
+  }
+
+  if (toggle && window.Notification) {
+    toggle.hidden = false;
+    showToggle();
+    // The browser lets sound start only after a click or key on the page.
+    if (alertsOn()) { document.addEventListener("pointerdown", unlockAudio, { once: true }); }
+    toggle.addEventListener("click", function () {
+      if (alertsOn() && Notification.permission === "granted") {
+        window.localStorage.removeItem(OPT_IN);
+        note.textContent = "Crisis alerts are off in this browser.";
+        showToggle();
+        return;
+      }
+      unlockAudio();
+      Notification.requestPermission().then(function (answer) {
+        if (answer === "granted") {
+          window.localStorage.setItem(OPT_IN, "on");
+          note.textContent = "This browser will notify you and sound a tone when crisis words come in.";
+          beep();
+        } else {
+          note.textContent = "The browser refused notifications: allow them for this site in its settings.";
+        }
+        showToggle();
+      });
+    });
+  }
+  seen = crisisKeys();
 
   window.setInterval(tick, 1000);
   window.setTimeout(poll, every);
