@@ -42,8 +42,9 @@ def month_report(session: Session, line: Line, month: str, now: datetime) -> lis
     for shift in occurrences(session, line, start, end):
         inside = time_inside(shift.starts_at, shift.ends_at, start, end)
         worked[shift.volunteer_id] = worked.get(shift.volunteer_id, timedelta(0)) + inside
-    taken = dict(
-        session.execute(
+    taken: dict[int | None, int] = {
+        vid: count
+        for vid, count in session.execute(
             select(Conversation.volunteer_id, func.count())
             .where(
                 Conversation.line_id == line.id,
@@ -52,12 +53,15 @@ def month_report(session: Session, line: Line, month: str, now: datetime) -> lis
                 Conversation.claimed_at < end,
             )
             .group_by(Conversation.volunteer_id)
-        ).tuples()
-    )
+        )
+    }
     ids = {v for v, spent in worked.items() if spent} | {v for v in taken if v is not None}
-    names = dict(
-        session.execute(select(Volunteer.id, Volunteer.name).where(Volunteer.id.in_(ids))).tuples()
-    )
+    names = {
+        vid: name
+        for vid, name in session.execute(
+            select(Volunteer.id, Volunteer.name).where(Volunteer.id.in_(ids))
+        )
+    }
     rows = [
         VolunteerMonth(
             vid,
