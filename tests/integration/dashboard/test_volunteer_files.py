@@ -103,7 +103,7 @@ def test_a_file_with_one_bad_row_shows_each_problem_by_row_and_adds_nobody(
     assert "Phone: Row 2 has the same phone number." in rows[6]
     assert "Phone: A volunteer with this phone number is already here." in rows[7]
     assert "Name: The name is empty." in rows[8]
-    assert "<li>" not in rows[2] and 'class="problems"><span' in rows[2]
+    assert "<li>" not in rows[2] and 'class="problems none">None' in rows[2]
     assert 'name="file" value="' not in page  # no way to confirm a bad file
     assert all(form not in page for form in digits_forms(SAM))
 
