@@ -10,6 +10,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from warmline.core.crypto import Keyring, Vault
@@ -19,7 +20,7 @@ from warmline.lines import audit
 from warmline.lines.rules.languages import as_text, parse_languages
 from warmline.lines.rules.spreadsheet import inert
 from warmline.lines.rules.topics import from_stored, parse_topics, resolve_list
-from warmline.lines.volunteers import MAX_NAME, phone_in, register, welcome
+from warmline.lines.volunteers import MAX_NAME, new_volunteer, phone_in, welcome
 from warmline.messaging import outbox
 from warmline.models import Coordinator, Line, Volunteer
 
@@ -179,8 +180,7 @@ def import_volunteers(
             f"Nothing was imported: the file has {len(checked.problems)} problem(s).", "file"
         )
     added = [
-        register(
-            session,
+        new_volunteer(
             keyring,
             vault,
             name=row.name,
@@ -191,6 +191,16 @@ def import_volunteers(
         )
         for row in checked.rows
     ]
+    session.add_all(added)
+    try:
+        session.flush()  # one round trip for the whole file, not one a row
+    except IntegrityError:
+        session.rollback()
+        raise InvalidInput(
+            "Nothing was imported: a volunteer of this file was added meanwhile. "
+            "Choose the file again to see which.",
+            "file",
+        ) from None
     audit.record(
         session, actor, "imported volunteers", f"{len(added)} from a CSV file", now, line.id
     )

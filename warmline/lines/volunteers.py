@@ -93,20 +93,35 @@ def register(
     languages: str = "en",
 ) -> Volunteer:
     """A new volunteer row (flushed, not committed); the number is kept only sealed and as a key."""
-    key = keyring.key_for(e164)
-    if session.scalar(select(Volunteer.id).where(Volunteer.phone_key == key)) is not None:
+    volunteer = new_volunteer(
+        keyring, vault, name=name, e164=e164, now=now, topics=topics, languages=languages
+    )
+    if session.scalar(select(Volunteer.id).where(Volunteer.phone_key == volunteer.phone_key)):
         raise InvalidInput(TAKEN_PHONE, field="phone")
-    volunteer = Volunteer(
+    session.add(volunteer)
+    session.flush()
+    return volunteer
+
+
+def new_volunteer(
+    keyring: Keyring,
+    vault: Vault,
+    *,
+    name: str,
+    e164: str,
+    now: datetime,
+    topics: Sequence[str] = (),
+    languages: str = "en",
+) -> Volunteer:
+    """A volunteer row not yet added: the number only sealed and as its key."""
+    return Volunteer(
         name=name,
-        phone_key=key,
+        phone_key=keyring.key_for(e164),
         phone_sealed=vault.seal(e164),
         created_at=now,
         topics=stored(topics),
         languages=languages,
     )
-    session.add(volunteer)
-    session.flush()
-    return volunteer
 
 
 def welcome(
@@ -293,17 +308,9 @@ def _name(raw: str) -> str:
 def add_volunteer(
     session: Session, keyring: Keyring, vault: Vault, *, name: str, phone_raw: str, now: datetime
 ) -> Volunteer:
-    """Register a volunteer by phone; the number is kept only sealed and as a key."""
-    if not name.strip():
-        raise InvalidInput("--name must not be empty")
+    """Register a volunteer by phone without a welcome text (the demo and test fixtures)."""
     e164 = parse_number(phone_raw, "US", "--phone")
-    key = keyring.key_for(e164)
-    if session.scalar(select(Volunteer.id).where(Volunteer.phone_key == key)) is not None:
-        raise InvalidInput("a volunteer with that phone number already exists")
-    volunteer = Volunteer(
-        name=name.strip()[:80], phone_key=key, phone_sealed=vault.seal(e164), created_at=now
-    )
-    session.add(volunteer)
+    volunteer = register(session, keyring, vault, name=_name(name), e164=e164, now=now)
     session.commit()
     return volunteer
 
