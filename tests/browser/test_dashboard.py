@@ -51,7 +51,9 @@ def test_a_bad_number_is_explained_then_a_good_one_adds_the_volunteer(desktop: S
 
     phone.fill("(555) 010-4477")
     page.get_by_role("button", name="Add volunteer").click()
-    expect(page.get_by_role("status")).to_have_text("Robin is added.")
+    expect(page.get_by_role("status")).to_have_text(
+        "Robin is added. Peer Line texted them a welcome."
+    )
     expect(page.get_by_role("rowheader", name="Robin")).to_be_visible()
     expect(page.locator("body")).not_to_contain_text("4477")
 

@@ -8,9 +8,10 @@ from warmline.cli.base import main, opened_runtime, operator_errors
 from warmline.conversations import peers, resources
 from warmline.core.clock import utcnow
 from warmline.core.errors import InvalidInput
+from warmline.lines import volunteers
 from warmline.lines.lines import add_line, get_line, set_line
 from warmline.lines.rules.settings import setting_text
-from warmline.lines.volunteers import add_volunteer, get_volunteer
+from warmline.lines.volunteers import get_volunteer
 from warmline.rota import calendar, shifts
 
 
@@ -83,13 +84,29 @@ def volunteer() -> None:
 @volunteer.command("add")
 @click.option("--name", required=True)
 @click.option("--phone", required=True)
-def volunteer_add(name: str, phone: str) -> None:
-    """Add a volunteer."""
+@click.option(
+    "--line",
+    "line_number",
+    default=None,
+    help="The line whose number texts them the welcome (and whose country reads the phone).",
+)
+def volunteer_add(name: str, phone: str, line_number: str | None) -> None:
+    """Add a volunteer; with --line they are texted a welcome with the commands they need."""
     with opened_runtime() as rt, rt.db.session() as session, operator_errors():
-        added = add_volunteer(
-            session, rt.keyring, rt.vault, name=name, phone_raw=phone, now=utcnow()
+        target = get_line(session, line_number) if line_number else None
+        added = volunteers.add(
+            session,
+            rt.keyring,
+            rt.vault,
+            rt.queue,
+            name=name,
+            phone_raw=phone,
+            line=target,
+            actor=None,
+            now=utcnow(),
         )
-        click.echo(f"added volunteer {added.name} (id {added.id})")
+        told = "welcome text queued" if target else "no welcome text: give --line to send one"
+        click.echo(f"added volunteer {added.name} (id {added.id}); {told}")
 
 
 @volunteer.command("calendar")

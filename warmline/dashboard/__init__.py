@@ -33,6 +33,7 @@ def init_app(app: Flask, settings: Settings) -> None:
     from warmline.dashboard.accounts import auth, security, team  # noqa: F401
     from warmline.dashboard.blueprint import bp
     from warmline.dashboard.library import resources, topics  # noqa: F401
+    from warmline.dashboard.people import files  # noqa: F401
 
     app.register_blueprint(bp)
     app.add_template_filter(present.local, "local")

@@ -1,6 +1,8 @@
-"""Volunteers: the roster, adding one (with the phone checked), renaming, deactivating."""
+"""Volunteers: the roster, adding one (welcomed by text), editing, pausing, deactivating."""
 
 from __future__ import annotations
+
+from zoneinfo import ZoneInfo
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
@@ -9,20 +11,20 @@ from warmline.core.clock import utcnow
 from warmline.core.errors import InvalidInput
 from warmline.dashboard.blueprint import bp
 from warmline.dashboard.context import (
+    chosen_line,
     coordinator,
     db,
     runtime,
     visible_line_ids,
     visible_lines,
 )
+from warmline.dashboard.present import local
 from warmline.lines import volunteers
+from warmline.lines.rules.languages import SUPPORTED
+from warmline.lines.rules.topics import from_stored, parse_topics
+from warmline.models import Line
 from warmline.ops import roster
-
-
-def _region() -> str:
-    """Numbers without a country code are read in the first line's country."""
-    lines = visible_lines()
-    return lines[0].region if lines else "US"
+from warmline.rota.availability import active_counts
 
 
 def _may_change(volunteer_id: int, mine: set[int] | None, served: dict[int, set[int]]) -> bool:
@@ -47,19 +49,53 @@ def _in_reach(volunteer_id: int) -> None:
         abort(404)
 
 
-def _page(errors: dict[str, str] | None = None, form: dict[str, str] | None = None) -> str:
-    lines = visible_lines()
+def visible_volunteer_ids() -> list[int]:
+    """The volunteers the signed-in coordinator may see."""
     mine = visible_line_ids()
     served = volunteers.lines_served(db()) if mine is not None else {}
-    rows = [r for r in roster.roster(db()) if _may_see(r.id, mine, served)]
+    return [r.id for r in roster.roster(db()) if _may_see(r.id, mine, served)]
+
+
+def _line() -> tuple[Line | None, list[Line]]:
+    """The line the page works in (`?line=id`, else the first), or none before any line exists."""
+    return chosen_line() if visible_lines() else (None, [])
+
+
+def _back() -> Response:
+    line, _ = _line()
+    return redirect(url_for("dashboard.volunteers_page", line=line.id if line else None))
+
+
+def _page(
+    errors: dict[str, str] | None = None,
+    form: dict[str, str] | None = None,
+) -> str:
+    line, lines = _line()
+    mine = visible_line_ids()
+    served = volunteers.lines_served(db()) if mine is not None else {}
+    rows = [
+        r for r in roster.roster(db(), runtime().vault, utcnow()) if _may_see(r.id, mine, served)
+    ]
     return render_template(
         "volunteers.html",
         roster=rows,
         changeable={r.id for r in rows if _may_change(r.id, mine, served)},
         errors=errors or {},
         form=form or {"name": "", "phone": ""},
-        capacity=lines[0].max_active_per_volunteer if lines else 2,
+        line=line,
+        lines=lines,
+        topics=list(parse_topics(line.topics)) if line else [],
+        languages=SUPPORTED,
+        capacity=line.max_active_per_volunteer if line else 2,
+        this_month=utcnow()
+        .astimezone(ZoneInfo(line.timezone if line else "UTC"))
+        .strftime("%Y-%m"),
     )
+
+
+def page_with_errors(errors: dict[str, str]) -> str:
+    """The volunteers page with errors beside the file and month fields."""
+    return _page(errors)
 
 
 @bp.get("/volunteers")
@@ -70,25 +106,28 @@ def volunteers_page() -> str:
 
 @bp.post("/volunteers")
 def volunteer_add() -> str | tuple[str, int] | Response:
-    """Add a volunteer; a bad number is explained beside the field."""
+    """Add a volunteer and text them the welcome; a bad number is explained beside the field."""
     form = {"name": request.form.get("name", ""), "phone": request.form.get("phone", "")}
+    line, _ = _line()
     rt = runtime()
     try:
         added = volunteers.add(
             db(),
             rt.keyring,
             rt.vault,
+            rt.queue,
             name=form["name"],
             phone_raw=form["phone"],
-            region=_region(),
+            line=line,
             actor=coordinator(),
             now=utcnow(),
         )
     except InvalidInput as exc:
         db().rollback()
         return _page({exc.field: str(exc)}, form), 400
-    flash(f"{added.name} is added.")
-    return redirect(url_for("dashboard.volunteers_page"))
+    told = f" {line.name} texted them a welcome." if line else ""
+    flash(f"{added.name} is added.{told}")
+    return _back()
 
 
 @bp.post("/volunteers/<int:volunteer_id>/name")
@@ -102,9 +141,109 @@ def volunteer_rename(volunteer_id: int) -> str | tuple[str, int] | Response:
     except InvalidInput as exc:
         db().rollback()
         flash(str(exc))
-        return redirect(url_for("dashboard.volunteers_page"))
+        return _back()
     flash(f"Renamed to {renamed.name}.")
-    return redirect(url_for("dashboard.volunteers_page"))
+    return _back()
+
+
+def _edit_page(volunteer_id: int, errors: dict[str, str] | None = None) -> str:
+    line, lines = chosen_line()
+    volunteer = volunteers.get(db(), volunteer_id)
+    now = utcnow()
+    if errors:
+        form = {
+            "name": request.form.get("name", volunteer.name),
+            "topics": request.form.getlist("topics"),
+            "languages": request.form.getlist("languages"),
+            "until": request.form.get("until", ""),
+        }
+    else:
+        form = {
+            "name": volunteer.name,
+            "topics": from_stored(volunteer.topics),
+            "languages": volunteer.languages.split(","),
+            "until": "",
+        }
+    paused = volunteer.paused_until
+    return render_template(
+        "volunteer_edit.html",
+        volunteer=volunteer,
+        line=line,
+        lines=lines,
+        form=form,
+        errors=errors or {},
+        topics=list(parse_topics(line.topics)),
+        languages=SUPPORTED,
+        phone_ending=volunteers.phone_ending(runtime().vault, volunteer),
+        paused_until=paused if paused is not None and paused > now else None,
+        active_conversations=active_counts(db(), [volunteer.id]).get(volunteer.id, 0),
+    )
+
+
+@bp.get("/volunteers/<int:volunteer_id>/edit")
+def volunteer_edit_page(volunteer_id: int) -> str:
+    """One volunteer's details, pause and deactivation."""
+    _in_reach(volunteer_id)
+    return _edit_page(volunteer_id)
+
+
+@bp.post("/volunteers/<int:volunteer_id>")
+def volunteer_edit(volunteer_id: int) -> str | tuple[str, int] | Response:
+    """Save a volunteer's name, phone, topics and languages; errors show beside the field."""
+    _in_reach(volunteer_id)
+    line, _ = chosen_line()
+    rt = runtime()
+    try:
+        saved = volunteers.edit(
+            db(),
+            rt.keyring,
+            rt.vault,
+            volunteer_id,
+            line=line,
+            name=request.form.get("name", ""),
+            phone_raw=request.form.get("phone", ""),
+            topics=request.form.getlist("topics"),
+            languages=",".join(request.form.getlist("languages")),
+            actor=coordinator(),
+            now=utcnow(),
+        )
+    except InvalidInput as exc:
+        db().rollback()
+        return _edit_page(volunteer_id, {exc.field: str(exc)}), 400
+    flash(f"Saved {saved.name}.")
+    return _back()
+
+
+@bp.post("/volunteers/<int:volunteer_id>/pause")
+def volunteer_pause(volunteer_id: int) -> str | tuple[str, int] | Response:
+    """Stop offers to a volunteer until a time on the line's clock."""
+    _in_reach(volunteer_id)
+    line, _ = chosen_line()
+    try:
+        paused = volunteers.pause(
+            db(),
+            volunteer_id,
+            request.form.get("until", ""),
+            line=line,
+            actor=coordinator(),
+            now=utcnow(),
+        )
+    except InvalidInput as exc:
+        db().rollback()
+        return _edit_page(volunteer_id, {exc.field: str(exc)}), 400
+    assert paused.paused_until is not None
+    flash(f"{paused.name} is paused until {local(paused.paused_until, line.timezone)}.")
+    return _back()
+
+
+@bp.post("/volunteers/<int:volunteer_id>/resume")
+def volunteer_resume(volunteer_id: int) -> Response:
+    """End a volunteer's pause now."""
+    _in_reach(volunteer_id)
+    line, _ = chosen_line()
+    resumed = volunteers.resume(db(), volunteer_id, line=line, actor=coordinator(), now=utcnow())
+    flash(f"{resumed.name} can be offered conversations again.")
+    return _back()
 
 
 @bp.post("/volunteers/<int:volunteer_id>/deactivate")
@@ -118,10 +257,10 @@ def volunteer_deactivate(volunteer_id: int) -> Response:
         )
     except InvalidInput as exc:
         flash(str(exc))
-        return redirect(url_for("dashboard.volunteers_page"))
+        return _back()
     plural = "conversation" if returned == 1 else "conversations"
     flash(f"Deactivated. {returned} {plural} went back to the queue.")
-    return redirect(url_for("dashboard.volunteers_page"))
+    return _back()
 
 
 @bp.post("/volunteers/<int:volunteer_id>/reactivate")
@@ -132,6 +271,6 @@ def volunteer_reactivate(volunteer_id: int) -> Response:
         volunteers.reactivate(db(), volunteer_id, coordinator(), utcnow())
     except InvalidInput as exc:
         flash(str(exc))
-        return redirect(url_for("dashboard.volunteers_page"))
+        return _back()
     flash("Reactivated.")
-    return redirect(url_for("dashboard.volunteers_page"))
+    return _back()

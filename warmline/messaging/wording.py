@@ -301,6 +301,12 @@ ENGLISH: Final[dict[str, str]] = {
         "RES <word>: send a resource. TOPICS a, b: your topics. CONTINUITY ON/OFF. "
         "PAUSE [min]: a break. DONE CHECKIN: close and offer check-in texts."
     ),
+    # A new peer's first text from the line: the few commands they need on their first shift.
+    "volunteer_welcome": (
+        "Welcome to {line_name}, {name}! On shift you get offers like #K4P: reply K4P to take "
+        "it. Their texts start with #K4P; just reply. DONE when finished, PAUSE for a break, "
+        "HELP for all commands. Your number is never shown."
+    ),
     # Gentle limits for very frequent texters; crisis words are never held back.
     "daily_limit": (
         "Thank you for texting {line_name} again. You've talked with our peers several times "
@@ -313,3 +319,13 @@ ENGLISH: Final[dict[str, str]] = {
 def say(key: str, **fields: object) -> str:
     """The English text `key`, filled in."""
     return ENGLISH[key].format(**fields)
+
+
+# Spanish texts added since the catalogue was last translated, by the same keys.
+SPANISH_NEW: Final[dict[str, str]] = {
+    "volunteer_welcome": (
+        "Te damos la bienvenida a {line_name}, {name}. En tu turno recibes ofertas como #K4P: "
+        "responde K4P para tomarla. Sus mensajes empiezan con #K4P; solo responde. DONE al "
+        "terminar, PAUSE para un descanso, HELP para todos los comandos. Tu número nunca se ve."
+    ),
+}

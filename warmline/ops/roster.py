@@ -13,7 +13,8 @@ from warmline.core.crypto import Vault
 from warmline.core.jobqueue import JobQueue
 from warmline.core.statuses import ConversationStatus
 from warmline.lines import audit
-from warmline.lines.volunteers import get
+from warmline.lines.rules.topics import from_stored
+from warmline.lines.volunteers import get, phone_ending
 from warmline.messaging import outbox
 from warmline.messaging.outgoing import Turn
 from warmline.models import Conversation, Coordinator, Line, Volunteer
@@ -29,17 +30,36 @@ class RosterRow:
     is_active: bool
     is_on: bool
     active_conversations: int
+    topics: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ("en",)
+    paused_until: datetime | None = None
+    phone_ending: str = ""
 
 
-def roster(session: Session) -> list[RosterRow]:
-    """Every volunteer, active ones first, by name."""
+def roster(
+    session: Session, vault: Vault | None = None, now: datetime | None = None
+) -> list[RosterRow]:
+    """Every volunteer, active ones first, by name; with a vault, their number's last two digits."""
     people = list(
         session.scalars(
             select(Volunteer).order_by(Volunteer.is_active.desc(), Volunteer.name, Volunteer.id)
         )
     )
     counts = active_counts(session, [v.id for v in people])
-    return [RosterRow(v.id, v.name, v.is_active, v.is_on, counts.get(v.id, 0)) for v in people]
+    return [
+        RosterRow(
+            v.id,
+            v.name,
+            v.is_active,
+            v.is_on,
+            counts.get(v.id, 0),
+            tuple(from_stored(v.topics)),
+            tuple(code for code in v.languages.split(",") if code),
+            v.paused_until if v.paused_until and now and v.paused_until > now else None,
+            phone_ending(vault, v) if vault is not None else "",
+        )
+        for v in people
+    ]
 
 
 def deactivate(

@@ -11,7 +11,7 @@ from sqlalchemy import create_engine, func, select, text
 
 from warmline import runtime
 from warmline.cli import main
-from warmline.models import Line, Shift, Volunteer
+from warmline.models import Line, Outbox, Shift, Volunteer
 
 
 @pytest.fixture
@@ -693,3 +693,36 @@ def test_a_number_is_blocked_and_unblocked_from_the_command_line(warmline: CliRu
     assert "was not blocked" in run(warmline, *block, "--undo").output
     refused = run(warmline, "contact", "block", "--line", "+15550001111", "--phone", "nope")
     assert refused.exit_code == 1 and "not a phone number" in refused.output
+
+
+def test_a_volunteer_added_with_a_line_is_texted_the_welcome(
+    warmline: CliRunner, tmp_path: Path
+) -> None:
+    run(
+        warmline,
+        "line",
+        "add",
+        "--number",
+        "+15550001111",
+        "--name",
+        "Peer Line",
+        "--timezone",
+        "America/New_York",
+    )
+    welcomed = run(
+        warmline,
+        "volunteer",
+        "add",
+        "--name",
+        "Sam",
+        "--phone",
+        "555 000 2222",
+        "--line",
+        "+15550001111",
+    )
+    assert welcomed.exit_code == 0, welcomed.output
+    assert "added volunteer Sam (id 1); welcome text queued" in welcomed.output
+    assert count(Outbox, tmp_path) == 1
+    quiet = run(warmline, "volunteer", "add", "--name", "Jo", "--phone", "555 000 3333")
+    assert "no welcome text: give --line to send one" in quiet.output
+    assert count(Outbox, tmp_path) == 1
