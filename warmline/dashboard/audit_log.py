@@ -26,26 +26,32 @@ def audit_log() -> str | tuple[str, int]:
         narrowed = AuditFilter()
     before = request.args.get("before", type=int)
     me = coordinator()
+    lines = visible_lines()
+    zones = {line.id: line.timezone for line in lines}
+    # An entry about no line (an account change) reads in the lines' one zone, if they share one.
+    shared = {line.timezone for line in lines}
+    default_zone = shared.pop() if len(shared) == 1 else "UTC"
     entries = (
         []
         if errors
         else audit.page(
-            db(), before_id=before, viewer=me, line_ids=visible_line_ids(), narrowed=narrowed
+            db(),
+            before_id=before,
+            viewer=me,
+            line_ids=visible_line_ids(),
+            narrowed=narrowed,
+            zone=default_zone,
         )
     )
     older = entries[-1].id if len(entries) == audit.PAGE_SIZE else None
-    lines = visible_lines()
     line_names = {line.id: line.name for line in lines}
-    zones = {line.id: line.timezone for line in lines}
-    # An entry about no line (an account change) reads in the lines' one zone, if they share one.
-    shared = {line.timezone for line in lines}
     people = [c.email for c in coordinators.everyone(db())] if me.is_administrator else [me.email]
     kept = {k: v for k, v in form.items() if v}
     page = render_template(
         "audit.html",
         entries=entries,
         zones=zones,
-        default_zone=shared.pop() if len(shared) == 1 else "UTC",
+        default_zone=default_zone,
         older=older,
         first=before is None,
         line_names=line_names if len(line_names) > 1 else {},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select, text
 from sqlalchemy.orm import Session
@@ -42,12 +43,13 @@ def page(
     viewer: Coordinator | None = None,
     line_ids: set[int] | None = None,
     narrowed: AuditFilter | None = None,
+    zone: str = "UTC",
 ) -> list[AuditEntry]:
     """Up to `size` entries, newest first, older than `before_id` when given.
 
     With `line_ids` (a coordinator of some lines): only those lines' entries and the viewer's own.
     With `narrowed`: only that person's entries (by email, or "sign-in form", "cli"), that
-    action, between those UTC days.
+    action, between those days in `zone` (the lines' zone, as the page shows the times).
     """
     query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(size)
     if line_ids is not None:
@@ -61,14 +63,16 @@ def page(
         if narrowed.action:
             query = query.where(AuditEntry.action == narrowed.action)
         if narrowed.first_day is not None:
-            query = query.where(AuditEntry.at >= _midnight(narrowed.first_day))
+            query = query.where(AuditEntry.at >= _midnight(narrowed.first_day, zone))
         if narrowed.last_day is not None:
-            query = query.where(AuditEntry.at < _midnight(narrowed.last_day + timedelta(days=1)))
+            query = query.where(
+                AuditEntry.at < _midnight(narrowed.last_day + timedelta(days=1), zone)
+            )
     return list(session.scalars(query))
 
 
-def _midnight(day: date) -> datetime:
-    return datetime.combine(day, time.min, UTC)
+def _midnight(day: date, zone: str) -> datetime:
+    return datetime.combine(day, time.min, ZoneInfo(zone)).astimezone(UTC)
 
 
 # Each step reads one index entry: the next action after the last (the index on action, id), so

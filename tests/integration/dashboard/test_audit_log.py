@@ -65,6 +65,17 @@ def test_the_log_is_narrowed_to_a_range_of_days(
     assert [r[2] for r in shown] == ["action on 13"]
 
 
+def test_the_days_are_the_lines_days_not_utcs(
+    rt: Runtime, line: Line, signed_in: Dashboard
+) -> None:
+    # 03:00 UTC on the 12th is 22:00 on the 11th in New York, the test line's zone.
+    seed(rt, line, 1, datetime(2027, 1, 12, 3, tzinfo=UTC), OTHER, "late in new york")
+    shown = rows(signed_in.text("/audit?from=2027-01-11&until=2027-01-11"))
+    assert [r[2] for r in shown] == ["late in new york"]
+    assert "2027-01-11 22:00:00 EST" in shown[0][0]
+    assert rows(signed_in.text("/audit?from=2027-01-12")) == []
+
+
 def test_a_day_range_that_ends_before_it_starts_is_explained_at_the_top_and_beside_it(
     line: Line, signed_in: Dashboard
 ) -> None:

@@ -48,7 +48,7 @@ def change(name: str, old: str, new: str) -> str:
 
 @dataclass(frozen=True)
 class AuditFilter:
-    """What the audit page is narrowed to: who, which action, and a range of UTC days."""
+    """What the audit page is narrowed to: who, which action, and a range of days."""
 
     who: str = ""
     action: str = ""
