@@ -35,7 +35,7 @@ def offer_new(
     if someone_new:
         conversation.skip_volunteer_id = previous
         previous = None
-        turn.text_contact(contact, turn.say("new_peer"), conversation.id)
+        turn.tell_contact(contact, "new_peer", conversation.id)
     head_start = timedelta(seconds=turn.line.match_head_start_s)
     # Crisis words are never held back for a match: everyone available is offered at once.
     if not head_start or conversation.crisis_at is not None:
@@ -67,8 +67,7 @@ def offer_new(
     )
     claims.offer_to(turn, conversation, returning, key="offer_returning")
     claims.offer_to(turn, conversation, sharing, key="offer_matched", topic=conversation.topic)
-    if returning:
-        turn.text_contact(contact, turn.say("continuity_note"), conversation.id)
+    # The texter hears of the returning peer (conversation.prefer_volunteer_id) after the first reply.
     return len(returning) + len(sharing)
 
 
@@ -124,7 +123,7 @@ def someone_new(turn: Turn, contact: Contact, conversation: Conversation) -> Non
         if withdrawn.rowcount:  # type: ignore[attr-defined]
             peer = turn.session.get_one(Volunteer, previous)
             turn.tell_volunteer(peer, "offer_withdrawn", conversation.id, ref=conversation.ref)
-    turn.text_contact(contact, turn.say("new_peer"), conversation.id)
+    turn.tell_contact(contact, "new_peer", conversation.id)
     if conversation.head_start_until is not None:
         turn.session.execute(
             update(Timer)
