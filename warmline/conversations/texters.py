@@ -22,7 +22,7 @@ from warmline.models import (
     Line,
     Volunteer,
 )
-from warmline.privacy import consent
+from warmline.privacy import consent, contact_log
 from warmline.privacy.keys import rekey
 from warmline.rota import service
 from warmline.rota.availability import available_now, coordinators_on_call
@@ -159,6 +159,8 @@ def _answer_consent(turn: Turn, contact: Contact, keyword: TexterKeyword) -> boo
         consent.record(
             turn.session, turn.line, contact.contact_key, "yes", turn.now, language=language
         )
+        # Asked with the closing text: the conversation that just closed is the one to log.
+        contact_log.record_consented(turn.session, turn.line, contact, turn.now)
         turn.tell_contact(contact, "consent_yes")
         return True
     if not state.pending and not state.consented:
