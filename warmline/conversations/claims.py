@@ -244,15 +244,22 @@ def relay_held(turn: Turn, conversation: Conversation, volunteer: Volunteer) -> 
 
 
 def close(
-    turn: Turn, volunteer: Volunteer, conversation: Conversation, outcome: str = "done"
+    turn: Turn,
+    volunteer: Volunteer,
+    conversation: Conversation,
+    outcome: str = "done",
+    ask_consent: bool = True,
 ) -> None:
-    """Close an active conversation: a kind goodbye to the texter, thanks to the volunteer."""
+    """Close an active conversation: a kind goodbye to the texter, thanks to the volunteer.
+
+    The goodbye brings the consent question (once per version) unless another question follows.
+    """
     finish(turn, conversation, outcome)
     contact = contact_of(turn.session, conversation)
     if contact is not None:
         turn.tell_contact(contact, "closing", conversation.id)
-        # After a conversation is the calm moment to ask; routing never waited for the answer.
-        consent.ask(turn, contact, conversation.id)
+        if ask_consent:  # the calm moment to ask; routing never waited for the answer
+            consent.ask(turn, contact, conversation.id)
     key = "closed_idle" if outcome == "idle" else "closed_for_volunteer"
     turn.tell_volunteer(volunteer, key, conversation.id, ref=conversation.ref)
     tags = outcome_tags(turn.line.outcome_tags)

@@ -75,8 +75,10 @@ def _take(turn: Turn, volunteer: Volunteer, command: Command) -> None:
 def _done(turn: Turn, volunteer: Volunteer, command: Command) -> None:
     conversation = _own_conversation(turn, volunteer, command.ref, command)
     if conversation is not None:
-        claims.close(turn, volunteer, conversation)
-        if command.text == "CHECKIN":  # DONE CHECKIN
+        # One question at a time: with DONE CHECKIN, consent waits for a later goodbye.
+        checkin = command.text == "CHECKIN"
+        claims.close(turn, volunteer, conversation, ask_consent=not checkin)
+        if checkin:
             checkins.offer(turn, volunteer, conversation)
 
 

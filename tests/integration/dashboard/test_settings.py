@@ -106,9 +106,13 @@ def test_new_consent_wording_becomes_the_next_version_and_the_audit_log_keeps_no
     assert again.status_code == 302 and "unchanged (version 2)" in signed_in.followed
     (entry,) = [r for r in audit_rows(signed_in) if "consent wording" in r]
     assert "version 2" in entry and coordinator in entry and "keep the times" not in entry
-    # The next texter is asked the new question.
+    # The next texter is asked the new question, with the goodbye.
+    line.add_volunteer("Sam", "+15550002222")
     line.text("+15550009001", "hello")
-    assert words in line.sent_to("+15550009001")[0]
+    (offer,) = line.sent_to("+15550002222")
+    line.text("+15550002222", offer.split("Reply ")[1].split(" ")[0])
+    line.text("+15550002222", "DONE")
+    assert line.sent_to("+15550009001")[-1] == words
 
 
 def test_empty_or_overlong_consent_wording_is_refused_beside_the_field(

@@ -11,6 +11,7 @@ from twilio.request_validator import RequestValidator
 
 from tests.conftest import AUTH_TOKEN, PUBLIC_URL
 from tests.integration.conftest import Line
+from tests.integration.conversations.test_sms_flow import ref_offered
 from tests.integration.voice_line import (
     ALEX,
     CALLER,
@@ -608,6 +609,8 @@ def test_calls_are_counted_and_a_consenting_callers_call_is_logged(
 ) -> None:
     two_on_shift(line)
     line.text(CALLER, "hello")  # the caller texted before, and said yes to the log
+    line.text(SAM, ref_offered(line, SAM))
+    line.text(SAM, "DONE")
     line.text(CALLER, "YES")
     answered = twilio.call(CALLER, line.number)
     answered.press(answered.answer_leg(SAM), SAM, "1")
