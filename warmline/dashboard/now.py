@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, jsonify, render_template
+from flask_babel import gettext
 
 from warmline.core.clock import utcnow
 from warmline.dashboard.blueprint import bp
@@ -32,6 +33,30 @@ def now_json() -> Response:
     session = db()
     views = [dashboard.line_now(session, line, moment) for line in visible_lines()]
     return jsonify(now=iso(moment), lines=[_line_json(view) for view in views])
+
+
+def words() -> dict[str, object]:
+    """What the page's script writes when it redraws, in the page's language."""
+    from warmline.dashboard import ESCALATION_LABELS, ROLE_LABELS, STATE_LABELS
+
+    return {
+        "states": {k: str(v) for k, v in STATE_LABELS.items()},
+        "escalations": {k: str(v) for k, v in ESCALATION_LABELS.items()},
+        "roles": {k: str(v) for k, v in ROLE_LABELS.items()},
+        "crisis": gettext("Crisis words"),
+        "opted_out": gettext("Opted out"),
+        "waiting": gettext("waiting"),
+        "for": gettext("for"),
+        "with": gettext("with %(name)s", name="{name}"),
+        "load": gettext("%(active)s of %(capacity)s", active="{active}", capacity="{capacity}"),
+        "until": gettext("until %(time)s", time="{time}"),
+        "at": gettext("at %(time)s", time="{time}"),
+        "texted": gettext(
+            "texted at %(time)s: offered to no one, replies can't be delivered", time="{time}"
+        ),
+        "updated": gettext("Updated %(time)s.", time="{time}"),
+        "unreachable": gettext("Cannot reach the server; still trying."),
+    }
 
 
 def _line_json(view: LineNow) -> dict[str, Any]:

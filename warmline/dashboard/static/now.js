@@ -8,8 +8,20 @@
   var every = parseInt(status.getAttribute("data-poll-ms"), 10) || 2500;
   // Server time minus this browser's time, so waits are right even on a wrong laptop clock.
   var skew = Date.parse(status.getAttribute("data-now")) - Date.now();
-  var STATES = { available: "Available", busy: "Busy", off: "OFF", on_call: "On call" };
-  var ESCALATIONS = { alerted: "coordinator alerted", "no coordinator": "no coordinator on call" };
+  // The words in the page's language, written by the server beside the page.
+  var source = document.getElementById("now-words");
+  var W = source ? JSON.parse(source.textContent) : {};
+  var STATES = W.states || { available: "Available", busy: "Busy", off: "OFF", on_call: "On call" };
+  var ESCALATIONS = W.escalations || { alerted: "coordinator alerted", "no coordinator": "no coordinator on call" };
+  var ROLES = W.roles || {};
+  var LANG = document.documentElement.lang || "en";
+
+  // A phrase with {name} fields, or the English fallback when the page gave none.
+  function say(key, fallback, fields) {
+    var text = W[key] || fallback;
+    Object.keys(fields || {}).forEach(function (k) { text = text.split("{" + k + "}").join(fields[k]); });
+    return text;
+  }
 
   function duration(seconds) {
     var s = Math.max(0, Math.floor(seconds));
@@ -43,30 +55,30 @@
 
   var builders = {
     waiting: function (w) {
-      return row([span("ref", "#" + w.ref), w.crisis ? span("flag", "Crisis words") : null,
-                  since("waiting ", w.since)], w.crisis);
+      return row([span("ref", "#" + w.ref), w.crisis ? span("flag", say("crisis", "Crisis words")) : null,
+                  since(say("waiting", "waiting") + " ", w.since)], w.crisis);
     },
     active: function (a) {
-      return row([span("ref", "#" + a.ref), span("who", "with " + a.volunteer),
-                  a.crisis ? span("flag", "Crisis words") : null, since("for ", a.since)], a.crisis);
+      return row([span("ref", "#" + a.ref), span("who", say("with", "with {name}", { name: a.volunteer })),
+                  a.crisis ? span("flag", say("crisis", "Crisis words")) : null, since(say("for", "for") + " ", a.since)], a.crisis);
     },
     on_shift: function (p, line) {
-      return row([span("who", p.name), span("role", p.role),
+      return row([span("who", p.name), span("role", ROLES[p.role] || p.role),
                   span("state state-" + p.state, STATES[p.state] || p.state),
-                  p.role === "coordinator" ? null : span("load", p.active + " of " + line.capacity),
-                  span("until", "until " + p.until)], false);
+                  p.role === "coordinator" ? null : span("load", say("load", "{active} of {capacity}", { active: p.active.toLocaleString(LANG), capacity: line.capacity.toLocaleString(LANG) })),
+                  span("until", say("until", "until {time}", { time: p.until }))], false);
     },
     next_up: function (s) {
-      return row([span("who", s.name), span("role", s.role),
+      return row([span("who", s.name), span("role", ROLES[s.role] || s.role),
                   span("until", s.starts + "–" + s.ends)], false);
     },
     opted_out: function (o) {
-      return row([span("flag", "Opted out"),
-                  span("until", "texted at " + o.at + ": offered to no one, replies can't be delivered")], false);
+      return row([span("flag", say("opted_out", "Opted out")),
+                  span("until", say("texted", "texted at {time}: offered to no one, replies can't be delivered", { time: o.at }))], false);
     },
     escalations: function (e) {
       return row([span("ref", "#" + e.ref), span("role", ESCALATIONS[e.outcome] || e.outcome),
-                  span("until", "at " + e.at)], false);
+                  span("until", say("at", "at {time}", { time: e.at }))], false);
     }
   };
 
@@ -109,11 +121,11 @@
           return;
         }
         tick();
-        status.textContent = "Updated " + new Date(Date.now() + skew).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" }) + ".";
+        status.textContent = say("updated", "Updated {time}.", { time: new Date(Date.now() + skew).toLocaleTimeString(LANG, { hour: "2-digit", minute: "2-digit", second: "2-digit" }) });
         status.classList.remove("stale");
       })
       .catch(function () {
-        status.textContent = "Cannot reach the server; still trying.";
+        status.textContent = say("unreachable", "Cannot reach the server; still trying.");
         status.classList.add("stale");
       })
       .finally(function () { window.setTimeout(poll, every); });
