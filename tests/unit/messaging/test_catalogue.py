@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -72,3 +73,25 @@ def test_spanish_is_read_from_the_compiled_catalogue_and_english_is_the_source()
     assert wording.say("peer_joined", "es") == (
         "Ya está aquí alguien del equipo y está leyendo tus mensajes."
     )
+
+
+def dashboard_po(language: str) -> Catalog:
+    with catalogue.dashboard_po_path(language).open("rb") as source:
+        return read_po(source, locale=language)
+
+
+@pytest.mark.parametrize("language", wording.TRANSLATED)
+def test_every_marked_dashboard_string_is_translated_with_its_fields(language: str) -> None:
+    catalog = dashboard_po(language)
+    marked = [m for m in catalogue.dashboard_template() if m.id]
+    assert len(marked) > 40  # the layout, the navigation, sign-in and Now at least
+    for source in marked:
+        message = catalog.get(source.id, context=source.context)
+        assert message is not None, f"{source.id!r} is missing from the {language} dashboard"
+        assert isinstance(message.string, str) and message.string.strip(), source.id
+        assert not message.fuzzy, f"{source.id!r}: re-read the {language} translation"
+        assert set(re.findall(r"%\((\w+)\)s", message.string)) == set(
+            re.findall(r"%\((\w+)\)s", str(source.id))
+        ), source.id
+    shipped = catalogue.dashboard_po_path(language).with_suffix(".mo").read_bytes()
+    assert shipped == catalogue.compiled(catalog), "run: python tools/catalogue.py"
