@@ -145,9 +145,7 @@ class Turn:
         if own is not None:
             return own
         # A line that kept the default (English) wording gets the catalogue's in each language.
-        if setting.strip() == wording.template(key):
-            return wording.template(key, language)
-        return setting
+        return wording.setting_in(key, setting, language)
 
     def outbox_ids(self) -> list[int]:
         """Ids of the rows written (after flush or commit)."""

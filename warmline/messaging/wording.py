@@ -363,6 +363,13 @@ def say(key: str, language: str = SOURCE_LANGUAGE, **fields: object) -> str:
     return template(key, language).format(**fields)
 
 
+def setting_in(key: str, setting: str, language: str) -> str:
+    """A line's crisis numbers or hours in `language`: the catalogue's when it kept the default."""
+    if setting.strip() == ENGLISH[key]:
+        return template(key, language)
+    return setting
+
+
 def first_of(languages: str, fallback: str) -> str:
     """The first language in a stored list such as "es,en" (a peer's easiest), else `fallback`."""
     return languages.split(",")[0].strip() or fallback

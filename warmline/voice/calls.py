@@ -87,8 +87,8 @@ def speak(line: Line | None, key: str, language: str = "en", **fields: object) -
         key,
         language,
         line_name=line.name,
-        crisis=line.crisis_numbers,
-        hours=line.hours_text,
+        crisis=wording.setting_in("crisis_numbers", line.crisis_numbers, language),
+        hours=wording.setting_in("hours", line.hours_text, language),
         **fields,
     )
 
