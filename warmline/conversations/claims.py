@@ -252,13 +252,15 @@ def close(
 ) -> None:
     """Close an active conversation: a kind goodbye to the texter, thanks to the volunteer.
 
-    The goodbye brings the consent question (once per version) unless another question follows.
+    The goodbye brings the consent question (once per version) unless another question follows
+    or the conversation had crisis words; a later, calmer goodbye asks it then.
     """
     finish(turn, conversation, outcome)
     contact = contact_of(turn.session, conversation)
     if contact is not None:
         turn.tell_contact(contact, "closing", conversation.id)
-        if ask_consent:  # the calm moment to ask; routing never waited for the answer
+        # The calm moment to ask (routing never waited for the answer); not after crisis words.
+        if ask_consent and conversation.crisis_at is None:
             consent.ask(turn, contact, conversation.id)
     key = "closed_idle" if outcome == "idle" else "closed_for_volunteer"
     turn.tell_volunteer(volunteer, key, conversation.id, ref=conversation.ref)

@@ -88,6 +88,19 @@ def test_a_yes_to_the_closing_question_logs_the_conversation_it_closed(line: Lin
     assert count(line, Conversation, Conversation.status == "waiting") == 0  # no new one
 
 
+def test_after_crisis_words_the_goodbye_does_not_ask_and_a_later_one_does(line: Line) -> None:
+    line.add_volunteer("Sam", SAM)
+    no_reopening(line)
+    line.text(TEXTER, "I want to die")
+    line.text(SAM, ref_offered(line, SAM))
+    line.text(SAM, "DONE")
+    assert line.sent_to(TEXTER)[-1].startswith("Thank you for texting")
+    assert not any("Reply YES or NO" in b for b in line.sent_to(TEXTER))
+    line.text(SAM, "ON")  # ready again before the breather after a hard conversation ends
+    talk_and_close(line, tag=None)
+    assert "Reply YES or NO" in line.sent_to(TEXTER)[-1]
+
+
 def test_with_consent_the_log_keeps_times_and_outcome_but_no_words_or_number(line: Line) -> None:
     line.add_volunteer("Sam", SAM)
     talk_and_close(line, answer="YES")
