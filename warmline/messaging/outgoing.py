@@ -26,19 +26,21 @@ class Turn:
     written: list[Outbox] = field(default_factory=list)
     # Other jobs to queue once the transaction commits: (job name, id).
     jobs: list[tuple[str, int]] = field(default_factory=list)
+    # The language of the texter this turn is for, once known; None: the line's default.
+    language: str | None = None
 
     def tell_volunteer(
         self, volunteer: Volunteer, key: str, conversation_id: int | None = None, **fields: object
     ) -> None:
         """Queue the wording `key` for a volunteer, at the priority its kind of text has."""
-        body = self.say(key, **fields)
+        body = self.say(key, self.line.default_language, **fields)
         self.text_volunteer(volunteer, body, conversation_id, priority.of_key(key))
 
     def relay_to_volunteer(
         self, volunteer: Volunteer, ref: str, text: str, conversation_id: int
     ) -> None:
         """Queue a texter's words for a volunteer, every part prefixed with the reference."""
-        prefix = self.say("relay_to_volunteer", ref=ref, text="")
+        prefix = self.say("relay_to_volunteer", self.line.default_language, ref=ref, text="")
         for part in split_body(text, MAX_BODY - len(prefix)):
             self.text_volunteer(volunteer, prefix + part, conversation_id, Priority.WORDS)
 
@@ -86,16 +88,24 @@ class Turn:
                 )
             )
 
-    def say(self, key: str, **fields: object) -> str:
-        """The line's wording `key`, with the line's own name, crisis numbers and hours."""
-        own = self.line.greeting.strip() if key == "greeting" else ""
+    def say(self, key: str, language: str | None = None, **fields: object) -> str:
+        """The line's wording `key`, with its name, crisis numbers and hours, in a language.
+
+        `language` None: the texter's language when this turn knows it, else the line's default.
+        """
+        language = language or self.language or self.line.default_language
+        # A line's own greeting is written in its default language.
+        mine = key == "greeting" and language == self.line.default_language
+        own = self.line.greeting.strip() if mine else ""
         if own:
             if self.line.crisis_numbers in own:
                 return own
             # Whatever a line writes, the first text always carries its crisis numbers.
-            return f"{own} {wording.say('greeting_crisis', crisis=self.line.crisis_numbers)}"
+            crisis = wording.say("greeting_crisis", language, crisis=self.line.crisis_numbers)
+            return f"{own} {crisis}"
         return wording.say(
             key,
+            language,
             line_name=self.line.name,
             crisis=self.line.crisis_numbers,
             hours=self.line.hours_text,
