@@ -147,7 +147,7 @@ def _switch_language(
             "texter_language",
             conversation.id,
             ref=conversation.ref,
-            language=SUPPORTED[language],
+            language_name=SUPPORTED[language],
         )
 
 

@@ -304,14 +304,14 @@ ENGLISH: Final[dict[str, str]] = {
     # Gentle limits for very frequent texters; crisis words are never held back.
     # Languages: a texter's switch, a peer's own list, the caller's choice.
     "language_set": "Okay, we'll write to you in English from now on. Para español, escribe ESPAÑOL.",
-    "texter_language": "#{ref}: the texter asked for {language}.",
+    "texter_language": "#{ref}: the texter asked for {language_name}.",
     "languages_set": (
         "Your languages: {languages}. Texters who write in them may be offered to you first."
     ),
     "languages_show": "Your languages: {languages}. Languages here: {known}. Text LANG en,es to choose.",
     "languages_unknown": "Not a language of this line: {unknown}. Languages here: {known}.",
     "voice_choose_language": "For English, press {digit}.",
-    "voice_screen_language": "{line_name} call, in {language}. Press 1 to accept.",
+    "voice_screen_language": "{line_name} call, in {language_name}. Press 1 to accept.",
     "daily_limit": (
         "Thank you for texting {line_name} again. You've talked with our peers several times "
         "today, so we're keeping the line free for others until tomorrow. {hours} "
@@ -329,12 +329,12 @@ def say(key: str, language: str = "en", **fields: object) -> str:
 # Spanish for the texts added with languages; the catalogue holds the Spanish of all the others.
 SPANISH_NEW: Final[dict[str, str]] = {
     "language_set": "De acuerdo, desde ahora te escribimos en español. For English, text ENGLISH.",
-    "texter_language": "#{ref}: la persona pidió {language}.",
+    "texter_language": "#{ref}: la persona pidió {language_name}.",
     "languages_set": (
         "Tus idiomas: {languages}. Quienes escriban en ellos te pueden llegar primero."
     ),
     "languages_show": "Tus idiomas: {languages}. Idiomas de la línea: {known}. Escribe LANG es,en para elegir.",
     "languages_unknown": "No es un idioma de esta línea: {unknown}. Idiomas aquí: {known}.",
     "voice_choose_language": "Para español, oprima {digit}.",
-    "voice_screen_language": "Llamada de {line_name}, en {language}. Oprima 1 para aceptar.",
+    "voice_screen_language": "Llamada de {line_name}, en {language_name}. Oprima 1 para aceptar.",
 }

@@ -79,12 +79,13 @@ class DialReport:
     duration_s: int | None = None
 
 
-def speak(line: Line | None, key: str, **fields: object) -> str:
+def speak(line: Line | None, key: str, language: str | None = None, **fields: object) -> str:
     """The wording `key` for a call on `line`, with its name, crisis numbers and hours."""
     if line is None:
-        return wording.say(key, **fields)
+        return wording.say(key, language or "en", **fields)
     return wording.say(
         key,
+        language or line.default_language,
         line_name=line.name,
         crisis=line.crisis_numbers,
         hours=line.hours_text,

@@ -82,5 +82,7 @@ def _detector(languages: tuple[str, ...]) -> LanguageDetector:
     # Imported here so that processes that never read a first text never load the models.
     from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
-    chosen = [Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper())) for code in languages]
+    chosen = [
+        Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper())) for code in languages
+    ]
     return LanguageDetectorBuilder.from_languages(*chosen).build()
