@@ -127,6 +127,17 @@ def get_volunteer(session: Session, keyring: Keyring, phone_raw: str, region: st
     return volunteer
 
 
+def change_languages(
+    session: Session, volunteer_id: int, text: str, actor: Coordinator, now: datetime
+) -> tuple[str, ...]:
+    """A coordinator sets the languages a volunteer talks in."""
+    volunteer = get(session, volunteer_id)
+    codes = set_languages(volunteer, text)
+    audit.record(session, actor, "set volunteer languages", f"{volunteer.name}: {text}", now)
+    session.commit()
+    return codes
+
+
 def set_languages(volunteer: Volunteer, text: str) -> tuple[str, ...]:
     """Replace the languages a peer talks in with those in `text` ("es, en"), or a clear error."""
     codes = parse_languages(text)

@@ -44,7 +44,7 @@ def test_line_languages_are_refused_with_a_clear_sentence(
         ("languages=en,fr", "'fr' is not a language this line knows (use en, es)"),
         ("languages=", "Give at least one language"),
         ("default_language=fr", "default_language must be one language code: en, es"),
-        ("languages=es", "default_language 'en' must be one of the line's languages (es)"),
+        ("languages=es", "default_language 'en' is not one of the line's languages (es)"),
     ):
         result = run(warmline, "line", "set", LINE, setting)
         assert result.exit_code == 1, setting

@@ -40,6 +40,6 @@ def check_default(languages: tuple[str, ...], default: str) -> None:
     """A line's default language must be one it offers."""
     if default not in languages:
         raise InvalidInput(
-            f"default_language {default!r} must be one of the line's languages ({as_text(languages)})",
+            f"default_language {default!r} is not one of the line's languages ({as_text(languages)})",
             "default_language",
         )
