@@ -226,19 +226,22 @@ def claim(turn: Turn, volunteer: Volunteer, ref: str) -> None:
     turn.tell_volunteer(volunteer, "claimed", conversation.id, ref=ref)
     contact = contact_of(turn.session, conversation)
     if contact is not None:
-        turn.text_contact(contact, _joined_text(turn, conversation, volunteer), conversation.id)
+        joined = _joined_text(turn, conversation, volunteer, contact.language)
+        turn.text_contact(contact, joined, conversation.id)
     relay_held(turn, conversation, volunteer)
     for other in _offered(turn.session, conversation, exclude=volunteer.id):
         turn.tell_volunteer(other, "taken", conversation.id, ref=ref)
 
 
-def _joined_text(turn: Turn, conversation: Conversation, volunteer: Volunteer) -> str:
+def _joined_text(
+    turn: Turn, conversation: Conversation, volunteer: Volunteer, language: str | None
+) -> str:
     """What the texter reads when a peer takes their conversation; a returning peer says so."""
     if conversation.prefer_volunteer_id != volunteer.id:
-        return turn.say("peer_joined")
+        return turn.say("peer_joined", language)
     if volunteer.shown_name:  # a first name the peer chose, never anything else about them
-        return turn.say("peer_returned_named", name=volunteer.shown_name)
-    return turn.say("peer_returned")
+        return turn.say("peer_returned_named", language, name=volunteer.shown_name)
+    return turn.say("peer_returned", language)
 
 
 def relay_held(turn: Turn, conversation: Conversation, volunteer: Volunteer) -> None:
@@ -268,7 +271,7 @@ def close(
     finish(turn, conversation, outcome)
     contact = contact_of(turn.session, conversation)
     if contact is not None:
-        turn.text_contact(contact, turn.say("closing"), conversation.id)
+        turn.text_contact(contact, turn.say("closing", contact.language), conversation.id)
     key = "closed_idle" if outcome == "idle" else "closed_for_volunteer"
     turn.tell_volunteer(volunteer, key, conversation.id, ref=conversation.ref)
     tags = outcome_tags(turn.line.outcome_tags)
@@ -319,7 +322,7 @@ def pass_back(turn: Turn, volunteer: Volunteer, conversation: Conversation) -> N
     turn.tell_volunteer(volunteer, "passed_for_volunteer", conversation.id, ref=conversation.ref)
     contact = contact_of(turn.session, conversation)
     if contact is not None:
-        turn.text_contact(contact, turn.say("passed_to_texter"), conversation.id)
+        turn.text_contact(contact, turn.say("passed_to_texter", contact.language), conversation.id)
     turn.session.flush()
     offer(turn, conversation, exclude=[volunteer.id])
 
@@ -329,7 +332,7 @@ def close_unanswered(turn: Turn, conversation: Conversation, outcome: str) -> No
     finish(turn, conversation, outcome)
     contact = contact_of(turn.session, conversation)
     if contact is not None:
-        turn.text_contact(contact, turn.say("closing_time"), conversation.id)
+        turn.text_contact(contact, turn.say("closing_time", contact.language), conversation.id)
 
 
 def end_by_texter(turn: Turn, conversation: Conversation, outcome: str) -> None:

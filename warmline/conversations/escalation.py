@@ -91,7 +91,7 @@ def _fallback(turn: Turn, conversation: Conversation, timer: Timer) -> str:
     contact = turn.session.get_one(Contact, conversation.contact_id)
     # "Busy" only when it is so: with a peer available, the texter is still in line.
     key = "still_in_line" if _available(turn) else "everyone_busy"
-    turn.text_contact(contact, turn.say(key), conversation.id)
+    turn.text_contact(contact, turn.say(key, contact.language), conversation.id)
     return "told texter"
 
 
