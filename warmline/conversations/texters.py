@@ -14,7 +14,7 @@ from warmline.conversations.rules.languages import asked_language, detect
 from warmline.core import metrics
 from warmline.core.statuses import ConversationStatus
 from warmline.core.text import fold
-from warmline.lines.rules.languages import SUPPORTED, parse_languages
+from warmline.lines.rules.languages import SUPPORTED, from_stored
 from warmline.messaging.outgoing import Turn
 from warmline.messaging.rules.priority import Priority
 from warmline.models import (
@@ -45,7 +45,7 @@ def handle(
 ) -> type[Erased] | None:
     """Route a texter's message: keywords first, then into their conversation (new or open)."""
     contact = _contact(turn, message.sender_key, known_keys or [message.sender_key], sender)
-    languages = parse_languages(turn.line.languages)
+    languages = from_stored(turn.line.languages) or (turn.line.default_language,)
     asked = asked_language(body)
     asked = asked if asked in languages else None
     if contact.language is None:

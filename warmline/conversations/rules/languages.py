@@ -60,9 +60,10 @@ def detect(text: str, languages: tuple[str, ...], default: str) -> str:
 
 def best_guess(text: str, languages: tuple[str, ...]) -> tuple[str | None, float]:
     """The detector's most likely language of `text` among `languages`, and its confidence."""
-    detector = _detector(tuple(sorted(languages)))
-    values = detector.compute_language_confidence_values(text)
-    if not values or not any(c.isalpha() for c in text):
+    if not any(c.isalpha() for c in text):
+        return None, 0.0  # emoji, digits, punctuation: nothing to read
+    values = _detector(tuple(sorted(languages))).compute_language_confidence_values(text)
+    if not values:
         return None, 0.0
     top = values[0]
     return top.language.iso_code_639_1.name.lower(), top.value
