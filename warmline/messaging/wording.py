@@ -309,7 +309,7 @@ ENGLISH: Final[dict[str, str]] = {
         "Your languages: {languages}. Texters who write in them may be offered to you first."
     ),
     "languages_show": "Your languages: {languages}. Languages here: {known}. Text LANG en,es to choose.",
-    "languages_unknown": "Not a language of this line: {unknown}. Languages here: {known}.",
+    "languages_unknown": "Not a language we know: {unknown}. Languages: {known}.",
     "voice_choose_language": "For English, press {digit}.",
     "voice_screen_language": "{line_name} call, in {language_name}. Press 1 to accept.",
     "daily_limit": (
@@ -329,12 +329,12 @@ def say(key: str, language: str = "en", **fields: object) -> str:
 # Spanish for the texts added with languages; the catalogue holds the Spanish of all the others.
 SPANISH_NEW: Final[dict[str, str]] = {
     "language_set": "De acuerdo, desde ahora te escribimos en español. For English, text ENGLISH.",
-    "texter_language": "#{ref}: la persona pidió {language_name}.",
+    "texter_language": "#{ref}: la persona eligió otro idioma ({language_name}).",
     "languages_set": (
-        "Tus idiomas: {languages}. Quienes escriban en ellos te pueden llegar primero."
+        "Tus idiomas: {languages}. Las conversaciones en ellos se te pueden ofrecer primero."
     ),
-    "languages_show": "Tus idiomas: {languages}. Idiomas de la línea: {known}. Escribe LANG es,en para elegir.",
-    "languages_unknown": "No es un idioma de esta línea: {unknown}. Idiomas aquí: {known}.",
+    "languages_show": "Tus idiomas: {languages}. Idiomas: {known}. Escribe LANG es,en para elegir.",
+    "languages_unknown": "No es un idioma que conozcamos: {unknown}. Idiomas: {known}.",
     "voice_choose_language": "Para español, oprima {digit}.",
     "voice_screen_language": "Llamada de {line_name}, en {language_name}. Oprima 1 para aceptar.",
 }

@@ -171,3 +171,15 @@ def test_a_spanish_speaking_peer_coming_on_during_the_head_start_is_offered(line
 
     line.text(ALEX, "ON")  # speaks Spanish: no need to wait for the head start
     assert len(offers(line, ALEX)) == 1 and offers(line, SAM) == []
+
+
+def test_lang_shows_a_peers_languages_and_an_unknown_code_changes_nothing(line: Line) -> None:
+    line.add_volunteer("Sam", SAM)
+    line.text(SAM, "LANG")
+    assert line.sent_to(SAM)[-1] == (
+        "Your languages: English. Languages here: en, es. Text LANG en,es to choose."
+    )
+    line.text(SAM, "LANG es, fr")
+    assert line.sent_to(SAM)[-1] == "Not a language we know: fr. Languages: en, es."
+    line.text(SAM, "lang")
+    assert "Your languages: English." in line.sent_to(SAM)[-1]
