@@ -8,7 +8,7 @@ from warmline.cli.base import main, opened_runtime, operator_errors
 from warmline.conversations import peers, resources
 from warmline.core.clock import utcnow
 from warmline.core.errors import InvalidInput
-from warmline.lines import texts
+from warmline.lines import texts, volunteers
 from warmline.lines.lines import add_line, get_line, set_line
 from warmline.lines.rules.settings import setting_text
 from warmline.lines.volunteers import add_volunteer, get_volunteer
@@ -161,6 +161,18 @@ def volunteer_topics(line_number: str, phone: str, topics: str) -> None:
             raise InvalidInput(f"not on the line's topic list: {', '.join(unknown)}")
         session.commit()
         click.echo(f"topics of {person.name}: {person.topics.replace(',', ', ') or 'none'}")
+
+
+@volunteer.command("languages")
+@click.option("--phone", required=True)
+@click.argument("languages")
+def volunteer_languages(phone: str, languages: str) -> None:
+    """Set the languages a volunteer talks in, easiest first: "en,es"."""
+    with opened_runtime() as rt, rt.db.session() as session, operator_errors():
+        person = get_volunteer(session, rt.keyring, phone, "US")
+        codes = volunteers.set_languages(person, languages)
+        session.commit()
+        click.echo(f"languages of {person.name}: {', '.join(codes)}")
 
 
 @main.group()

@@ -12,9 +12,12 @@ from sqlalchemy.orm import Session
 from warmline.conversations import care, timers
 from warmline.conversations.rules.offers import longest_idle
 from warmline.core.statuses import ConversationStatus
+from warmline.lines.rules.languages import SUPPORTED
+from warmline.lines.rules.languages import from_stored as languages_of
 from warmline.lines.rules.settings import outcome_tags
 from warmline.lines.rules.topics import from_stored
-from warmline.messaging.outgoing import Turn
+from warmline.messaging.outgoing import Turn, first_language
+from warmline.messaging.rules import priority
 from warmline.messaging.rules.refs import REF_ATTEMPTS, new_ref
 from warmline.models import Contact, Conversation, InboundMessage, Offer, Volunteer
 from warmline.privacy import consent, contact_log
@@ -95,6 +98,7 @@ def offer_to(
         )
     )
     key = key or ("offer_crisis" if conversation.crisis_at is not None else "offer")
+    language = _language_note(turn, conversation)
     for volunteer in volunteers:
         if volunteer.id == conversation.skip_volunteer_id:
             continue  # the texter asked for someone new (NEW)
@@ -104,7 +108,17 @@ def offer_to(
                     conversation_id=conversation.id, volunteer_id=volunteer.id, offered_at=turn.now
                 )
             )
-        turn.tell_volunteer(volunteer, key, conversation.id, ref=conversation.ref, **fields)
+        body = turn.say(key, first_language(volunteer, turn.line), ref=conversation.ref, **fields)
+        turn.text_volunteer(volunteer, body + language, conversation.id, priority.of_key(key))
+
+
+def _language_note(turn: Turn, conversation: Conversation) -> str:
+    """ " (Español)" for an offer when the texter writes in another language than the line's own."""
+    contact = contact_of(turn.session, conversation)
+    language = contact.language if contact is not None else None
+    if language is None or language == turn.line.default_language or language not in SUPPORTED:
+        return ""
+    return f" ({SUPPORTED[language]})"
 
 
 def offer_next_to(turn: Turn, volunteer: Volunteer) -> None:
@@ -126,9 +140,16 @@ def _open_to(volunteer: Volunteer, now: datetime) -> ColumnElement[bool]:
     head_start_over = or_(
         Conversation.head_start_until.is_(None), Conversation.head_start_until <= now
     )
+    # In the texter's language: a head start for the language alone has no topic and no peer.
+    in_language = Conversation.contact_id.in_(
+        select(Contact.id).where(
+            or_(Contact.language.is_(None), Contact.language.in_(languages_of(volunteer.languages)))
+        )
+    )
     matched = or_(
         Conversation.prefer_volunteer_id == volunteer.id,
-        Conversation.topic.in_(from_stored(volunteer.topics)),
+        Conversation.topic.in_(from_stored(volunteer.topics)) & in_language,
+        Conversation.topic.is_(None) & Conversation.prefer_volunteer_id.is_(None) & in_language,
     )
     not_skipped = or_(
         Conversation.skip_volunteer_id.is_(None), Conversation.skip_volunteer_id != volunteer.id

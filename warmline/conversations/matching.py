@@ -8,6 +8,7 @@ from sqlalchemy import delete, select, update
 
 from warmline.conversations import claims
 from warmline.core.statuses import ConversationStatus
+from warmline.lines.rules.languages import from_stored as languages_of
 from warmline.lines.rules.topics import from_stored, parse_topics, topic_in
 from warmline.messaging.outgoing import Turn
 from warmline.models import Contact, ContactLogEntry, Conversation, Line, Offer, Timer, Volunteer
@@ -46,14 +47,17 @@ def offer_new(
         if v.id != conversation.skip_volunteer_id
     ]
     returning = [v for v in available if v.id == previous and v.continuity]
+    # Peers who speak the texter's language come first; when none is free, language can't narrow.
+    speakers = [v for v in available if contact.language in languages_of(v.languages)]
+    speakers = speakers or available
     sharing = [
         v
-        for v in available
+        for v in speakers
         if conversation.topic is not None
         and conversation.topic in from_stored(v.topics)
         and v not in returning
     ]
-    if not returning and not sharing:
+    if not returning and not sharing and len(speakers) == len(available):
         return _everyone(turn, conversation)
     conversation.prefer_volunteer_id = returning[0].id if returning else None
     conversation.head_start_until = turn.now + head_start
@@ -67,8 +71,10 @@ def offer_new(
     )
     claims.offer_to(turn, conversation, returning, key="offer_returning")
     claims.offer_to(turn, conversation, sharing, key="offer_matched", topic=conversation.topic)
+    if not returning and not sharing:
+        claims.offer_to(turn, conversation, speakers)
     # The texter hears of the returning peer (conversation.prefer_volunteer_id) after the first reply.
-    return len(returning) + len(sharing)
+    return len(returning) + len(sharing) or len(speakers)
 
 
 def _everyone(turn: Turn, conversation: Conversation) -> int:

@@ -10,9 +10,11 @@ from sqlalchemy.orm import Session
 from warmline.conversations import care, checkins, claims, forgetting, matching, relay
 from warmline.conversations.rules.crisis import mentions_crisis, word_lists
 from warmline.conversations.rules.keywords import TexterKeyword, is_goodbye, texter_keyword
+from warmline.conversations.rules.languages import asked_language, detect
 from warmline.core import metrics
 from warmline.core.statuses import ConversationStatus
 from warmline.core.text import fold
+from warmline.lines.rules.languages import SUPPORTED, from_stored
 from warmline.messaging.outgoing import Turn
 from warmline.messaging.rules.priority import Priority
 from warmline.models import (
@@ -43,6 +45,12 @@ def handle(
 ) -> type[Erased] | None:
     """Route a texter's message: keywords first, then into their conversation (new or open)."""
     contact = _contact(turn, message.sender_key, known_keys or [message.sender_key], sender)
+    languages = from_stored(turn.line.languages) or (turn.line.default_language,)
+    asked = asked_language(body)
+    asked = asked if asked in languages else None
+    if contact.language is None:
+        # Read once, from the first words; kept with the contact and erased with it.
+        contact.language = asked or detect(body, languages, turn.line.default_language)
     turn.contact = contact
     keyword = texter_keyword(body)
     if keyword is TexterKeyword.OPT_OUT:
@@ -69,6 +77,9 @@ def handle(
         return None
 
     conversation = claims.open_for_contact(turn.session, contact)
+    if asked is not None:
+        _switch_language(turn, contact, conversation, asked)
+        return None
     # The check-in question is asked after a conversation ends, so it is the question waiting.
     check_in_answer = keyword in (TexterKeyword.YES, TexterKeyword.NO) and conversation is None
     if check_in_answer and checkins.answer(turn, contact, keyword is TexterKeyword.YES):
@@ -146,6 +157,24 @@ def _first_reply(
         turn.tell_contact(contact, "no_one_available", conversation.id)
     if conversation.prefer_volunteer_id is not None:
         turn.tell_contact(contact, "continuity_note", conversation.id)
+
+
+def _switch_language(
+    turn: Turn, contact: Contact, conversation: Conversation | None, language: str
+) -> None:
+    """ESPAÑOL or ENGLISH: from now on the texter is written to in it, and their peer knows."""
+    contact.language = language
+    conversation_id = conversation.id if conversation is not None else None
+    turn.tell_contact(contact, "language_set", conversation_id)
+    if conversation is not None and conversation.volunteer_id is not None:
+        volunteer = turn.session.get_one(Volunteer, conversation.volunteer_id)
+        turn.tell_volunteer(
+            volunteer,
+            "texter_language",
+            conversation.id,
+            ref=conversation.ref,
+            language_name=SUPPORTED[language],
+        )
 
 
 def _answer_consent(turn: Turn, contact: Contact, keyword: TexterKeyword) -> bool:

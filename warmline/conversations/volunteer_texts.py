@@ -237,6 +237,10 @@ def _topics(turn: Turn, volunteer: Volunteer, command: Command) -> None:
     peers.topics_by_sms(turn, volunteer, command.text)
 
 
+def _languages(turn: Turn, volunteer: Volunteer, command: Command) -> None:
+    peers.languages_by_sms(turn, volunteer, command.text)
+
+
 def _continuity_on(turn: Turn, volunteer: Volunteer, command: Command) -> None:
     peers.continuity(turn, volunteer, agree=True, name=command.text)
 
@@ -304,6 +308,7 @@ _ACTIONS: dict[str, Callable[[Turn, Volunteer, Command], None]] = {
     "CHECKIN": _checkin,
     "RES": _res,
     "TOPICS": _topics,
+    "LANG": _languages,
     "CONTINUITY_ON": _continuity_on,
     "CONTINUITY_OFF": _continuity_off,
     "TAG": _tag,

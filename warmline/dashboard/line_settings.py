@@ -14,6 +14,7 @@ from warmline.dashboard.blueprint import bp
 from warmline.dashboard.context import chosen_line, coordinator, db
 from warmline.lines import audit
 from warmline.lines.lines import set_line
+from warmline.lines.rules.languages import SUPPORTED
 from warmline.lines.rules.settings import INT_SETTINGS, TEXT_SETTINGS, setting_text
 from warmline.models import Line
 from warmline.privacy import consent
@@ -44,6 +45,22 @@ GROUPS: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
                 "hours_text",
                 "Hours, as texters read them",
                 "Sent in closing texts and after hours. Saving opening hours below rewrites it.",
+            ),
+        ),
+    ),
+    (
+        "Languages",
+        (
+            (
+                "languages",
+                "Languages",
+                "Language codes texters and callers are served in, e.g. en, es. With two, a new "
+                "texter's language is read from their first text, and callers choose one.",
+            ),
+            (
+                "default_language",
+                "Default language",
+                "Used when a first text is too short to tell; one of the languages above.",
             ),
         ),
     ),
@@ -151,7 +168,10 @@ GROUPS: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
     ),
 )
 FIELDS = tuple(field for _, fields in GROUPS for field in fields)
-CHOICES = {"ring_strategy": ("simultaneous", "sequential")}
+CHOICES = {
+    "ring_strategy": ("simultaneous", "sequential"),
+    "default_language": tuple(SUPPORTED),
+}
 DECIMALS = {"send_rate_per_s"}
 TEXTAREAS = {"hours_text", "crisis_words_en", "crisis_words_es", "greeting"}
 WORD_LISTS = {"crisis_words_en", "crisis_words_es"}
@@ -166,6 +186,8 @@ def _known() -> set[str]:
         "ring_strategy",
         "voice_fallback",
         "send_rate_per_s",
+        "languages",
+        "default_language",
     }
 
 
@@ -248,7 +270,8 @@ def line_settings_save() -> Page:
     except InvalidInput as exc:
         db().rollback()
         message = str(exc)
-        field = next((k for k in changed if message.startswith(k)), None)
+        field = exc.field if exc.field in changed else None
+        field = field or next((k for k in changed if message.startswith(k)), None)
         if field is None and "timeouts must grow" in message:
             field = next((k for k in changed if k.endswith("_timeout_s")), "offer_timeout_s")
         errors = {field or "_form": _plain(message)}

@@ -107,6 +107,22 @@ def volunteer_rename(volunteer_id: int) -> str | tuple[str, int] | Response:
     return redirect(url_for("dashboard.volunteers_page"))
 
 
+@bp.post("/volunteers/<int:volunteer_id>/languages")
+def volunteer_languages(volunteer_id: int) -> Response:
+    """Set the languages a volunteer talks in."""
+    _in_reach(volunteer_id)
+    try:
+        codes = volunteers.change_languages(
+            db(), volunteer_id, request.form.get("languages", ""), coordinator(), utcnow()
+        )
+    except InvalidInput as exc:
+        db().rollback()
+        flash(str(exc))
+        return redirect(url_for("dashboard.volunteers_page"))
+    flash(f"Languages saved: {', '.join(codes)}.")
+    return redirect(url_for("dashboard.volunteers_page"))
+
+
 @bp.post("/volunteers/<int:volunteer_id>/deactivate")
 def volunteer_deactivate(volunteer_id: int) -> Response:
     """Deactivate a volunteer; their open conversations go back to the queue."""

@@ -12,6 +12,7 @@ from warmline.core.crypto import Keyring, Vault
 from warmline.core.errors import InvalidInput
 from warmline.core.phones import parse_number
 from warmline.lines import audit
+from warmline.lines.rules.languages import as_text, parse_languages
 from warmline.models import Coordinator, Shift, Volunteer
 
 MAX_NAME = 80
@@ -124,3 +125,21 @@ def get_volunteer(session: Session, keyring: Keyring, phone_raw: str, region: st
             "no volunteer with that phone number (add them with `warmline volunteer add`)"
         )
     return volunteer
+
+
+def change_languages(
+    session: Session, volunteer_id: int, text: str, actor: Coordinator, now: datetime
+) -> tuple[str, ...]:
+    """A coordinator sets the languages a volunteer talks in."""
+    volunteer = get(session, volunteer_id)
+    codes = set_languages(volunteer, text)
+    audit.record(session, actor, "set volunteer languages", f"{volunteer.name}: {text}", now)
+    session.commit()
+    return codes
+
+
+def set_languages(volunteer: Volunteer, text: str) -> tuple[str, ...]:
+    """Replace the languages a peer talks in with those in `text` ("es, en"), or a clear error."""
+    codes = parse_languages(text)
+    volunteer.languages = as_text(codes)
+    return codes

@@ -335,6 +335,16 @@ ENGLISH: Final[dict[str, str]] = {
         "RES <word>: send a resource. TOPICS a, b: your topics. CONTINUITY ON/OFF. "
         "PAUSE [min]: a break. DONE CHECKIN: close and offer check-in texts."
     ),
+    # Languages: a texter's switch, a peer's own list, the caller's choice.
+    "language_set": "Okay, we'll write to you in English from now on. Para español, escribe ESPAÑOL.",
+    "texter_language": "#{ref}: the texter asked for {language_name}.",
+    "languages_set": (
+        "Your languages: {languages}. Texters who write in them may be offered to you first."
+    ),
+    "languages_show": "Your languages: {languages}. Languages here: {known}. Text LANG en,es to choose.",
+    "languages_unknown": "Not a language we know: {unknown}. Languages: {known}.",
+    "voice_choose_language": "For English, press {digit}.",
+    "voice_screen_language": "{line_name} call, in {language_name}. Press 1 to accept.",
     # Gentle limits for very frequent texters; crisis words are never held back.
     "daily_limit": (
         "Thank you for texting {line_name} again. You've talked with our peers several times "

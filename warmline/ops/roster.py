@@ -29,6 +29,7 @@ class RosterRow:
     is_active: bool
     is_on: bool
     active_conversations: int
+    languages: str = "en"
 
 
 def roster(session: Session) -> list[RosterRow]:
@@ -39,7 +40,10 @@ def roster(session: Session) -> list[RosterRow]:
         )
     )
     counts = active_counts(session, [v.id for v in people])
-    return [RosterRow(v.id, v.name, v.is_active, v.is_on, counts.get(v.id, 0)) for v in people]
+    return [
+        RosterRow(v.id, v.name, v.is_active, v.is_on, counts.get(v.id, 0), v.languages)
+        for v in people
+    ]
 
 
 def deactivate(

@@ -14,8 +14,8 @@ OTHER = "+15550009002"
 
 
 def offers(line: Line, number: str) -> list[str]:
-    """The offers a peer has received, in order."""
-    return [b for b in line.sent_to(number) if "waiting to talk" in b]
+    """The offers a peer has received, in order (in English or, for a Spanish-first peer, Spanish)."""
+    return [b for b in line.sent_to(number) if "waiting to talk" in b or "espera para hablar" in b]
 
 
 def sam_and_alex(line: Line) -> None:

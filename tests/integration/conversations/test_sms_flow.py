@@ -20,7 +20,9 @@ RILEY = "+15550004444"
 
 def ref_offered(line: Line, volunteer: str) -> str:
     """The reference in the latest offer a volunteer got."""
-    offers = [b for b in line.sent_to(volunteer) if "waiting to talk" in b]
+    offers = [
+        b for b in line.sent_to(volunteer) if "waiting to talk" in b or "espera para hablar" in b
+    ]
     assert offers, f"no offer reached the volunteer; got {line.sent_to(volunteer)}"
     match = re.search(r"#([A-Z][2-9][A-Z])", offers[-1])
     assert match

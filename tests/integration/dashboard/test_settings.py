@@ -25,6 +25,11 @@ def current_form(page_html: str) -> dict[str, str]:
     fields = {k: html.unescape(v) for k, v in fields.items()}
     fields.pop("csrf_token", None)
     fields["ring_strategy"] = "simultaneous"
+    for name, options in re.findall(
+        r'<select[^>]* name="(\w+)"[^>]*>(.*?)</select>', page_html, re.S
+    ):
+        chosen = re.search(r'<option value="([^"]*)" selected>', options)
+        fields.setdefault(name, chosen.group(1) if chosen else "")
     return fields
 
 
@@ -298,3 +303,34 @@ def test_the_settings_forms_need_a_session_and_a_csrf_token(
         assert session.scalars(select(Closure)).all() == []
         assert settings_board.hours(session, line_row(line)) == []
         assert consent.current_wording(session, line_row(line), utcnow()).version == 1
+
+
+def test_a_line_serves_spanish_first_and_a_default_outside_its_languages_is_refused(
+    line: Line, signed_in: Dashboard
+) -> None:
+    form = current_form(signed_in.text("/settings"))
+    assert (form["languages"], form["default_language"]) == ("en,es", "en")
+
+    form.update(languages="en", default_language="es")
+    response = signed_in.post("/settings", form)
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert 'id="default_language-error"' in page
+    error = re.search(r'id="default_language-error">([^<]*)<', page)
+    assert error is not None
+    said = html.unescape(error.group(1))
+    assert said == "“Default language” 'es' is not one of the line's “Languages” (en).", said
+    assert (line_row(line).languages, line_row(line).default_language) == ("en,es", "en")
+
+    form.update(languages="es, en", default_language="es")
+    assert signed_in.post("/settings", form).status_code == 302
+    assert (line_row(line).languages, line_row(line).default_language) == ("es,en", "es")
+
+
+def test_unknown_languages_are_explained_beside_the_field(line: Line, signed_in: Dashboard) -> None:
+    form = current_form(signed_in.text("/settings"))
+    form.update(languages="en, fr")
+    response = signed_in.post("/settings", form)
+    assert response.status_code == 400
+    page = html.unescape(response.get_data(as_text=True))
+    assert 'id="languages-error"' in page and "'fr' is not a language this line knows" in page

@@ -46,8 +46,8 @@ def reads_spanish(line: Line, number: str) -> None:
         session.commit()
 
 
-def talk_and_close(line: Line, texter: str) -> None:
-    line.text(texter, "hola")
+def talk_and_close(line: Line, texter: str, first: str = "hola, necesito hablar") -> None:
+    line.text(texter, first)
     line.text(SAM, ref_offered(line, SAM))
     line.text(SAM, "DONE")
 
@@ -74,7 +74,7 @@ def test_a_spanish_line_text_reaches_a_spanish_texter_and_english_stays_the_defa
     assert (
         question.startswith("¿Podemos guardar un breve registro") and "Responde SÍ o NO" in question
     )
-    talk_and_close(line, TEXTER)
+    talk_and_close(line, TEXTER, "hey, can we talk")
     assert line.sent_to(TEXTER)[-2].startswith("Thank you for texting Test Warmline.")
 
     reset = run(
