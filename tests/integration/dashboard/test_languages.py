@@ -52,7 +52,7 @@ def test_the_switch_keeps_spanish_for_the_session_through_sign_in_and_the_now_pa
         assert words in page
     assert ">Turnos</a>" in page and ">Cerrar sesión</button>" in page
     assert "con Sam" in page and "hasta las " in page and "Disponible" in page
-    assert '<span class="load">1 de 2</span>' in page and "desde hace " in page
+    assert '<span class="load">1 de 2 conversaciones</span>' in page and "desde hace " in page
     assert '"with": "con {name}"' in page  # the words the page's script redraws with
 
     back = browser.get("/language/en?next=/")

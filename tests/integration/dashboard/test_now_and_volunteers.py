@@ -233,25 +233,3 @@ def test_now_shows_a_text_from_an_opted_out_texter_as_opted_out_without_content(
     line.text(TEXTER, "START")
     (line_json,) = signed_in.get("/now.json").get_json()["lines"]
     assert line_json["opted_out"] == []
-
-
-def test_a_coordinator_sets_a_volunteers_languages_and_a_bad_code_is_explained(
-    signed_in: Dashboard, coordinator: str
-) -> None:
-    signed_in.post("/volunteers", {"name": "Robin", "phone": "+15550007777"})
-    page = signed_in.text("/volunteers")
-    assert re.search(r"Robin</th>\s*<td>ON</td>\s*<td>en</td>", page)
-    volunteer_id = re.search(r"/volunteers/(\d+)/languages", page).group(1)  # type: ignore[union-attr]
-
-    assert (
-        signed_in.post(f"/volunteers/{volunteer_id}/languages", {"languages": "es, en"}).status_code
-        == 302
-    )
-    assert (
-        "Languages saved: es, en." in signed_in.followed and "<td>es, en</td>" in signed_in.followed
-    )
-    assert "set volunteer languages" in signed_in.text("/audit")
-
-    signed_in.post(f"/volunteers/{volunteer_id}/languages", {"languages": "french"})
-    assert "&#39;french&#39; is not a language" in signed_in.followed
-    assert "<td>es, en</td>" in signed_in.followed

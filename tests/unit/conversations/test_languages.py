@@ -29,6 +29,7 @@ DATA = Path(__file__).parents[3] / "bench" / "data"
         ("sad and alone", "en"),  # the low accuracy detector alone reads this as Spanish
         ("i miss my dad", "en"),
         ("extraño a mi papá", "es"),
+        ("ayuda", "es"),  # one word, read only when the detector is sure
     ],
 )
 def test_a_short_first_text_is_read_in_its_language(text: str, language: str) -> None:
