@@ -83,11 +83,17 @@ class TwilioPlayer:
         status, body = self.request(url, form)
         assert 200 <= status < 300, f"{url} answered {status}: {body[:200]}"
 
-    def call(self, from_: str, to: str, **extra: str) -> LiveCall:
-        """Start an incoming call to `to`; `from_` may be anything a carrier puts there."""
+    def call(self, from_: str, to: str, choose: str | None = "", **extra: str) -> LiveCall:
+        """Start an incoming call to `to`; `from_` may be anything a carrier puts there.
+
+        A line that offers a choice of language first gets the key `choose` ("" = the caller
+        waits without pressing, as most do); None leaves the call at the choice.
+        """
         call = LiveCall(self, new_sid("CA"), from_, to)
         form = call.form(CallStatus="ringing", Direction="inbound") | extra
         call.twiml = self.fetch(self.public_url + "/twilio/voice", form)
+        if choose is not None and call.language_choice() is not None:
+            call.choose(choose)
         return call
 
 
@@ -118,6 +124,21 @@ class LiveCall:
     def now(self) -> Twiml:
         """The TwiML this call is executing."""
         assert self.twiml is not None
+        return self.twiml
+
+    def language_choice(self) -> ET.Element | None:
+        """The <Gather> that asks for a language, if that is what the call is executing."""
+        for gather in self.now.root.iter("Gather"):
+            if "/twilio/voice/language" in gather.get("action", ""):
+                return gather
+        return None
+
+    def choose(self, key: str) -> Twiml:
+        """The caller presses `key` at the choice of language ("": no key before the timeout)."""
+        gather = self.language_choice()
+        assert gather is not None, "the call is not at a choice of language"
+        fields = {"CallStatus": "in-progress"} | ({"Digits": key} if key else {})
+        self.twiml = self.player.fetch(gather.get("action", ""), self.form(**fields))
         return self.twiml
 
     def dial(self) -> ET.Element:

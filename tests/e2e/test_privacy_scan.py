@@ -77,10 +77,9 @@ def offered_ref(platform: VoicePlatform, seen_before: int) -> str:
 
 
 def talk(platform: VoicePlatform, texter: str, consent: str, words: tuple[str, str]) -> None:
-    """A whole conversation: first words, the consent answer, a claim, replies, DONE, a tag."""
+    """A whole conversation: first words, a claim, replies, DONE, a tag, the consent answer."""
     before = len([b for b in platform.fake.texts_to(SAM) if "waiting to talk" in b])
     platform.text(texter, LINE, words[0])
-    platform.text(texter, LINE, consent)
     ref = offered_ref(platform, before)
     platform.text(SAM, LINE, ref)
     platform.fake.wait(
@@ -100,6 +99,19 @@ def talk(platform: VoicePlatform, texter: str, consent: str, words: tuple[str, s
         lambda: any("Thank you for texting" in b for b in platform.fake.texts_to(texter)),
     )
     platform.text(SAM, LINE, "talked")
+    # The goodbye asks about the contact log; the answer comes after it.
+    platform.fake.wait(
+        "the consent question",
+        lambda: any("Reply YES or NO" in b for b in platform.fake.texts_to(texter)),
+    )
+    platform.text(texter, LINE, consent)
+    platform.fake.wait(
+        "the answer's reply",
+        lambda: any(
+            b.startswith(("Thank you. We'll keep", "Okay, we won't keep"))
+            for b in platform.fake.texts_to(texter)
+        ),
+    )
 
 
 def leave_voicemail(platform: VoicePlatform) -> None:

@@ -149,7 +149,8 @@ def test_a_conversation_relays_three_texts_each_way_in_order_and_done_closes_it(
     closing = new_line.wait_for(texter, f"Thank you for texting {new_line.name}")
     assert len(closing) == 1
     new_line.settle()
-    assert new_line.bodies_to(texter)[-1] == closing[0]
+    goodbye, question = new_line.bodies_to(texter)[-2:]  # the calm moment to ask about the log
+    assert goodbye == closing[0] and "Reply YES or NO" in question
     assert relays(new_line, alex, ref) == []
     assert_from_the_line(new_line, texter, sam, alex, jo)
     assert_no_number_shows(new_line, [texter], hidden=[sam, alex, jo])

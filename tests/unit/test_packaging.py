@@ -10,6 +10,7 @@ import subprocess
 import sys
 import tomllib
 import venv
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -116,6 +117,12 @@ def test_the_wheel_and_the_sdist_install_into_a_fresh_venv_and_run(tmp_path: Pat
         timeout=300,
     )
     wheel, sdist = next(dist.glob("*.whl")), next(dist.glob("*.tar.gz"))
+    shipped = zipfile.ZipFile(wheel).namelist()
+    for compiled in (
+        "warmline/messaging/locale/es/LC_MESSAGES/wording.mo",
+        "warmline/dashboard/translations/es/LC_MESSAGES/messages.mo",
+    ):
+        assert compiled in shipped  # without it Spanish readers would quietly get English
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=True)
     pip = [str(env_dir / "bin" / "python"), "-m", "pip", "--quiet", "--disable-pip-version-check"]

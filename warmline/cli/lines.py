@@ -8,10 +8,11 @@ from warmline.cli.base import main, opened_runtime, operator_errors
 from warmline.conversations import peers, resources
 from warmline.core.clock import utcnow
 from warmline.core.errors import InvalidInput
-from warmline.lines import volunteers
+from warmline.lines import texts, volunteers
 from warmline.lines.lines import add_line, get_line, set_line
 from warmline.lines.rules.settings import setting_text
 from warmline.lines.volunteers import get_volunteer
+from warmline.messaging import wording
 from warmline.rota import calendar, shifts
 
 
@@ -58,6 +59,44 @@ def line_hours(number: str, spec: str) -> None:
     """Set weekly hours: "mon-fri 18:00-23:00; sat,sun 12:00-02:00" or "always"."""
     with opened_runtime() as rt, rt.db.session() as session, operator_errors():
         click.echo(shifts.set_hours(session, number, spec))
+
+
+@line.command("text")
+@click.option("--line", "line_number", required=True)
+@click.option("--key", required=True, help="Which text, e.g. greeting (see: warmline line texts).")
+@click.option("--language", default="en", show_default=True, help="en or es.")
+@click.option("--reset", is_flag=True, help="Go back to the default text.")
+@click.argument("text", required=False)
+def line_text(line_number: str, key: str, language: str, reset: bool, text: str | None) -> None:
+    """Set the line's own version of a text, keeping the default's {placeholders}."""
+    with opened_runtime() as rt, rt.db.session() as session, operator_errors():
+        target = get_line(session, line_number)
+        if reset:
+            if text is not None:
+                raise InvalidInput("give either the text or --reset, not both")
+            done = texts.reset_text(session, target, key, language, utcnow())
+            click.echo(
+                f"{key} ({language}): " + ("back to the default" if done else "was the default")
+            )
+            return
+        if text is None:
+            raise InvalidInput("give the text in quotes, or --reset")
+        texts.set_text(session, target, key, language, text, utcnow())
+        click.echo(f"{key} ({language}): set")
+
+
+@line.command("texts")
+@click.option("--line", "line_number", required=True)
+def line_texts(line_number: str) -> None:
+    """Every text the line sends, by key, and the languages it has its own version in."""
+    with opened_runtime() as rt, rt.db.session() as session, operator_errors():
+        target = get_line(session, line_number)
+        own: dict[str, list[str]] = {}
+        for row in texts.own_texts(session, target):
+            own.setdefault(row.key, []).append(row.language)
+        for key in wording.ENGLISH:
+            mine = f"  (own: {', '.join(own[key])})" if key in own else ""
+            click.echo(f"{key}{mine}")
 
 
 @line.group("closure")
@@ -138,6 +177,18 @@ def volunteer_topics(line_number: str, phone: str, topics: str) -> None:
             raise InvalidInput(f"not on the line's topic list: {', '.join(unknown)}")
         session.commit()
         click.echo(f"topics of {person.name}: {person.topics.replace(',', ', ') or 'none'}")
+
+
+@volunteer.command("languages")
+@click.option("--phone", required=True)
+@click.argument("languages")
+def volunteer_languages(phone: str, languages: str) -> None:
+    """Set the languages a volunteer talks in, easiest first: "en,es"."""
+    with opened_runtime() as rt, rt.db.session() as session, operator_errors():
+        person = get_volunteer(session, rt.keyring, phone, "US")
+        codes = volunteers.set_languages(person, languages)
+        session.commit()
+        click.echo(f"languages of {person.name}: {', '.join(codes)}")
 
 
 @main.group()

@@ -39,7 +39,7 @@ def offer(turn: Turn, volunteer: Volunteer, conversation: Conversation) -> None:
         turn.tell_volunteer(volunteer, "checkin_already", ref=conversation.ref)
         return
     contact.checkin_asked_at = turn.now
-    turn.text_contact(contact, turn.say("checkin_question", when=describe(schedule)))
+    turn.tell_contact(contact, "checkin_question", when=describe(schedule))
     turn.tell_volunteer(volunteer, "checkin_asked", ref=conversation.ref)
 
 
@@ -78,7 +78,7 @@ def answer(turn: Turn, contact: Contact, yes: bool) -> bool:
     contact.checkin_asked_at = None
     schedule = parse_schedule(turn.line.followup_after)
     if not yes or not schedule:
-        turn.text_contact(contact, turn.say("checkin_no"))
+        turn.tell_contact(contact, "checkin_no")
         return True
     for sequence, offset in enumerate(schedule, start=1):
         turn.session.add(
@@ -90,7 +90,7 @@ def answer(turn: Turn, contact: Contact, yes: bool) -> bool:
                 created_at=turn.now,
             )
         )
-    turn.text_contact(contact, turn.say("checkin_yes", when=describe(schedule)))
+    turn.tell_contact(contact, "checkin_yes", when=describe(schedule))
     return True
 
 
@@ -158,7 +158,7 @@ def send(db: Database, vault: Vault, check_in_id: int, now: datetime) -> list[in
             session.commit()
             return []
         turn = Turn(session, vault, line, now)
-        turn.text_contact(contact, turn.say("checkin"), priority=Priority.NOTICE)
+        turn.tell_contact(contact, "checkin", priority=Priority.NOTICE)
         row.sent_at, row.outcome = now, "sent"
         _count(session, line, now)
         session.commit()

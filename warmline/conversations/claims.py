@@ -13,12 +13,15 @@ from warmline.conversations import care, timers
 from warmline.conversations.rules import floods
 from warmline.conversations.rules.offers import longest_idle
 from warmline.core.statuses import ConversationStatus
+from warmline.lines.rules.languages import SUPPORTED
+from warmline.lines.rules.languages import from_stored as languages_of
 from warmline.lines.rules.settings import outcome_tags
 from warmline.lines.rules.topics import from_stored
-from warmline.messaging.outgoing import Turn
+from warmline.messaging.outgoing import Turn, first_language
+from warmline.messaging.rules import priority
 from warmline.messaging.rules.refs import REF_ATTEMPTS, new_ref
 from warmline.models import Contact, Conversation, InboundMessage, Offer, Volunteer
-from warmline.privacy import contact_log
+from warmline.privacy import consent, contact_log
 from warmline.rota.availability import available_now
 
 TAG_WINDOW = timedelta(hours=1)
@@ -96,6 +99,7 @@ def offer_to(
         )
     )
     key = key or ("offer_crisis" if conversation.crisis_at is not None else "offer")
+    language = _language_note(turn, conversation)
     for volunteer in volunteers:
         if volunteer.id == conversation.skip_volunteer_id:
             continue  # the texter asked for someone new (NEW)
@@ -105,7 +109,17 @@ def offer_to(
                     conversation_id=conversation.id, volunteer_id=volunteer.id, offered_at=turn.now
                 )
             )
-        turn.tell_volunteer(volunteer, key, conversation.id, ref=conversation.ref, **fields)
+        body = turn.say(key, first_language(volunteer, turn.line), ref=conversation.ref, **fields)
+        turn.text_volunteer(volunteer, body + language, conversation.id, priority.of_key(key))
+
+
+def _language_note(turn: Turn, conversation: Conversation) -> str:
+    """ " (Español)" for an offer when the texter writes in another language than the line's own."""
+    contact = contact_of(turn.session, conversation)
+    language = contact.language if contact is not None else None
+    if language is None or language == turn.line.default_language or language not in SUPPORTED:
+        return ""
+    return f" ({SUPPORTED[language]})"
 
 
 def offer_next_to(turn: Turn, volunteer: Volunteer) -> None:
@@ -127,9 +141,16 @@ def _open_to(volunteer: Volunteer, now: datetime) -> ColumnElement[bool]:
     head_start_over = or_(
         Conversation.head_start_until.is_(None), Conversation.head_start_until <= now
     )
+    # In the texter's language: a head start for the language alone has no topic and no peer.
+    in_language = Conversation.contact_id.in_(
+        select(Contact.id).where(
+            or_(Contact.language.is_(None), Contact.language.in_(languages_of(volunteer.languages)))
+        )
+    )
     matched = or_(
         Conversation.prefer_volunteer_id == volunteer.id,
-        Conversation.topic.in_(from_stored(volunteer.topics)),
+        Conversation.topic.in_(from_stored(volunteer.topics)) & in_language,
+        Conversation.topic.is_(None) & Conversation.prefer_volunteer_id.is_(None) & in_language,
     )
     not_skipped = or_(
         Conversation.skip_volunteer_id.is_(None), Conversation.skip_volunteer_id != volunteer.id
@@ -206,19 +227,22 @@ def claim(turn: Turn, volunteer: Volunteer, ref: str) -> None:
     turn.tell_volunteer(volunteer, "claimed", conversation.id, ref=ref)
     contact = contact_of(turn.session, conversation)
     if contact is not None:
-        turn.text_contact(contact, _joined_text(turn, conversation, volunteer), conversation.id)
+        joined = _joined_text(turn, conversation, volunteer, turn.language_of(contact))
+        turn.text_contact(contact, joined, conversation.id)
     relay_held(turn, conversation, volunteer)
     for other in _offered(turn.session, conversation, exclude=volunteer.id):
         turn.tell_volunteer(other, "taken", conversation.id, ref=ref)
 
 
-def _joined_text(turn: Turn, conversation: Conversation, volunteer: Volunteer) -> str:
+def _joined_text(
+    turn: Turn, conversation: Conversation, volunteer: Volunteer, language: str
+) -> str:
     """What the texter reads when a peer takes their conversation; a returning peer says so."""
     if conversation.prefer_volunteer_id != volunteer.id:
-        return turn.say("peer_joined")
+        return turn.say("peer_joined", language)
     if volunteer.shown_name:  # a first name the peer chose, never anything else about them
-        return turn.say("peer_returned_named", name=volunteer.shown_name)
-    return turn.say("peer_returned")
+        return turn.say("peer_returned_named", language, name=volunteer.shown_name)
+    return turn.say("peer_returned", language)
 
 
 def relay_held(
@@ -253,13 +277,24 @@ def relay_held(
 
 
 def close(
-    turn: Turn, volunteer: Volunteer, conversation: Conversation, outcome: str = "done"
+    turn: Turn,
+    volunteer: Volunteer,
+    conversation: Conversation,
+    outcome: str = "done",
+    ask_consent: bool = True,
 ) -> None:
-    """Close an active conversation: a kind goodbye to the texter, thanks to the volunteer."""
+    """Close an active conversation: a kind goodbye to the texter, thanks to the volunteer.
+
+    The goodbye brings the consent question (once per version) unless another question follows
+    or the conversation had crisis words; a later, calmer goodbye asks it then.
+    """
     finish(turn, conversation, outcome)
     contact = contact_of(turn.session, conversation)
     if contact is not None:
-        turn.text_contact(contact, turn.say("closing"), conversation.id)
+        turn.tell_contact(contact, "closing", conversation.id)
+        # The calm moment to ask (routing never waited for the answer); not after crisis words.
+        if ask_consent and conversation.crisis_at is None:
+            consent.ask(turn, contact, conversation.id)
     key = "closed_idle" if outcome == "idle" else "closed_for_volunteer"
     turn.tell_volunteer(volunteer, key, conversation.id, ref=conversation.ref)
     tags = outcome_tags(turn.line.outcome_tags)
@@ -318,7 +353,7 @@ def pass_back(turn: Turn, volunteer: Volunteer, conversation: Conversation) -> N
     turn.tell_volunteer(volunteer, "passed_for_volunteer", conversation.id, ref=conversation.ref)
     contact = contact_of(turn.session, conversation)
     if contact is not None:
-        turn.text_contact(contact, turn.say("passed_to_texter"), conversation.id)
+        turn.tell_contact(contact, "passed_to_texter", conversation.id)
     turn.session.flush()
     offer(turn, conversation, exclude=[volunteer.id])
 
@@ -328,7 +363,7 @@ def close_unanswered(turn: Turn, conversation: Conversation, outcome: str) -> No
     finish(turn, conversation, outcome)
     contact = contact_of(turn.session, conversation)
     if contact is not None:
-        turn.text_contact(contact, turn.say("closing_time"), conversation.id)
+        turn.tell_contact(contact, "closing_time", conversation.id)
 
 
 def end_by_texter(turn: Turn, conversation: Conversation, outcome: str) -> None:

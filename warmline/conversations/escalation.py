@@ -112,7 +112,7 @@ def _fallback(turn: Turn, conversation: Conversation, timer: Timer) -> str:
         if available_to_offer(turn.session, turn.line, turn.now)
         else "everyone_busy"
     )
-    turn.text_contact(contact, turn.say(key), conversation.id)
+    turn.tell_contact(contact, key, conversation.id)
     return "told texter"
 
 

@@ -52,7 +52,7 @@ def _forget(turn: Turn, contacts: Sequence[Contact], keys: Sequence[str]) -> era
     for contact in contacts:
         # The number stays sealed only until this last text is sent; the purge then drops the row.
         contact.erase_requested_at = turn.now
-        turn.text_contact(contact, turn.say("forgotten"))
+        turn.tell_contact(contact, "forgotten")
     return erased
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import delete, select, update
 
 from warmline.conversations import claims
 from warmline.core.statuses import ConversationStatus
+from warmline.lines.rules.languages import from_stored as languages_of
 from warmline.lines.rules.topics import from_stored, parse_topics, topic_in
 from warmline.messaging.outgoing import Turn
 from warmline.models import Contact, ContactLogEntry, Conversation, Line, Offer, Timer, Volunteer
@@ -35,7 +36,7 @@ def offer_new(
     if someone_new:
         conversation.skip_volunteer_id = previous
         previous = None
-        turn.text_contact(contact, turn.say("new_peer"), conversation.id)
+        turn.tell_contact(contact, "new_peer", conversation.id)
     head_start = timedelta(seconds=turn.line.match_head_start_s)
     # Crisis words are never held back for a match: everyone available is offered at once.
     if not head_start or conversation.crisis_at is not None:
@@ -46,14 +47,17 @@ def offer_new(
         if v.id != conversation.skip_volunteer_id
     ]
     returning = [v for v in available if v.id == previous and v.continuity]
+    # Peers who speak the texter's language come first; when none is free, language can't narrow.
+    speakers = [v for v in available if contact.language in languages_of(v.languages)]
+    speakers = speakers or available
     sharing = [
         v
-        for v in available
+        for v in speakers
         if conversation.topic is not None
         and conversation.topic in from_stored(v.topics)
         and v not in returning
     ]
-    if not returning and not sharing:
+    if not returning and not sharing and len(speakers) == len(available):
         return _everyone(turn, conversation)
     conversation.prefer_volunteer_id = returning[0].id if returning else None
     conversation.head_start_until = turn.now + head_start
@@ -67,9 +71,10 @@ def offer_new(
     )
     claims.offer_to(turn, conversation, returning, key="offer_returning")
     claims.offer_to(turn, conversation, sharing, key="offer_matched", topic=conversation.topic)
-    if returning:
-        turn.text_contact(contact, turn.say("continuity_note"), conversation.id)
-    return len(returning) + len(sharing)
+    if not returning and not sharing:
+        claims.offer_to(turn, conversation, speakers)
+    # The texter hears of the returning peer (conversation.prefer_volunteer_id) after the first reply.
+    return len(returning) + len(sharing) or len(speakers)
 
 
 def _everyone(turn: Turn, conversation: Conversation) -> int:
@@ -124,7 +129,7 @@ def someone_new(turn: Turn, contact: Contact, conversation: Conversation) -> Non
         if withdrawn.rowcount:  # type: ignore[attr-defined]
             peer = turn.session.get_one(Volunteer, previous)
             turn.tell_volunteer(peer, "offer_withdrawn", conversation.id, ref=conversation.ref)
-    turn.text_contact(contact, turn.say("new_peer"), conversation.id)
+    turn.tell_contact(contact, "new_peer", conversation.id)
     if conversation.head_start_until is not None:
         turn.session.execute(
             update(Timer)

@@ -1,10 +1,14 @@
-"""What a peer opts in to: lived-experience topics and continuity with returning texters."""
+"""What a peer opts in to: topics, languages and continuity with returning texters."""
 
 from __future__ import annotations
 
 from warmline.conversations.matching import line_topics
 from warmline.conversations.rules.vocabulary import CLEAR_WORDS
+from warmline.core.errors import InvalidInput
 from warmline.core.text import fold
+from warmline.lines import volunteers
+from warmline.lines.rules.languages import SUPPORTED
+from warmline.lines.rules.languages import from_stored as languages_of
 from warmline.lines.rules.topics import from_stored, resolve_list, stored
 from warmline.messaging.outgoing import Turn
 from warmline.models import Line, Volunteer
@@ -50,3 +54,20 @@ def continuity(turn: Turn, volunteer: Volunteer, agree: bool, name: str | None) 
         turn.tell_volunteer(volunteer, "continuity_on_named", name=volunteer.shown_name)
     else:
         turn.tell_volunteer(volunteer, "continuity_on")
+
+
+def languages_by_sms(turn: Turn, volunteer: Volunteer, text: str | None) -> None:
+    """LANG es,en (choose, easiest first) and LANG (show)."""
+    known = ", ".join(SUPPORTED)
+    if text is not None:
+        try:
+            volunteers.set_languages(volunteer, text)
+        except InvalidInput:
+            unknown = ", ".join(
+                w for w in text.lower().replace(",", " ").split() if w not in SUPPORTED
+            )
+            turn.tell_volunteer(volunteer, "languages_unknown", unknown=unknown, known=known)
+            return
+    names = ", ".join(SUPPORTED[c] for c in languages_of(volunteer.languages))
+    key = "languages_show" if text is None else "languages_set"
+    turn.tell_volunteer(volunteer, key, languages=names, known=known)

@@ -232,7 +232,8 @@ def send(turn: Turn, volunteer: Volunteer, conversation: Conversation, resource:
         turn.tell_volunteer(volunteer, "texter_unreachable", conversation.id, ref=conversation.ref)
         return
     link = f" {resource.link}" if resource.link else ""
-    text = turn.say("resource", title=resource.title, text=resource.body, link=link)
+    language = turn.language_of(contact)
+    text = turn.say("resource", language, title=resource.title, text=resource.body, link=link)
     turn.text_contact(contact, text, conversation.id)
     conversation.last_activity_at = turn.now
     _count(turn.session, turn.line, resource, turn.now)

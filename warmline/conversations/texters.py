@@ -10,9 +10,11 @@ from sqlalchemy.orm import Session
 from warmline.conversations import care, checkins, claims, forgetting, matching, relay
 from warmline.conversations.rules.crisis import mentions_crisis, word_lists
 from warmline.conversations.rules.keywords import TexterKeyword, is_goodbye, texter_keyword
+from warmline.conversations.rules.languages import asked_language, detect
 from warmline.core import metrics
 from warmline.core.statuses import ConversationStatus
 from warmline.core.text import fold
+from warmline.lines.rules.languages import SUPPORTED, from_stored
 from warmline.mail import notices
 from warmline.mail.rules.compose import CRISIS
 from warmline.messaging.outgoing import Turn
@@ -46,6 +48,13 @@ def handle(
     """Route a texter's message: keywords first, then into their conversation (new or open)."""
     contact = _contact(turn, message.sender_key, known_keys or [message.sender_key], sender)
     contact_log.count_text_received(turn.session, turn.line, turn.now)
+    languages = from_stored(turn.line.languages) or (turn.line.default_language,)
+    asked = asked_language(body)
+    asked = asked if asked in languages else None
+    if contact.language is None:
+        # Read once, from the first words; kept with the contact and erased with it.
+        contact.language = asked or detect(body, languages, turn.line.default_language)
+    turn.contact = contact
     keyword = texter_keyword(body)
     if keyword is TexterKeyword.OPT_OUT:
         contact.opted_out_at = turn.now
@@ -71,13 +80,16 @@ def handle(
         return None
 
     conversation = claims.open_for_contact(turn.session, contact)
+    if asked is not None:
+        _switch_language(turn, contact, conversation, asked)
+        return None
     # The check-in question is asked after a conversation ends, so it is the question waiting.
     check_in_answer = keyword in (TexterKeyword.YES, TexterKeyword.NO) and conversation is None
     if check_in_answer and checkins.answer(turn, contact, keyword is TexterKeyword.YES):
         return None
     stop_word = keyword is TexterKeyword.NO_MORE
     if stop_word and (checkins.stop(turn, contact) or conversation is None):
-        turn.text_contact(contact, turn.say("checkins_stopped"))
+        turn.tell_contact(contact, "checkins_stopped")
         return None
     if keyword in (TexterKeyword.YES, TexterKeyword.NO) and _answer_consent(turn, contact, keyword):
         if conversation is None:
@@ -87,6 +99,7 @@ def handle(
         return None
 
     crisis = mentions_crisis(body, word_lists(crisis_settings(turn.line)))
+    started = False  # a new conversation: its first reply answers HELP too
     if conversation is None and keyword not in (TexterKeyword.NEW, TexterKeyword.OPT_IN):
         recent = relay.recently_closed(turn, contact)
         if recent is not None and relay.reopen(turn, recent):
@@ -97,20 +110,19 @@ def handle(
         if not service.is_open(turn.session, turn.line, turn.now):
             # Outside hours nobody is disturbed; the texter still gets the hours and crisis numbers.
             key = "texter_help" if keyword is TexterKeyword.HELP else "closed_now"
-            turn.text_contact(contact, turn.say(key))
+            turn.tell_contact(contact, key)
             return None
         urgent = crisis or keyword is TexterKeyword.HELP
         if care.over_daily_limit(turn, contact, urgent):
-            turn.text_contact(contact, turn.say("daily_limit"))
+            turn.tell_contact(contact, "daily_limit")
             return None
         conversation = claims.start(turn, contact)
-        if keyword is not TexterKeyword.HELP:
-            turn.text_contact(contact, _greeting(turn, contact), conversation.id)
+        started = True
         if crisis:
             _crisis(turn, contact, conversation, offered_now=True)
         someone_new = keyword is TexterKeyword.NEW
-        if matching.offer_new(turn, contact, conversation, body, someone_new) == 0:
-            turn.text_contact(contact, turn.say("no_one_available"), conversation.id)
+        offered = matching.offer_new(turn, contact, conversation, body, someone_new)
+        _first_reply(turn, contact, conversation, keyword, crisis, busy=offered == 0)
         if someone_new or returning:
             return None  # asked of the line, not words for the peer
     elif crisis and conversation.crisis_at is None:
@@ -118,36 +130,78 @@ def handle(
     elif keyword is TexterKeyword.NEW and conversation.status == ConversationStatus.WAITING:
         matching.someone_new(turn, contact, conversation)
         return None
-    if keyword is TexterKeyword.HELP:
-        turn.text_contact(contact, turn.say("texter_help"), conversation.id)
+    if keyword is TexterKeyword.HELP and not started:
+        turn.tell_contact(contact, "texter_help", conversation.id)
     relay.relay_to_volunteer(turn, conversation, message, urgent=crisis)
     return None
 
 
-def _greeting(turn: Turn, contact: Contact) -> str:
-    """The greeting, with the consent question once per wording version."""
-    greeting = turn.say("greeting")
-    state = consent.state(turn.session, turn.line, [contact.contact_key], turn.now)
-    if state.asked_current:
-        return greeting
-    consent.record(turn.session, turn.line, contact.contact_key, "asked", turn.now)
-    return f"{greeting} {consent.current_wording(turn.session, turn.line, turn.now).text}"
+def _first_reply(
+    turn: Turn,
+    contact: Contact,
+    conversation: Conversation,
+    keyword: TexterKeyword | None,
+    crisis: bool,
+    busy: bool,
+) -> None:
+    """One short text: who we are, not a crisis line, the crisis numbers, and whether it's busy."""
+    language = turn.language_of(contact)
+    own = turn.has_own_greeting(language)
+    if crisis:
+        key = "greeting_words_busy" if busy else "greeting_words"
+    elif keyword is TexterKeyword.HELP:
+        key = "texter_help"
+    else:
+        key = "greeting_busy" if busy and not own else "greeting"
+    urgency = Priority.CRISIS if crisis else Priority.WORDS
+    turn.tell_contact(contact, key, conversation.id, urgency)
+    # A line's own greeting or the help text cannot say it is busy, so a second text does.
+    if busy and key in ("texter_help", "greeting"):
+        turn.tell_contact(contact, "no_one_available", conversation.id)
+    if conversation.prefer_volunteer_id is not None:
+        turn.tell_contact(contact, "continuity_note", conversation.id)
+
+
+def _switch_language(
+    turn: Turn, contact: Contact, conversation: Conversation | None, language: str
+) -> None:
+    """ESPAÑOL or ENGLISH: from now on the texter is written to in it, and their peer knows."""
+    contact.language = language
+    conversation_id = conversation.id if conversation is not None else None
+    turn.tell_contact(contact, "language_set", conversation_id)
+    if conversation is not None and conversation.volunteer_id is not None:
+        volunteer = turn.session.get_one(Volunteer, conversation.volunteer_id)
+        turn.tell_volunteer(
+            volunteer,
+            "texter_language",
+            conversation.id,
+            ref=conversation.ref,
+            language_name=SUPPORTED[language],
+        )
 
 
 def _answer_consent(turn: Turn, contact: Contact, keyword: TexterKeyword) -> bool:
     """Record YES (only when the question is open) or NO (always: refusing is always safe)."""
-    state = consent.state(turn.session, turn.line, [contact.contact_key], turn.now)
+    language = turn.language_of(contact)
+    keys = [contact.contact_key]
+    state = consent.state(turn.session, turn.line, keys, turn.now, language)
     if keyword is TexterKeyword.YES:
         if not state.pending:
             return False
-        consent.record(turn.session, turn.line, contact.contact_key, "yes", turn.now)
-        turn.text_contact(contact, turn.say("consent_yes"))
+        consent.record(
+            turn.session, turn.line, contact.contact_key, "yes", turn.now, language=language
+        )
+        # Asked with the closing text: the conversation that just closed is the one to log.
+        contact_log.record_consented(turn.session, turn.line, contact, turn.now)
+        turn.tell_contact(contact, "consent_yes")
         return True
     if not state.pending and not state.consented:
         return False
     answer = "no" if state.pending else "withdrawn"
-    consent.record(turn.session, turn.line, contact.contact_key, answer, turn.now)
-    turn.text_contact(contact, turn.say("consent_no"))
+    consent.record(
+        turn.session, turn.line, contact.contact_key, answer, turn.now, language=language
+    )
+    turn.tell_contact(contact, "consent_no")
     return True
 
 
@@ -163,12 +217,16 @@ def crisis_settings(line: Line) -> dict[str, str]:
 
 
 def _crisis(turn: Turn, contact: Contact, conversation: Conversation, offered_now: bool) -> None:
-    """Once per conversation: crisis numbers to the texter, the flag, the coordinator, the peer."""
+    """Once per conversation: crisis numbers to the texter, the flag, the coordinator, the peer.
+
+    `offered_now` is a first text: its first reply carries the numbers, and everyone is offered.
+    """
     conversation.crisis_at = turn.now
     # Only true words: before a claim a peer is coming, not yet here.
     with_peer = conversation.status == ConversationStatus.ACTIVE
-    key = "crisis_resources_with_peer" if with_peer else "crisis_resources"
-    turn.text_contact(contact, turn.say(key), conversation.id, Priority.CRISIS)
+    if not offered_now:  # on a first text, the first reply itself carries the crisis numbers
+        key = "crisis_resources_with_peer" if with_peer else "crisis_resources"
+        turn.tell_contact(contact, key, conversation.id, Priority.CRISIS)
     for coordinator in coordinators_on_call(turn.session, turn.line, turn.now):
         turn.tell_volunteer(coordinator, "crisis_alert", conversation.id, ref=conversation.ref)
     notices.record(

@@ -15,7 +15,7 @@ from warmline.core.text import fold
 from warmline.lines.rules.settings import outcome_tags
 from warmline.mail import notices
 from warmline.mail.rules.compose import ESCALATION
-from warmline.messaging.outgoing import Turn
+from warmline.messaging.outgoing import Turn, first_language
 from warmline.models import Conversation, Volunteer
 from warmline.privacy import contact_log
 from warmline.rota import texts as rota_sms
@@ -77,8 +77,10 @@ def _take(turn: Turn, volunteer: Volunteer, command: Command) -> None:
 def _done(turn: Turn, volunteer: Volunteer, command: Command) -> None:
     conversation = _own_conversation(turn, volunteer, command.ref, command)
     if conversation is not None:
-        claims.close(turn, volunteer, conversation)
-        if command.text == "CHECKIN":  # DONE CHECKIN
+        # One question at a time: with DONE CHECKIN, consent waits for a later goodbye.
+        checkin = command.text == "CHECKIN"
+        claims.close(turn, volunteer, conversation, ask_consent=not checkin)
+        if checkin:
             checkins.offer(turn, volunteer, conversation)
 
 
@@ -147,7 +149,13 @@ def _bare_tag(turn: Turn, volunteer: Volunteer, text: str) -> bool:
     active = claims.active_for(turn.session, volunteer, turn.line.id)
     others = ", ".join(f"#{c.ref}" for c in active)
     note = (
-        turn.say("tag_not_sent", others=others, first=active[0].ref, word=text.strip())
+        turn.say(
+            "tag_not_sent",
+            first_language(volunteer, turn.line),
+            others=others,
+            first=active[0].ref,
+            word=text.strip(),
+        )
         if active
         else ""
     )
@@ -161,9 +169,11 @@ def _record_tag(
     """Tag the conversation (SKIP: none) and say so."""
     contact_log.tag(turn.session, awaiting, None if word == SKIP else word)
     if word == SKIP:
-        text = turn.say("tag_skipped", ref=awaiting.ref)
+        text = turn.say("tag_skipped", first_language(volunteer, turn.line), ref=awaiting.ref)
     else:
-        text = turn.say("tag_thanks", ref=awaiting.ref, tag=word)
+        text = turn.say(
+            "tag_thanks", first_language(volunteer, turn.line), ref=awaiting.ref, tag=word
+        )
     turn.text_volunteer(volunteer, f"{text} {note}".strip())
 
 
@@ -196,15 +206,15 @@ def _status(turn: Turn, volunteer: Volunteer, command: Command) -> None:
         if s.volunteer_id == volunteer.id
     ]
     if not volunteer.is_on:
-        shift = turn.say("status_off")
+        shift = turn.say("status_off", first_language(volunteer, turn.line))
     elif volunteer.paused_until is not None and volunteer.paused_until > turn.now:
         until = volunteer.paused_until.astimezone(_zone(turn)).strftime("%H:%M")
-        shift = turn.say("status_paused", until=until)
+        shift = turn.say("status_paused", first_language(volunteer, turn.line), until=until)
     elif mine:
         until = max(s.ends_at for s in mine).astimezone(_zone(turn)).strftime("%H:%M")
-        shift = turn.say("status_on_shift", until=until)
+        shift = turn.say("status_on_shift", first_language(volunteer, turn.line), until=until)
     else:
-        shift = turn.say("status_off_shift")
+        shift = turn.say("status_off_shift", first_language(volunteer, turn.line))
     turn.tell_volunteer(volunteer, "status", active=refs, waiting=waiting, shift=shift)
 
 
@@ -237,6 +247,10 @@ def _res(turn: Turn, volunteer: Volunteer, command: Command) -> None:
 
 def _topics(turn: Turn, volunteer: Volunteer, command: Command) -> None:
     peers.topics_by_sms(turn, volunteer, command.text)
+
+
+def _languages(turn: Turn, volunteer: Volunteer, command: Command) -> None:
+    peers.languages_by_sms(turn, volunteer, command.text)
 
 
 def _continuity_on(turn: Turn, volunteer: Volunteer, command: Command) -> None:
@@ -306,6 +320,7 @@ _ACTIONS: dict[str, Callable[[Turn, Volunteer, Command], None]] = {
     "CHECKIN": _checkin,
     "RES": _res,
     "TOPICS": _topics,
+    "LANG": _languages,
     "CONTINUITY_ON": _continuity_on,
     "CONTINUITY_OFF": _continuity_off,
     "TAG": _tag,

@@ -3,17 +3,31 @@ settings, resources and topics, the audit log and (outside production) the train
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Flask
+from flask_babel import Babel, format_decimal, lazy_gettext
 
 from warmline.config import Settings
 
-STATE_LABELS = {"available": "Available", "busy": "Busy", "off": "OFF", "on_call": "On call"}
-ESCALATION_LABELS = {
-    "alerted": "coordinator alerted",
-    "no coordinator": "no coordinator on call",
-    "escalated": "a peer asked for help (ESCALATE)",
-    "crisis": "crisis words",
+STATE_LABELS = {
+    "available": lazy_gettext("Available"),
+    "busy": lazy_gettext("Busy"),
+    "off": lazy_gettext("OFF"),
+    "on_call": lazy_gettext("On call"),
 }
+ESCALATION_LABELS = {
+    "alerted": lazy_gettext("coordinator alerted"),
+    "no coordinator": lazy_gettext("no coordinator on call"),
+    "escalated": lazy_gettext("a peer asked for help (ESCALATE)"),
+    "crisis": lazy_gettext("crisis words"),
+}
+ROLE_LABELS = {
+    "primary": lazy_gettext("primary"),
+    "backup": lazy_gettext("backup"),
+    "coordinator": lazy_gettext("coordinator"),
+}
+TRANSLATIONS = Path(__file__).parent / "translations"
 
 
 def init_app(app: Flask, settings: Settings) -> None:
@@ -36,6 +50,14 @@ def init_app(app: Flask, settings: Settings) -> None:
     from warmline.dashboard.people import files  # noqa: F401
 
     app.register_blueprint(bp)
+    Babel(
+        app,
+        locale_selector=present.select_locale,
+        default_translation_directories=str(TRANSLATIONS),
+    )
+    app.add_template_global(present.language, "page_language")
+    app.jinja_env.globals["dashboard_languages"] = present.LANGUAGES
+    app.add_template_filter(format_decimal, "number")
     app.add_template_filter(present.local, "local")
     app.add_template_filter(present.clock, "clock")
     app.add_template_filter(present.duration, "duration")
@@ -44,6 +66,8 @@ def init_app(app: Flask, settings: Settings) -> None:
     app.add_template_filter(present.span, "span")
     app.add_template_filter(present.zone_name, "zone_name")
     app.add_template_global(lambda state: STATE_LABELS.get(state, state), "state_label")
+    app.add_template_global(lambda role: ROLE_LABELS.get(role, role), "role_label")
+    app.add_template_global(now.words, "now_words")
     app.add_template_global(lambda kind: ESCALATION_LABELS.get(kind, kind), "escalation_label")
     app.jinja_env.globals["training_enabled"] = not settings.production
     security.install(app, settings)

@@ -11,6 +11,7 @@ from warmline.core.clock import utcnow
 from warmline.core.errors import InvalidInput
 from warmline.dashboard.blueprint import bp
 from warmline.dashboard.context import chosen_line, coordinator, db
+from warmline.lines.rules.languages import SUPPORTED
 from warmline.lines.rules.settings import INT_SETTINGS, TEXT_SETTINGS
 from warmline.models import Line
 from warmline.ops import line_settings as settings_form
@@ -43,6 +44,22 @@ GROUPS: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
                 "hours_text",
                 "Hours, as texters read them",
                 "Sent in closing texts and after hours. Saving opening hours below rewrites it.",
+            ),
+        ),
+    ),
+    (
+        "Languages",
+        (
+            (
+                "languages",
+                "Languages",
+                "Language codes texters and callers are served in, e.g. en, es. With two, a new "
+                "texter's language is read from their first text, and callers choose one.",
+            ),
+            (
+                "default_language",
+                "Default language",
+                "Used when a first text is too short to tell; one of the languages above.",
             ),
         ),
     ),
@@ -150,7 +167,10 @@ GROUPS: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
     ),
 )
 FIELDS = tuple(field for _, fields in GROUPS for field in fields)
-CHOICES = {"ring_strategy": ("simultaneous", "sequential")}
+CHOICES = {
+    "ring_strategy": ("simultaneous", "sequential"),
+    "default_language": tuple(SUPPORTED),
+}
 DECIMALS = {"send_rate_per_s"}
 TEXTAREAS = {"hours_text", "crisis_words_en", "crisis_words_es", "greeting"}
 WORD_LISTS = {"crisis_words_en", "crisis_words_es"}
@@ -165,6 +185,8 @@ def _known() -> set[str]:
         "ring_strategy",
         "voice_fallback",
         "send_rate_per_s",
+        "languages",
+        "default_language",
     }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext
 from werkzeug.wrappers import Response as Redirect
 
 from warmline.core.clock import utcnow
@@ -52,7 +53,14 @@ def now_reoffer(ref: str) -> Redirect:
     rt = runtime()
     try:
         done = offering.reoffer_now(db(), rt.vault, rt.queue, line, ref, coordinator(), moment)
-        flash(f"#{done.ref} offered again to {_and(done.names)} at {_at(moment, line)}.")
+        flash(
+            gettext(
+                "#%(ref)s offered again to %(names)s at %(time)s.",
+                ref=done.ref,
+                names=_and(done.names),
+                time=_at(moment, line),
+            )
+        )
     except InvalidInput as exc:
         db().rollback()
         flash(str(exc))
@@ -68,13 +76,17 @@ def now_offer(ref: str) -> Redirect:
     raw = request.form.get("volunteer", "")
     try:
         if not raw.isdigit():
-            raise InvalidInput("Choose a peer to offer it to.", field="volunteer")
+            raise InvalidInput(gettext("Choose a peer to offer it to."), field="volunteer")
         done = offering.offer_to_peer(
             db(), rt.vault, rt.queue, line, ref, int(raw), coordinator(), moment
         )
         flash(
-            f"#{done.ref} offered to {done.names[0]} at {_at(moment, line)}; "
-            f"they take it by replying {done.ref}."
+            gettext(
+                "#%(ref)s offered to %(name)s at %(time)s; they take it by replying %(ref)s.",
+                ref=done.ref,
+                name=done.names[0],
+                time=_at(moment, line),
+            )
         )
     except InvalidInput as exc:
         db().rollback()
@@ -87,7 +99,43 @@ def _at(moment: Any, line: Line) -> str:
 
 
 def _and(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    if len(names) == 1:
+        return names[0]
+    return str(gettext("%(first)s and %(last)s", first=", ".join(names[:-1]), last=names[-1]))
+
+
+def words() -> dict[str, object]:
+    """What the page's script writes when it redraws, in the page's language."""
+    from warmline.dashboard import ESCALATION_LABELS, ROLE_LABELS, STATE_LABELS
+
+    return {
+        "states": {k: str(v) for k, v in STATE_LABELS.items()},
+        "escalations": {k: str(v) for k, v in ESCALATION_LABELS.items()},
+        "roles": {k: str(v) for k, v in ROLE_LABELS.items()},
+        "crisis": gettext("Crisis words"),
+        "opted_out": gettext("Opted out"),
+        "waiting": gettext("waiting"),
+        "for": gettext("for"),
+        "with": gettext("with %(name)s", name="{name}"),
+        "load": gettext(
+            "%(active)s of %(capacity)s conversations", active="{active}", capacity="{capacity}"
+        ),
+        "until": gettext("until %(time)s", time="{time}"),
+        "at": gettext("at %(time)s", time="{time}"),
+        "texted": gettext(
+            "texted at %(time)s: offered to no one, replies can't be delivered", time="{time}"
+        ),
+        "updated": gettext("Updated %(time)s.", time="{time}"),
+        "reoffer": gettext("Re-offer"),
+        "reoffer_now": gettext(" now"),
+        "no_peer": gettext("No peer is available to offer it to."),
+        "offer_to": gettext("Offer #%(ref)s to", ref="{ref}"),
+        "offer": gettext("Offer"),
+        "not_offered": gettext("not offered to anyone yet"),
+        "offer_at": gettext("%(name)s at %(time)s", name="{name}", time="{time}"),
+        "offered_to": gettext("offered to %(list)s", list="{list}"),
+        "unreachable": gettext("Cannot reach the server; still trying."),
+    }
 
 
 def _line_json(view: LineNow, moment: Any) -> dict[str, Any]:

@@ -1,14 +1,61 @@
-"""How times and durations read on the dashboard."""
+"""How the dashboard reads: in the coordinator's language, with times and durations by locale."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime
+from flask import has_request_context, redirect, request, session
+from flask_babel import get_locale
+from werkzeug.wrappers import Response
+
+from warmline.dashboard.blueprint import bp
+
+# The dashboard's languages, each named as its speakers would look for it in the switch.
+LANGUAGES = {"en": "English", "es": "Español"}
+LANGUAGE = "language"  # the session's key for the coordinator's choice
+# The strftime patterns the pages use, as CLDR patterns Babel renders in the page's language.
+_PATTERNS = {"%a %d %b %H:%M": "EEE dd MMM HH:mm", "%a %H:%M": "EEE HH:mm", "%H:%M": "HH:mm"}
+
+
+def select_locale() -> str:
+    """The language the coordinator chose here, else the browser's preference, else English."""
+    chosen = session.get(LANGUAGE)
+    if chosen in LANGUAGES:
+        return str(chosen)
+    return request.accept_languages.best_match(list(LANGUAGES)) or "en"
+
+
+def language() -> str:
+    """The page's language code (English outside a request)."""
+    if not has_request_context():
+        return "en"
+    locale = get_locale()
+    return locale.language if locale is not None else "en"
+
+
+@bp.get("/language/<code>")
+def switch_language(code: str) -> Response:
+    """Remember the language chosen in the header's switch, and go back to the page."""
+    if code in LANGUAGES:
+        session[LANGUAGE] = code
+    back = request.args.get("next", "")
+    parts = urlsplit(back)
+    # Only a path on this site: never a redirect elsewhere.
+    if not back.startswith("/") or back.startswith("//") or parts.scheme or parts.netloc:
+        back = "/"
+    return redirect(back)
 
 
 def local(moment: datetime, timezone: str, fmt: str = "%a %d %b %H:%M") -> str:
-    """`moment` on the line's wall clock."""
-    return moment.astimezone(ZoneInfo(timezone)).strftime(fmt)
+    """`moment` on the line's wall clock, with day and month names in the page's language."""
+    zone = ZoneInfo(timezone)
+    pattern = _PATTERNS.get(fmt)
+    if pattern is None:
+        return moment.astimezone(zone).strftime(fmt)
+    return format_datetime(moment, pattern, tzinfo=zone, locale=language())
 
 
 def clock(moment: datetime, timezone: str) -> str:

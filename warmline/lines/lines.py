@@ -11,6 +11,7 @@ from warmline.core import phones
 from warmline.core.clock import parse_zone, utcnow
 from warmline.core.errors import InvalidInput
 from warmline.core.phones import parse_number
+from warmline.lines.rules.languages import check_default, from_stored
 from warmline.lines.rules.settings import DEFAULT_CRISIS, DEFAULT_HOURS, parse_setting
 from warmline.models import Line, ShiftOccurrence
 
@@ -81,6 +82,10 @@ def set_line(
         raise InvalidInput(
             "timeouts must grow: offer_timeout_s < escalate_timeout_s < fallback_timeout_s"
         )
+    check_default(
+        from_stored(str(changes.get("languages", line.languages))),
+        str(changes.get("default_language", line.default_language)),
+    )
     if "timezone" in changes and changes["timezone"] != line.timezone:
         upcoming = session.scalar(
             select(ShiftOccurrence.id)

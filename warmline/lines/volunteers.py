@@ -182,10 +182,10 @@ def edit(
     if stored(chosen) != volunteer.topics:
         volunteer.topics = stored(chosen)
         changed.append("topics")
-    codes = as_text(parse_languages(languages))
-    if codes != volunteer.languages:
-        volunteer.languages = codes
-        changed.append(f"languages {codes}")
+    before = volunteer.languages
+    set_languages(volunteer, languages)
+    if volunteer.languages != before:
+        changed.append(f"languages {volunteer.languages}")
     if changed:
         audit.record(
             session,
@@ -326,3 +326,10 @@ def get_volunteer(session: Session, keyring: Keyring, phone_raw: str, region: st
             "no volunteer with that phone number (add them with `warmline volunteer add`)"
         )
     return volunteer
+
+
+def set_languages(volunteer: Volunteer, text: str) -> tuple[str, ...]:
+    """Replace the languages a peer talks in with those in `text` ("es, en"), or a clear error."""
+    codes = parse_languages(text)
+    volunteer.languages = as_text(codes)
+    return codes

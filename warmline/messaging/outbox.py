@@ -334,11 +334,13 @@ def _tell_peer_not_delivered(session: Session, vault: Vault, row: Outbox, now: d
     if volunteer is None or not volunteer.is_active:
         return
     why = failure_reason(row.error_code)
+    line = session.get_one(Line, row.line_id)
+    language = wording.first_of(volunteer.languages, line.default_language)
     notice = add(
         session,
         vault,
-        line=session.get_one(Line, row.line_id),
-        body=wording.say("texter_not_delivered", ref=conversation.ref, why=why),
+        line=line,
+        body=wording.say("texter_not_delivered", language, ref=conversation.ref, why=why),
         now=now,
         volunteer=volunteer,
         conversation_id=conversation.id,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from warmline.core.crypto import Vault
@@ -12,7 +13,7 @@ from warmline.messaging import outbox, wording
 from warmline.messaging.rules import priority
 from warmline.messaging.rules.priority import Priority
 from warmline.messaging.rules.sms import MAX_BODY, split_body
-from warmline.models import Contact, Line, Outbox, Volunteer
+from warmline.models import Contact, Line, LineText, Outbox, Volunteer
 
 
 @dataclass
@@ -26,19 +27,24 @@ class Turn:
     written: list[Outbox] = field(default_factory=list)
     # Other jobs to queue once the transaction commits: (job name, id).
     jobs: list[tuple[str, int]] = field(default_factory=list)
+    # The texter this turn is about, if any: their language is the one texts default to.
+    contact: Contact | None = None
+    _own_texts: dict[tuple[str, str], str] | None = field(default=None, repr=False)
 
     def tell_volunteer(
         self, volunteer: Volunteer, key: str, conversation_id: int | None = None, **fields: object
     ) -> None:
-        """Queue the wording `key` for a volunteer, at the priority its kind of text has."""
-        body = self.say(key, **fields)
+        """Queue the wording `key` for a volunteer, in their first language, at its priority."""
+        body = self.say(key, first_language(volunteer, self.line), **fields)
         self.text_volunteer(volunteer, body, conversation_id, priority.of_key(key))
 
     def relay_to_volunteer(
         self, volunteer: Volunteer, ref: str, text: str, conversation_id: int
     ) -> None:
         """Queue a texter's words for a volunteer, every part prefixed with the reference."""
-        prefix = self.say("relay_to_volunteer", ref=ref, text="")
+        prefix = self.say(
+            "relay_to_volunteer", first_language(volunteer, self.line), ref=ref, text=""
+        )
         for part in split_body(text, MAX_BODY - len(prefix)):
             self.text_volunteer(volunteer, prefix + part, conversation_id, Priority.WORDS)
 
@@ -51,6 +57,18 @@ class Turn:
     ) -> None:
         """Queue `body` for a volunteer, from the line number, in parts if it is long."""
         self._queue(body, conversation_id, priority, volunteer=volunteer)
+
+    def tell_contact(
+        self,
+        contact: Contact,
+        key: str,
+        conversation_id: int | None = None,
+        priority: Priority = Priority.WORDS,
+        **fields: object,
+    ) -> None:
+        """Queue the wording `key` for a texter, in their language."""
+        body = self.say(key, self.language_of(contact), **fields)
+        self.text_contact(contact, body, conversation_id, priority)
 
     def text_contact(
         self,
@@ -86,22 +104,54 @@ class Turn:
                 )
             )
 
-    def say(self, key: str, **fields: object) -> str:
-        """The line's wording `key`, with the line's own name, crisis numbers and hours."""
-        own = self.line.greeting.strip() if key == "greeting" else ""
-        if own:
-            if self.line.crisis_numbers in own:
-                return own
-            # Whatever a line writes, the first text always carries its crisis numbers.
-            return f"{own} {wording.say('greeting_crisis', crisis=self.line.crisis_numbers)}"
-        return wording.say(
-            key,
+    def language_of(self, contact: Contact | None) -> str:
+        """The language a texter is written to in: theirs, else the line's default."""
+        return (contact.language if contact else None) or self.line.default_language
+
+    def say(self, key: str, language: str | None = None, **fields: object) -> str:
+        """The line's wording `key` in `language` (None: the texter's), with its name and numbers."""
+        language = language or self.language_of(self.contact)
+        crisis = self._filler("crisis_numbers", language, self.line.crisis_numbers)
+        own = self.own_text(key, language)
+        if own is None and key == "greeting" and language == self.line.default_language:
+            legacy = self.line.greeting.strip()
+            if legacy:
+                # Whatever a line writes, the first text always carries its crisis numbers.
+                if crisis in legacy:
+                    return legacy
+                return f"{legacy} {wording.say('greeting_crisis', language, crisis=crisis)}"
+        template = own if own is not None else wording.template(key, language)
+        return template.format(
             line_name=self.line.name,
-            crisis=self.line.crisis_numbers,
-            hours=self.line.hours_text,
+            crisis=crisis,
+            hours=self._filler("hours", language, self.line.hours_text),
             **fields,
         )
+
+    def has_own_greeting(self, language: str) -> bool:
+        """True when the line wrote its own first text in `language`."""
+        legacy = language == self.line.default_language and bool(self.line.greeting.strip())
+        return legacy or self.own_text("greeting", language) is not None
+
+    def own_text(self, key: str, language: str) -> str | None:
+        """The line's own version of `key` in `language`, if it set one."""
+        if self._own_texts is None:
+            rows = self.session.scalars(select(LineText).where(LineText.line_id == self.line.id))
+            self._own_texts = {(row.key, row.language): row.text for row in rows}
+        return self._own_texts.get((key, language))
+
+    def _filler(self, key: str, language: str, setting: str) -> str:
+        own = self.own_text(key, language)
+        if own is not None:
+            return own
+        # A line that kept the default (English) wording gets the catalogue's in each language.
+        return wording.setting_in(key, setting, language)
 
     def outbox_ids(self) -> list[int]:
         """Ids of the rows written (after flush or commit)."""
         return [row.id for row in self.written]
+
+
+def first_language(volunteer: Volunteer, line: Line) -> str:
+    """The language a peer or coordinator finds easiest: the first they listed."""
+    return wording.first_of(volunteer.languages, line.default_language)

@@ -1,15 +1,43 @@
-"""Every text the line sends, in one place per language."""
+"""Every text the line sends: the English source here, other languages in a gettext catalogue."""
 
 from __future__ import annotations
 
+import gettext
+from functools import cache
+from pathlib import Path
 from typing import Final
 
+# The catalogue's domain and the languages it translates into (English is the source itself).
+DOMAIN: Final = "wording"
+TRANSLATED: Final = ("es",)
+SOURCE_LANGUAGE: Final = "en"
+_LOCALE = Path(__file__).parent / "locale"
+
 ENGLISH: Final[dict[str, str]] = {
+    # What fills {crisis} and {hours} when a line keeps the defaults (a line may set its own).
+    "crisis_numbers": "call or text 988, or call 911",
+    "hours": "Peers answer when they are on shift.",
+    # The first reply to a new texter: who we are, not a crisis line, the crisis numbers. It must
+    # fit 2 SMS segments in English and 3 in Spanish (a test counts them), so every word counts.
     "greeting": (
-        "Hi, this is {line_name}. We're peers who have been there too, here to listen. "
-        "This is peer support, not a crisis service: if you are in danger, {crisis}. "
-        "A peer will text you back here soon. "
-        "If you like, tell us in a word what's on your mind."
+        "Hi, this is {line_name}, peer support from people who have been there too. "
+        "This is not a crisis line: if you are in danger, {crisis}. "
+        "A peer will text you here soon."
+    ),
+    "greeting_busy": (
+        "Hi, this is {line_name}, peer support from people who have been there too. "
+        "This is not a crisis line: if you are in danger, {crisis}. "
+        "Every peer is busy right now, but one will text you here as soon as they can."
+    ),
+    "greeting_words": (
+        "Hi, this is {line_name}. It sounds like things are really hard right now. "
+        "This is not a crisis line: if you are in danger, {crisis}. "
+        "A peer will text you here soon."
+    ),
+    "greeting_words_busy": (
+        "Hi, this is {line_name}. It sounds like things are really hard right now. "
+        "This is not a crisis line: if you are in danger, {crisis}. "
+        "Every peer is busy right now, but one will text you here as soon as they can."
     ),
     "greeting_crisis": "This is peer support, not a crisis service: if you are in danger, {crisis}.",
     "texter_help": (
@@ -109,6 +137,12 @@ ENGLISH: Final[dict[str, str]] = {
     "tag_thanks": "Thank you: #{ref} is tagged {tag}.",
     "tag_skipped": "Okay: no tag for #{ref}.",
     "tag_not_sent": "Nothing was sent to {others}; to send it, write #{first} {word}",
+    # Asked once per wording version, at a calm moment: with the closing text, never the first.
+    "consent_question": (
+        "May we keep a small record of this contact to improve the line: the times and how it "
+        "went, never your words or your number? Reply YES or NO; your answer changes nothing "
+        "about the support you get. Text FORGET any time to erase what we keep."
+    ),
     "consent_yes": "Thank you. We'll keep only the times and how it went, never your words. Text FORGET any time.",
     "consent_no": "Okay, we won't keep a record of this contact. Your support doesn't change.",
     "forgotten": "We've erased what we kept about you. You can text this number again any time.",
@@ -307,6 +341,16 @@ ENGLISH: Final[dict[str, str]] = {
         "it. Their texts start with #K4P; just reply. DONE when finished, PAUSE for a break, "
         "HELP for all commands. Your number is never shown."
     ),
+    # Languages: a texter's switch, a peer's own list, the caller's choice.
+    "language_set": "Okay, we'll write to you in English from now on. Para español, escribe ESPAÑOL.",
+    "texter_language": "#{ref}: the texter asked for {language_name}.",
+    "languages_set": (
+        "Your languages: {languages}. Texters who write in them may be offered to you first."
+    ),
+    "languages_show": "Your languages: {languages}. Languages here: {known}. Text LANG en,es to choose.",
+    "languages_unknown": "Not a language we know: {unknown}. Languages: {known}.",
+    "voice_choose_language": "For English, press {digit}.",
+    "voice_screen_language": "{line_name} call, in {language_name}. Press 1 to accept.",
     # Gentle limits for very frequent texters; crisis words are never held back.
     "daily_limit": (
         "Thank you for texting {line_name} again. You've talked with our peers several times "
@@ -316,16 +360,32 @@ ENGLISH: Final[dict[str, str]] = {
 }
 
 
-def say(key: str, **fields: object) -> str:
-    """The English text `key`, filled in."""
-    return ENGLISH[key].format(**fields)
+@cache
+def _catalogue(language: str) -> gettext.NullTranslations:
+    # A missing .mo is a packaging fault the tests catch; texts then stay in English, never lost.
+    return gettext.translation(DOMAIN, _LOCALE, languages=[language], fallback=True)
 
 
-# Spanish texts added since the catalogue was last translated, by the same keys.
-SPANISH_NEW: Final[dict[str, str]] = {
-    "volunteer_welcome": (
-        "Te damos la bienvenida a {line_name}, {name}. En tu turno recibes ofertas como #K4P: "
-        "responde K4P para tomarla. Sus mensajes empiezan con #K4P; solo responde. DONE al "
-        "terminar, PAUSE para un descanso, HELP para todos los comandos. Tu número nunca se ve."
-    ),
-}
+def template(key: str, language: str = SOURCE_LANGUAGE) -> str:
+    """The unfilled text `key` in `language` (English when that language has no such text)."""
+    english = ENGLISH[key]
+    if language not in TRANSLATED:
+        return english
+    return _catalogue(language).pgettext(key, english)
+
+
+def say(key: str, language: str = SOURCE_LANGUAGE, **fields: object) -> str:
+    """The text `key` in `language`, filled in."""
+    return template(key, language).format(**fields)
+
+
+def setting_in(key: str, setting: str, language: str) -> str:
+    """A line's crisis numbers or hours in `language`: the catalogue's when it kept the default."""
+    if setting.strip() == ENGLISH[key]:
+        return template(key, language)
+    return setting
+
+
+def first_of(languages: str, fallback: str) -> str:
+    """The first language in a stored list such as "es,en" (a peer's easiest), else `fallback`."""
+    return languages.split(",")[0].strip() or fallback

@@ -12,7 +12,7 @@ from warmline.models.consent import (
 )
 from warmline.models.conversation import Conversation, InboundMessage, Offer
 from warmline.models.coordinator import AuditEntry, Coordinator, CoordinatorLine, EmailNotice
-from warmline.models.line import Line
+from warmline.models.line import Line, LineText
 from warmline.models.outbox import Outbox
 from warmline.models.people import BlockedNumber, Contact, Volunteer
 from warmline.models.resource import Resource, ResourceShare
@@ -50,6 +50,7 @@ __all__ = [
     "InboundMessage",
     "Line",
     "LineHours",
+    "LineText",
     "Offer",
     "OpenShift",
     "Outbox",

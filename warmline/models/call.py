@@ -47,6 +47,8 @@ class Call(Base):
     volunteer_id: Mapped[int | None] = mapped_column(
         ForeignKey("volunteers.id", ondelete="SET NULL")
     )
+    # The language the caller chose (or the line's only one); None before they choose.
+    language: Mapped[str | None] = mapped_column(String(8))
     started_at: Mapped[datetime]
     connected_at: Mapped[datetime | None]
     ended_at: Mapped[datetime | None]

@@ -19,6 +19,8 @@ class ConsentWording(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     line_id: Mapped[int] = mapped_column(ForeignKey("lines.id", ondelete="CASCADE"))
     version: Mapped[int]
+    # Versions count up per line across languages; each version is the question in one language.
+    language: Mapped[str] = mapped_column(String(8), default="en")
     text: Mapped[str] = mapped_column(Text)
     text_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import String, Text
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from warmline.models.base import Base
@@ -69,3 +69,17 @@ class Line(Base):
     languages: Mapped[str] = mapped_column(String(40), default="en,es")
     default_language: Mapped[str] = mapped_column(String(8), default="en")
     created_at: Mapped[datetime]
+
+
+class LineText(Base):
+    """A line's own version of one text in one language, used instead of the catalogue's."""
+
+    __tablename__ = "line_texts"
+    __table_args__ = (UniqueConstraint("line_id", "key", "language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    line_id: Mapped[int] = mapped_column(ForeignKey("lines.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(40))
+    language: Mapped[str] = mapped_column(String(8))
+    text: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime]

@@ -12,13 +12,11 @@ from sqlalchemy.orm import Session
 
 from warmline.core.errors import InvalidInput, sentence
 from warmline.lines import audit
-from warmline.models import ConsentRecord, ConsentWording, Coordinator, Line
+from warmline.messaging import wording
+from warmline.messaging.outgoing import Turn
+from warmline.models import ConsentRecord, ConsentWording, Contact, Coordinator, Line
 
-DEFAULT_WORDING = (
-    "May we keep a small record of this contact to improve the line: the times and how it "
-    "went, never your words or your number? Reply YES or NO; your answer changes nothing "
-    "about the support you get. Text FORGET any time to erase what we keep."
-)
+DEFAULT_WORDING = wording.say("consent_question")
 ANSWERS = ("yes", "no", "withdrawn")
 
 
@@ -42,56 +40,86 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def current_wording(session: Session, line: Line, now: datetime) -> ConsentWording:
-    """The line's newest wording; the default becomes version 1 the first time it is needed."""
+def current_wording(
+    session: Session, line: Line, now: datetime, language: str | None = None
+) -> ConsentWording:
+    """The line's newest wording in a language (None: the line's default); made when first needed.
+
+    Version numbers count up per line, whatever the language, so a version names one text.
+    """
+    language = language or line.default_language
     newest = (
         select(ConsentWording)
-        .where(ConsentWording.line_id == line.id)
+        .where(ConsentWording.line_id == line.id, ConsentWording.language == language)
         .order_by(ConsentWording.version.desc())
         .limit(1)
     )
-    wording = session.scalar(newest)
-    if wording is None:
-        wording = ConsentWording(
+    found = session.scalar(newest)
+    if found is not None:
+        return found
+    text = wording.say("consent_question", language)
+    for _ in range(3):
+        made = ConsentWording(
             line_id=line.id,
-            version=1,
-            text=DEFAULT_WORDING,
-            text_hash=text_hash(DEFAULT_WORDING),
+            version=_next_version(session, line),
+            language=language,
+            text=text,
+            text_hash=text_hash(text),
             created_at=now,
         )
         try:
             with session.begin_nested():
-                session.add(wording)
-        except IntegrityError:  # two first texts at once: another process made version 1
+                session.add(made)
+            return made
+        except IntegrityError:  # two first texts at once: another process took that version
             found = session.scalar(newest)
-            assert found is not None
-            wording = found
-    return wording
+            if found is not None:
+                return found
+    raise RuntimeError("could not number the consent wording")  # pragma: no cover
 
 
-def set_wording(session: Session, line: Line, text: str, now: datetime) -> ConsentWording:
+def _next_version(session: Session, line: Line) -> int:
+    highest = session.scalar(
+        select(ConsentWording.version)
+        .where(ConsentWording.line_id == line.id)
+        .order_by(ConsentWording.version.desc())
+        .limit(1)
+    )
+    return (highest or 0) + 1
+
+
+def set_wording(
+    session: Session, line: Line, text: str, now: datetime, language: str | None = None
+) -> ConsentWording:
     """A new version when the text changes; the same version when it does not."""
-    current = current_wording(session, line, now)
+    current = current_wording(session, line, now, language)
     cleaned = " ".join(text.split())
     if cleaned == current.text:
         return current
     if not cleaned or len(cleaned) > 600:
         raise ValueError("the consent wording must be 1 to 600 characters")
-    wording = ConsentWording(
+    made = ConsentWording(
         line_id=line.id,
-        version=current.version + 1,
+        version=_next_version(session, line),
+        language=current.language,
         text=cleaned,
         text_hash=text_hash(cleaned),
         created_at=now,
     )
-    session.add(wording)
+    session.add(made)
     session.flush()
-    return wording
+    return made
 
 
-def state(session: Session, line: Line, contact_keys: list[str], now: datetime) -> ConsentState:
-    """The contact's consent: the latest answer decides; `asked` says whether to ask again."""
-    current = current_wording(session, line, now)
+def state(
+    session: Session,
+    line: Line,
+    contact_keys: list[str],
+    now: datetime,
+    language: str | None = None,
+) -> ConsentState:
+    """The contact's consent: the latest answer decides; `asked` is about their language's text."""
+    current = current_wording(session, line, now, language)
     records = session.execute(
         select(ConsentRecord.answer, ConsentRecord.version)
         .where(ConsentRecord.line_id == line.id, ConsentRecord.contact_key.in_(contact_keys))
@@ -107,15 +135,21 @@ def state(session: Session, line: Line, contact_keys: list[str], now: datetime) 
 
 
 def record(
-    session: Session, line: Line, contact_key: str, answer: str, now: datetime, method: str = "sms"
+    session: Session,
+    line: Line,
+    contact_key: str,
+    answer: str,
+    now: datetime,
+    method: str = "sms",
+    language: str | None = None,
 ) -> ConsentRecord:
-    """Record that the current wording was asked, answered, or withdrawn."""
-    wording = current_wording(session, line, now)
+    """Record that the current wording (in `language`) was asked, answered, or withdrawn."""
+    current = current_wording(session, line, now, language)
     entry = ConsentRecord(
         line_id=line.id,
         contact_key=contact_key,
-        version=wording.version,
-        text_hash=wording.text_hash,
+        version=current.version,
+        text_hash=current.text_hash,
         answer=answer,
         method=method,
         recorded_at=now,
@@ -126,20 +160,39 @@ def record(
 
 
 def change_wording(
-    session: Session, line: Line, text: str, actor: Coordinator, now: datetime
+    session: Session,
+    line: Line,
+    text: str,
+    actor: Coordinator,
+    now: datetime,
+    language: str | None = None,
 ) -> tuple[ConsentWording, bool]:
     """Save the consent question; different text is a new version. Returns it and if it changed."""
-    before = current_wording(session, line, now).version
+    before = current_wording(session, line, now, language).version
     try:
-        wording = set_wording(session, line, text, now)
+        saved = set_wording(session, line, text, now, language)
     except ValueError as exc:
         session.rollback()
         raise InvalidInput(sentence(str(exc)), field="consent_wording") from None
-    changed = wording.version != before
+    changed = saved.version != before
     if changed:
         # The version, never the words: the audit log says who changed what, and when.
         audit.record(
-            session, actor, "changed consent wording", f"version {wording.version}", now, line.id
+            session, actor, "changed consent wording", f"version {saved.version}", now, line.id
         )
     session.commit()
-    return wording, changed
+    return saved, changed
+
+
+def ask(turn: Turn, contact: Contact, conversation_id: int | None) -> bool:
+    """Ask the consent question in the texter's language, once per version; True if asked."""
+    if contact.opted_out_at is not None or contact.erase_requested_at is not None:
+        return False
+    language = turn.language_of(contact)
+    keys = [contact.contact_key]
+    if state(turn.session, turn.line, keys, turn.now, language).asked_current:
+        return False
+    question = current_wording(turn.session, turn.line, turn.now, language)
+    record(turn.session, turn.line, contact.contact_key, "asked", turn.now, language=language)
+    turn.text_contact(contact, question.text, conversation_id)
+    return True

@@ -25,26 +25,62 @@ def record_end(session: Session, line: Line, conversation: Conversation, now: da
     state = consent.state(session, line, [contact.contact_key], now)
     if not state.consented or state.consent_version is None:
         return
+    _log(session, line, conversation, contact, state.consent_version, now)
+
+
+def record_consented(session: Session, line: Line, contact: Contact, now: datetime) -> None:
+    """YES after the closing text asked: log the conversation it closed, if not logged yet."""
+    state = consent.state(session, line, [contact.contact_key], now)
+    if not state.consented or state.consent_version is None:
+        return
+    logged = select(ContactLogEntry.id).where(ContactLogEntry.conversation_id == Conversation.id)
+    latest = session.scalar(
+        select(Conversation)
+        .where(
+            Conversation.line_id == line.id,
+            Conversation.contact_id == contact.id,
+            Conversation.closed_at.is_not(None),
+            ~logged.exists(),
+        )
+        .order_by(Conversation.closed_at.desc())
+        .limit(1)
+    )
+    if latest is not None and latest.closed_at is not None:
+        _log(session, line, latest, contact, state.consent_version, latest.closed_at)
+
+
+def _log(
+    session: Session,
+    line: Line,
+    conversation: Conversation,
+    contact: Contact,
+    version: int,
+    ended_at: datetime,
+) -> None:
     wait = (
         int((conversation.claimed_at - conversation.created_at).total_seconds())
         if conversation.claimed_at
         else None
     )
     duration = (
-        int((now - conversation.claimed_at).total_seconds()) if conversation.claimed_at else None
+        int((ended_at - conversation.claimed_at).total_seconds())
+        if conversation.claimed_at
+        else None
     )
     session.add(
         ContactLogEntry(
             line_id=line.id,
             channel=conversation.channel,
             started_at=conversation.created_at,
-            ended_at=now,
+            ended_at=ended_at,
             first_response_wait_s=wait,
             duration_s=duration,
             volunteer_id=conversation.volunteer_id,
-            outcome=conversation.outcome,
+            outcome=conversation.outcome_tag
+            if conversation.outcome_tag not in (None, "skipped")
+            else conversation.outcome,
             crisis=conversation.crisis_at is not None,
-            consent_version=state.consent_version,
+            consent_version=version,
             contact_key=contact.contact_key,
             conversation_id=conversation.id,
         )

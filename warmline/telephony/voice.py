@@ -100,6 +100,19 @@ def incoming_call() -> Response:
     return _answer(rt, answer)
 
 
+@bp.post("/language")
+@twilio_signed
+@_when_database_down(_caller_hears_safe_words)
+def language_chosen() -> Response:
+    """The caller pressed a key for their language, or none: greet in it and ring peers."""
+    rt = _rt()
+    with rt.db.session() as session:
+        answer = calls.choose_language(
+            session, rt.vault, _arg("call"), _field("CallSid"), _field("Digits"), utcnow()
+        )
+    return _answer(rt, answer)
+
+
 @bp.post("/dialed")
 @twilio_signed
 @_when_database_down(_caller_hears_safe_words)

@@ -11,6 +11,7 @@ from warmline.voice.plans import (
     Bridge,
     CallBack,
     CallbackGate,
+    ChooseLanguage,
     Dial,
     Forward,
     Goodbye,
@@ -20,8 +21,10 @@ from warmline.voice.plans import (
     Screen,
     Speech,
 )
+from warmline.voice.rules.languages import CHOICE_TIMEOUT_S
 
 PREFIX = "/twilio/voice"
+LANGUAGE = PREFIX + "/language"
 DIALED = PREFIX + "/dialed"
 SCREEN = PREFIX + "/screen"
 ACCEPT = PREFIX + "/accept"
@@ -44,7 +47,19 @@ def url(base: str, path: str, **query: int) -> str:
 def twiml(plan: Plan, base: str) -> VoiceResponse:
     """The TwiML document for `plan`, with callback URLs under `base` (PUBLIC_URL)."""
     response = VoiceResponse()
-    if isinstance(plan, Dial):
+    if isinstance(plan, ChooseLanguage):
+        # No key within the timeout posts the action too (empty Digits): the line's default.
+        gather = Gather(
+            num_digits=1,
+            action=url(base, LANGUAGE, call=plan.call_id),
+            method="POST",
+            timeout=CHOICE_TIMEOUT_S,
+            action_on_empty_result=True,
+        )
+        for text, speech in plan.choices:
+            gather.say(text, **_voice(speech))
+        response.append(gather)
+    elif isinstance(plan, Dial):
         _say(response, plan.words, plan.speech)
         dial = _dial(
             plan.caller_id, plan.timeout_s, url(base, DIALED, call=plan.call_id, step=plan.step)

@@ -11,12 +11,16 @@ from sqlalchemy.orm import Session
 
 from warmline.core.crypto import Keyring, Vault
 from warmline.core.statuses import CallStatus
+from warmline.lines.rules.languages import SUPPORTED, from_stored
 from warmline.messaging import wording
+from warmline.messaging.wording import SOURCE_LANGUAGE
 from warmline.models import (
     Call,
     CallLeg,
     CallStep,
+    Contact,
     Line,
+    Volunteer,
 )
 from warmline.rota import service
 from warmline.rota.availability import (
@@ -38,6 +42,7 @@ from warmline.voice.call_rows import (
 from warmline.voice.plans import (
     Answer,
     Bridge,
+    ChooseLanguage,
     Dial,
     Forward,
     Goodbye,
@@ -57,6 +62,7 @@ from warmline.voice.rules.calls import (
     fallback_of,
     next_ring,
 )
+from warmline.voice.rules.languages import chosen, key_for
 
 MISSING_SID_PREFIX = "missing-"
 
@@ -79,15 +85,17 @@ class DialReport:
     duration_s: int | None = None
 
 
-def speak(line: Line | None, key: str, **fields: object) -> str:
-    """The wording `key` for a call on `line`, with its name, crisis numbers and hours."""
+def speak(line: Line | None, key: str, language: str | None = None, **fields: object) -> str:
+    """The wording `key` for a call on `line` in `language` (None: the line's default), filled in."""
     if line is None:
-        return wording.say(key, **fields)
+        return wording.say(key, language or SOURCE_LANGUAGE, **fields)
+    language = language or line.default_language
     return wording.say(
         key,
+        language,
         line_name=line.name,
-        crisis=line.crisis_numbers,
-        hours=line.hours_text,
+        crisis=wording.setting_in("crisis_numbers", line.crisis_numbers, language),
+        hours=wording.setting_in("hours", line.hours_text, language),
         **fields,
     )
 
@@ -101,7 +109,7 @@ def incoming(
         return Answer(Goodbye((speak(None, "voice_unknown_line"),)))
     existing = call_by_sid(session, call.call_sid)
     if existing is not None:  # Twilio asked twice: answer as the first time
-        return Answer(plan_for_step(session, vault, existing, 0))
+        return _again(session, vault, line, existing)
     contact = contact_for_caller(session, keyring, vault, line, call.raw_from, now)
     row = Call(
         line_id=line.id,
@@ -119,15 +127,66 @@ def incoming(
     except IntegrityError:  # the same CallSid, a moment ago, in another process
         existing = call_by_sid(session, call.call_sid)
         assert existing is not None
-        return Answer(plan_for_step(session, vault, existing, 0))
-    if not _is_open(session, line, now):
-        end_call(session, row, "closed", now)
-        _add_step(session, row, 0, "goodbye", now, words="voice_after_hours")
-    else:
-        ring = next_ring(_tiers(session, line, now), [], line.ring_strategy == "sequential")
-        _next_step(session, row, line, 0, ring, "voice_greeting", now)
+        return _again(session, vault, line, existing)
+    languages = from_stored(line.languages)
+    if len(languages) > 1:
+        session.commit()  # the choice comes first; what follows is decided once it is made
+        return Answer(_choice(line, row))
+    row.language = languages[0] if languages else line.default_language
+    _begin(session, row, line, now)
     session.commit()
     return Answer(plan_for_step(session, vault, row, 0))
+
+
+def choose_language(
+    session: Session, vault: Vault, call_id: int, call_sid: str, digits: str, now: datetime
+) -> Answer:
+    """The caller's key (or none) chose a language: greet in it, then ring or fall back."""
+    call = locked_call(session, call_id, call_sid)
+    if call is None:
+        return Answer(Goodbye())
+    line = session.get_one(Line, call.line_id)
+    if call_step(session, call.id, 0) is None:
+        languages = from_stored(line.languages) or (line.default_language,)
+        call.language = chosen(digits, languages, line.default_language)
+        contact = session.get(Contact, call.contact_id) if call.contact_id else None
+        if contact is not None and contact.language is None:
+            contact.language = call.language  # their texts, if they ever text, start in it
+        _begin(session, call, line, now)
+        session.commit()
+    return Answer(plan_for_step(session, vault, call, 0))
+
+
+def _choice(line: Line, call: Call) -> ChooseLanguage:
+    """The choice of language, each option said in its own language."""
+    languages = from_stored(line.languages)
+    return ChooseLanguage(
+        call.id,
+        tuple(
+            (
+                speak(line, "voice_choose_language", code, digit=key_for(languages, code)),
+                Speech.of(line, code),
+            )
+            for code in languages
+        ),
+    )
+
+
+def _begin(session: Session, call: Call, line: Line, now: datetime) -> None:
+    """The first step of a call: the hours after hours, else the greeting and the first ring."""
+    if not _is_open(session, line, now):
+        end_call(session, call, "closed", now)
+        _add_step(session, call, 0, "goodbye", now, words="voice_after_hours")
+    else:
+        ring = next_ring(_tiers(session, line, now), [], line.ring_strategy == "sequential")
+        _next_step(session, call, line, 0, ring, "voice_greeting", now)
+
+
+def _again(session: Session, vault: Vault, line: Line, call: Call) -> Answer:
+    """The same first answer to a repeated request: the choice while it is still to be made."""
+    if call.language is None and call_step(session, call.id, 0) is None:
+        return Answer(_choice(line, call))
+    return Answer(plan_for_step(session, vault, call, 0))
 
 
 def dialed(
@@ -175,7 +234,15 @@ def screen(
     call.updated_at = now
     session.commit()
     line = session.get_one(Line, call.line_id)
-    return Answer(Screen(call.id, leg.id, (speak(line, "voice_screen"),), Speech.of(line)))
+    volunteer = session.get_one(Volunteer, leg.volunteer_id)
+    # The peer hears it in their own first language, not the caller's.
+    language = wording.first_of(volunteer.languages, line.default_language)
+    words = speak(line, "voice_screen", language)
+    if call.language is not None and call.language != line.default_language:
+        # A caller who chose another language than the line's own: the peer knows before pressing 1.
+        name = SUPPORTED.get(call.language, call.language)
+        words = speak(line, "voice_screen_language", language, language_name=name)
+    return Answer(Screen(call.id, leg.id, (words,), Speech.of(line, language)))
 
 
 def accept(session: Session, call_id: int, leg_id: int, digits: str, now: datetime) -> Answer:
@@ -224,10 +291,10 @@ def plan_for_step(session: Session, vault: Vault, call: Call, step: int) -> Plan
     """The TwiML plan of a step already decided, rebuilt from what was stored."""
     row = call_step(session, call.id, step)
     line = session.get_one(Line, call.line_id)
-    speech = Speech.of(line)
+    speech = Speech.of(line, call.language)
     if row is None:
         return Goodbye()
-    words = (speak(line, row.words),) if row.words else ()
+    words = (speak(line, row.words, call.language),) if row.words else ()
     if row.kind == "dial":
         legs = session.execute(
             select(CallLeg.id, CallLeg.volunteer_id)
@@ -249,8 +316,10 @@ def plan_for_step(session: Session, vault: Vault, call: Call, step: int) -> Plan
         return Forward(call.id, step, line.number, line.ring_timeout_s, target, words, speech)
     if row.kind == "voicemail":
         hidden = not has_number(session, call)
-        prompt = speak(line, "voice_voicemail_hidden" if hidden else "voice_voicemail")
-        silent = (speak(line, "voice_no_message"),)
+        prompt = speak(
+            line, "voice_voicemail_hidden" if hidden else "voice_voicemail", call.language
+        )
+        silent = (speak(line, "voice_no_message", call.language),)
         return RecordMessage(call.id, (prompt,), silent, VOICEMAIL_MAX_LENGTH_S, speech)
     return Goodbye(words, speech)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from warmline.models import Line
+from warmline.voice.rules.languages import say_language
 
 
 @dataclass(frozen=True)
@@ -15,9 +16,19 @@ class Speech:
     voice: str = ""
 
     @classmethod
-    def of(cls, line: Line) -> Speech:
-        """The speech settings of `line`."""
-        return cls(line.say_language or "en-US", line.say_voice or "")
+    def of(cls, line: Line, language: str | None = None) -> Speech:
+        """How `line` speaks `language` (None: its default): its own voice where it fits."""
+        attribute, own_voice = say_language(language or line.default_language, line.say_language)
+        return cls(attribute, (line.say_voice or "") if own_voice else "")
+
+
+@dataclass(frozen=True)
+class ChooseLanguage:
+    """Before anything else on a line with several languages: one key chooses the language."""
+
+    call_id: int
+    # Each choice in its own language and voice: "Para español, oprime 2."
+    choices: tuple[tuple[str, Speech], ...]
 
 
 @dataclass(frozen=True)
@@ -122,7 +133,8 @@ class CallBack:
 
 
 Plan = (
-    Dial
+    ChooseLanguage
+    | Dial
     | Forward
     | RecordMessage
     | Screen

@@ -78,14 +78,14 @@ def recorded(
     if call is None or (call_sid and call_sid != call.call_sid):
         return Answer(Goodbye())
     line = session.get_one(Line, call.line_id)
-    speech = Speech.of(line)
+    speech = Speech.of(line, call.language)
     vm = session.scalar(select(Voicemail).where(Voicemail.call_id == call.id).with_for_update())
     if vm is None and not recording.sid:
         if call.status != CallStatus.ENDED:
             call_ends.end_call(session, call, "abandoned", now)
         call_rows.release_contact(session, call)
         session.commit()
-        return Answer(Goodbye((calls.speak(line, "voice_no_message"),), speech))
+        return Answer(Goodbye((calls.speak(line, "voice_no_message", call.language),), speech))
     if vm is None:
         vm = _new_voicemail(session, call, now)
     _take_recording(vault, vm, recording, now)
@@ -101,7 +101,8 @@ def recorded(
     session.commit()
     jobs = ((DELETE_RECORDING, vm.id),) if vm.handled_at is not None else ()
     key = "voice_message_saved" if vm.status != VoicemailStatus.EMPTY else "voice_no_message"
-    return Answer(Goodbye((calls.speak(line, key),), speech), tuple(outbox_ids), jobs)
+    said = calls.speak(line, key, call.language)
+    return Answer(Goodbye((said,), speech), tuple(outbox_ids), jobs)
 
 
 def place_requested(db: Database, vault: Vault, carrier: VoiceCarrier, now: datetime) -> list[int]:

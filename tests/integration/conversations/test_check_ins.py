@@ -31,14 +31,23 @@ def schedule(line: Line, setting: str, *more: str) -> None:
 
 def talk_then_done_checkin(line: Line, consent_answer: str | None = None) -> str:
     line.add_volunteer("Sam", SAM)
-    line.text(TEXTER, "hello, rough week")
-    if consent_answer is not None:
+    if consent_answer is not None:  # an earlier conversation, whose goodbye asked
+        line.text(TEXTER, "hi")
+        line.text(SAM, ref_offered(line, SAM))
+        line.text(SAM, "DONE")
         line.text(TEXTER, consent_answer)
+        set_line_now(line, "reopen_window_s=0")
+    line.text(TEXTER, "hello, rough week")
     ref = ref_offered(line, SAM)
     line.text(SAM, ref)
     line.text(SAM, "thanks for talking")
     line.text(SAM, "DONE CHECKIN")
     return ref
+
+
+def set_line_now(line: Line, *settings: str) -> None:
+    with line.rt.db.session() as session:
+        set_line(session, get_line(session, line.number), list(settings))
 
 
 def asked_for_check_ins(line: Line, setting: str = "30s, 60s") -> None:

@@ -66,7 +66,7 @@ def test_done_with_punctuation_or_an_emoji_closes(line: Line, body: str) -> None
     line.add_volunteer("Sam", SAM)
     ref = one_open(line)
     line.text(SAM, body)
-    assert line.sent_to(TEXTER)[-1].startswith("Thank you for texting")
+    assert line.sent_to(TEXTER)[-2].startswith("Thank you for texting")  # then the consent question
     assert body not in line.sent_to(TEXTER)
     assert any(f"#{ref} is closed" in b for b in line.sent_to(SAM)[-3:])
 

@@ -45,9 +45,9 @@ def test_start_brings_them_back_with_a_greeting_and_a_peer(line: Line) -> None:
     line.text(TEXTER, "STOP")
     line.text(TEXTER, "hello again")
     line.text(TEXTER, "START")
-    greetings = [b for b in line.sent_to(TEXTER) if "A peer will text you back here soon" in b]
+    greetings = [b for b in line.sent_to(TEXTER) if "A peer will text you here soon" in b]
     assert len(greetings) == 2  # the first text's, and START's
-    assert "A peer will text you back here soon" in line.sent_to(TEXTER)[-1]
+    assert "A peer will text you here soon" in line.sent_to(TEXTER)[-1]
     ref = ref_offered(line, SAM)
     line.text(SAM, ref)
     assert not any(b.endswith(": START") for b in line.sent_to(SAM))  # asked of the line

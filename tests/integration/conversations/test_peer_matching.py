@@ -14,8 +14,8 @@ OTHER = "+15550009002"
 
 
 def offers(line: Line, number: str) -> list[str]:
-    """The offers a peer has received, in order."""
-    return [b for b in line.sent_to(number) if "waiting to talk" in b]
+    """The offers a peer has received, in order (in English or, for a Spanish-first peer, Spanish)."""
+    return [b for b in line.sent_to(number) if "waiting to talk" in b or "espera para hablar" in b]
 
 
 def sam_and_alex(line: Line) -> None:
@@ -27,10 +27,10 @@ def talked_before_with_alex(line: Line, consent: str | None = "YES") -> None:
     """A first conversation the texter had with Alex, who agreed to continuity."""
     line.text(ALEX, "CONTINUITY ON alex")
     line.text(TEXTER, "hi")
-    if consent is not None:
-        line.text(TEXTER, consent)
     line.text(ALEX, ref_offered(line, ALEX))
     line.text(ALEX, "DONE")
+    if consent is not None:  # the answer to the question the goodbye asked
+        line.text(TEXTER, consent)
     no_reopening(line)  # the texter returns another day, not just after DONE
 
 
@@ -50,7 +50,7 @@ def test_a_texter_with_panic_attacks_is_offered_first_to_the_peer_with_anxiety_t
     line.text(TEXTER, "panic attacks again tonight")
     assert len(offers(line, SAM)) == 1 and "about anxiety" in offers(line, SAM)[0]
     assert offers(line, ALEX) == []
-    assert "tell us in a word what's on your mind" in line.sent_to(TEXTER)[0]
+    assert "A peer will text you here soon" in line.sent_to(TEXTER)[0]
 
     sweep_at(line, 30)
     assert offers(line, ALEX) == []  # still Sam's head start
@@ -163,9 +163,9 @@ def test_no_continuity_without_consent_or_without_the_peers_agreement(line: Line
 
     line.text(ALEX, "CONTINUITY OFF")
     line.text(OTHER, "hi")
-    line.text(OTHER, "YES")
     line.text(ALEX, ref_offered(line, ALEX))
     line.text(ALEX, "DONE")
+    line.text(OTHER, "YES")
     sam_offers = len(offers(line, SAM))
     line.text(OTHER, "hello again")
     assert len(offers(line, SAM)) == sam_offers + 1  # Alex did not agree: no head start

@@ -64,7 +64,7 @@ def test_a_goodbye_soon_after_done_goes_back_to_the_same_peer_as_the_same_refere
     line.text(SAM, "Take care of yourself 💛")
     assert line.sent_to(TEXTER)[-1] == "Take care of yourself 💛"
     line.text(SAM, "DONE")
-    assert line.sent_to(TEXTER)[-1].startswith("Thank you for texting")
+    assert line.sent_to(TEXTER)[-1].startswith("Thank you for texting")  # asked once already
     assert f"#{ref} is closed" in " ".join(line.sent_to(SAM)[-3:])
     assert not line.sent_to(SAM)[-1].startswith("How did")  # tagged the first time
 
@@ -72,9 +72,9 @@ def test_a_goodbye_soon_after_done_goes_back_to_the_same_peer_as_the_same_refere
 def test_with_consent_a_reopened_conversation_keeps_one_log_row(line: Line) -> None:
     line.add_volunteer("Sam", SAM)
     line.text(TEXTER, "hello")
-    line.text(TEXTER, "YES")
     line.text(SAM, ref_offered(line, SAM))
     line.text(SAM, "done")
+    line.text(TEXTER, "YES")  # to the question the goodbye asked: an answer, not a reopening
     line.text(TEXTER, "one more thing actually")
     assert line.sent_to(SAM)[-1].endswith(": one more thing actually")
     line.text(SAM, "done")
@@ -101,7 +101,7 @@ def test_when_the_peer_has_left_the_shift_a_goodbye_pages_nobody_and_words_start
     assert conversations(line) == 1
 
     line.text(TEXTER, "actually I can't sleep")
-    assert "A peer will text you back" in line.sent_to(TEXTER)[texter_before]
+    assert "A peer will text you here soon" in line.sent_to(TEXTER)[texter_before]
     assert len(offers(line, "+15550005555")) == 1
     assert conversations(line) == 2
 
@@ -112,7 +112,7 @@ def test_after_the_window_or_with_it_off_a_text_is_a_new_conversation(line: Line
         session.execute(update(Conversation).values(closed_at=func.now() - timedelta(minutes=11)))
         session.commit()
     line.text(TEXTER, "hi again")
-    assert "A peer will text you back" in line.sent_to(TEXTER)[-1]
+    assert "A peer will text you here soon" in line.sent_to(TEXTER)[-1]
     assert conversations(line) == 2
 
     line.text(SAM, ref_offered(line, SAM))

@@ -20,7 +20,9 @@ RILEY = "+15550004444"
 
 def ref_offered(line: Line, volunteer: str) -> str:
     """The reference in the latest offer a volunteer got."""
-    offers = [b for b in line.sent_to(volunteer) if "waiting to talk" in b]
+    offers = [
+        b for b in line.sent_to(volunteer) if "waiting to talk" in b or "espera para hablar" in b
+    ]
     assert offers, f"no offer reached the volunteer; got {line.sent_to(volunteer)}"
     match = re.search(r"#([A-Z][2-9][A-Z])", offers[-1])
     assert match
@@ -41,7 +43,7 @@ def test_first_text_gets_the_greeting_with_crisis_numbers_and_only_on_shift_peer
 
     greeting = line.sent_to(TEXTER)
     assert len(greeting) == 1
-    assert "988" in greeting[0] and "not a crisis service" in greeting[0]
+    assert "988" in greeting[0] and "not a crisis line" in greeting[0]
     assert ref_offered(line, SAM) == ref_offered(line, ALEX)
     assert line.sent_to(JO) == []
     for message in line.fake.messages():
@@ -80,11 +82,12 @@ def test_texts_relay_both_ways_in_order_and_done_closes(line: Line) -> None:
     assert line.sent_to(TEXTER)[-3:] == ["hi, I'm Sam", "I'm listening", "take your time"]
 
     line.text(SAM, "DONE")
-    assert "Thank you for texting Test Warmline" in line.sent_to(TEXTER)[-1]
+    closing, question = line.sent_to(TEXTER)[-2:]
+    assert "Thank you for texting Test Warmline" in closing and "Reply YES or NO" in question
     assert any(f"#{ref} is closed" in b for b in line.sent_to(SAM)[-2:])
     line.text(SAM, "still there?")
     assert any("no open conversation" in b for b in line.sent_to(SAM)[-3:])
-    assert line.sent_to(TEXTER)[-1].startswith("Thank you for texting")
+    assert line.sent_to(TEXTER)[-1] == question
 
 
 def test_no_message_carries_the_other_sides_number_in_any_format(line: Line) -> None:
@@ -122,7 +125,7 @@ def test_a_peer_with_two_conversations_must_say_which(line: Line) -> None:
     line.text(SAM, f"#{second} this is for you")
     assert line.sent_to("+15550009002")[-1] == "this is for you"
     line.text(SAM, f"done {first}")
-    assert line.sent_to(TEXTER)[-1].startswith("Thank you for texting")
+    assert line.sent_to(TEXTER)[-2].startswith("Thank you for texting")
     line.text(SAM, "now only one is left")
     assert line.sent_to("+15550009002")[-1] == "now only one is left"
 

@@ -15,8 +15,8 @@ def test_the_crisis_reply_before_a_claim_says_a_peer_will_be_with_them_not_that_
 ) -> None:
     staffed(line)
     line.text(TEXTER, "I keep thinking I want to die")
-    [safety] = [b for b in line.sent_to(TEXTER) if b.startswith("It sounds like")]
-    assert "A peer will be with you" in safety
+    [safety] = [b for b in line.sent_to(TEXTER) if "It sounds like" in b]
+    assert "A peer will text you here soon" in safety
     assert "is with you" not in safety
 
 

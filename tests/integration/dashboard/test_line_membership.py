@@ -33,6 +33,7 @@ ACCOUNT_ENDPOINTS = {
     "dashboard.signout",
     "dashboard.password",
     "dashboard.static",
+    "dashboard.switch_language",  # the EN/ES switch: no line in it
 }
 # What a form may send: enough for each form to act if it were let through.
 FORM = {

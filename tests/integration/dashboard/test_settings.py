@@ -25,6 +25,11 @@ def current_form(page_html: str) -> dict[str, str]:
     fields = {k: html.unescape(v) for k, v in fields.items()}
     fields.pop("csrf_token", None)
     fields["ring_strategy"] = "simultaneous"
+    for name, options in re.findall(
+        r'<select[^>]* name="(\w+)"[^>]*>(.*?)</select>', page_html, re.S
+    ):
+        chosen = re.search(r'<option value="([^"]*)" selected>', options)
+        fields.setdefault(name, chosen.group(1) if chosen else "")
     return fields
 
 
@@ -107,9 +112,13 @@ def test_new_consent_wording_becomes_the_next_version_and_the_audit_log_keeps_no
     assert again.status_code == 302 and "unchanged (version 2)" in signed_in.followed
     (entry,) = [r for r in audit_rows(signed_in) if "consent wording" in r]
     assert "version 2" in entry and coordinator in entry and "keep the times" not in entry
-    # The next texter is asked the new question.
+    # The next texter is asked the new question, with the goodbye.
+    line.add_volunteer("Sam", "+15550002222")
     line.text("+15550009001", "hello")
-    assert words in line.sent_to("+15550009001")[0]
+    (offer,) = line.sent_to("+15550002222")
+    line.text("+15550002222", offer.split("Reply ")[1].split(" ")[0])
+    line.text("+15550002222", "DONE")
+    assert line.sent_to("+15550009001")[-1] == words
 
 
 def test_empty_or_overlong_consent_wording_is_refused_beside_the_field(
@@ -300,3 +309,34 @@ def test_the_settings_forms_need_a_session_and_a_csrf_token(
         assert session.scalars(select(Closure)).all() == []
         assert settings_board.hours(session, line_row(line)) == []
         assert consent.current_wording(session, line_row(line), utcnow()).version == 1
+
+
+def test_a_line_serves_spanish_first_and_a_default_outside_its_languages_is_refused(
+    line: Line, signed_in: Dashboard
+) -> None:
+    form = current_form(signed_in.text("/settings"))
+    assert (form["languages"], form["default_language"]) == ("en,es", "en")
+
+    form.update(languages="en", default_language="es")
+    response = signed_in.post("/settings", form)
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert 'id="default_language-error"' in page
+    error = re.search(r'id="default_language-error">([^<]*)<', page)
+    assert error is not None
+    said = html.unescape(error.group(1))
+    assert said == "“Default language” 'es' is not one of the line's “Languages” (en).", said
+    assert (line_row(line).languages, line_row(line).default_language) == ("en,es", "en")
+
+    form.update(languages="es, en", default_language="es")
+    assert signed_in.post("/settings", form).status_code == 302
+    assert (line_row(line).languages, line_row(line).default_language) == ("es,en", "es")
+
+
+def test_unknown_languages_are_explained_beside_the_field(line: Line, signed_in: Dashboard) -> None:
+    form = current_form(signed_in.text("/settings"))
+    form.update(languages="en, fr")
+    response = signed_in.post("/settings", form)
+    assert response.status_code == 400
+    page = html.unescape(response.get_data(as_text=True))
+    assert 'id="languages-error"' in page and "'fr' is not a language this line knows" in page

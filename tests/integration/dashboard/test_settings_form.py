@@ -9,7 +9,9 @@ from tests.integration.dashboard.conftest import Dashboard
 from tests.integration.dashboard.test_settings import audit_rows, current_form, line_row
 from warmline.conversations.rules.crisis import DEFAULT_CRISIS_WORDS
 
-DEFAULT_GREETING_START = "Hi, this is Test Warmline. We're peers who have been there too"
+DEFAULT_GREETING_START = (
+    "Hi, this is Test Warmline, peer support from people who have been there too"
+)
 
 
 def test_a_failed_save_lists_every_error_at_the_top_with_links_to_the_fields(
@@ -59,7 +61,10 @@ def test_saving_the_default_text_unchanged_keeps_it_the_default(
     assert signed_in.post("/settings", form).status_code == 302
     row = line_row(line)
     assert (row.name, row.greeting, row.crisis_words_en) == ("Evening Line", "", "")
-    assert "Hi, this is Evening Line." in current_form(signed_in.text("/settings"))["greeting"]
+    assert (
+        "Hi, this is Evening Line, peer support"
+        in current_form(signed_in.text("/settings"))["greeting"]
+    )
 
 
 def test_an_edited_greeting_is_the_lines_own_and_the_audit_log_shows_old_and_new(

@@ -55,7 +55,9 @@ def test_rotation_keeps_old_data_readable_and_reencrypts_it_under_the_new_key(li
 def test_a_new_hmac_key_still_recognises_known_numbers_and_moves_them_over(line: Line) -> None:
     line.add_volunteer("Sam", SAM)
     line.text(TEXTER, "hi")
-    line.text(TEXTER, "YES")
+    line.text(SAM, ref_offered(line, SAM))
+    line.text(SAM, "DONE")
+    line.text(TEXTER, "YES")  # to the question the goodbye asked
     old = line.rt.keyring
     line.rt.keyring = Keyring(b"n" * 32, (line.rt.settings.hmac_key,))
     with line.rt.db.session() as session:

@@ -32,8 +32,6 @@ def talk_and_close(
     line: Line, texter: str = TEXTER, answer: str | None = None, tag: str | None = "talked"
 ) -> str:
     line.text(texter, "hello, rough day")
-    if answer is not None:
-        line.text(texter, answer)
     ref = ref_offered(line, SAM)
     line.text(SAM, ref)
     line.text(texter, "thanks for listening")
@@ -41,6 +39,8 @@ def talk_and_close(
     line.text(SAM, "DONE")
     if tag is not None:
         line.text(SAM, tag)
+    if answer is not None:  # the question comes with the closing text
+        line.text(texter, answer)
     return ref
 
 
@@ -53,31 +53,59 @@ def purge_at(line: Line, later: timedelta) -> retention.PurgeReport:
     return retention.purge(line.rt.db, line.rt.records, utcnow() + later)
 
 
-def test_the_greeting_asks_for_consent_once_per_wording_version(line: Line) -> None:
+def test_the_closing_text_asks_for_consent_once_per_wording_version(line: Line) -> None:
     line.add_volunteer("Sam", SAM)
     no_reopening(line)
     talk_and_close(line, tag=None)
-    greeting = line.sent_to(TEXTER)[0]
-    assert "Reply YES or NO" in greeting and "never your words or your number" in greeting
+    sent = line.sent_to(TEXTER)
+    assert "Reply YES or NO" not in sent[0]  # never in the first reply
+    assert sent[-2].startswith("Thank you for texting Test Warmline")
+    assert "Reply YES or NO" in sent[-1] and "never your words or your number" in sent[-1]
     line.text(TEXTER, "me again")
-    assert "Reply YES or NO" not in " ".join(line.sent_to(TEXTER)[-2:])
+    line.text(SAM, ref_offered(line, SAM))
+    line.text(SAM, "DONE")
+    assert line.sent_to(TEXTER)[-1].startswith("Thank you for texting")  # asked once is enough
     with line.rt.db.session() as session:
         target = get_line(session, line.number)
         consent.set_wording(
             session, target, "Can we keep the times of this chat? YES or NO.", utcnow()
         )
         session.commit()
+    line.text(TEXTER, "and again")
     line.text(SAM, ref_offered(line, SAM))
     line.text(SAM, "DONE")
-    line.text(TEXTER, "and again")
-    assert "Can we keep the times of this chat?" in " ".join(line.sent_to(TEXTER)[-3:])
+    assert line.sent_to(TEXTER)[-1] == "Can we keep the times of this chat? YES or NO."
+
+
+def test_a_yes_to_the_closing_question_logs_the_conversation_it_closed(line: Line) -> None:
+    line.add_volunteer("Sam", SAM)
+    no_reopening(line)
+    talk_and_close(line, tag=None)
+    assert count(line, ContactLogEntry) == 0  # nobody had said yes when it closed
+    line.text(TEXTER, "YES")
+    assert line.sent_to(TEXTER)[-1].startswith("Thank you. We'll keep only the times")
+    assert count(line, ContactLogEntry) == 1
+    assert count(line, Conversation, Conversation.status == "waiting") == 0  # no new one
+
+
+def test_after_crisis_words_the_goodbye_does_not_ask_and_a_later_one_does(line: Line) -> None:
+    line.add_volunteer("Sam", SAM)
+    no_reopening(line)
+    line.text(TEXTER, "I want to die")
+    line.text(SAM, ref_offered(line, SAM))
+    line.text(SAM, "DONE")
+    assert line.sent_to(TEXTER)[-1].startswith("Thank you for texting")
+    assert not any("Reply YES or NO" in b for b in line.sent_to(TEXTER))
+    line.text(SAM, "ON")  # ready again before the breather after a hard conversation ends
+    talk_and_close(line, tag=None)
+    assert "Reply YES or NO" in line.sent_to(TEXTER)[-1]
 
 
 def test_with_consent_the_log_keeps_times_and_outcome_but_no_words_or_number(line: Line) -> None:
     line.add_volunteer("Sam", SAM)
     talk_and_close(line, answer="YES")
     assert "Thank you. We'll keep only the times" in " ".join(line.sent_to(TEXTER))
-    assert any(b.endswith(": YES") for b in line.sent_to(SAM))  # the peer sees the word too
+    assert not any(b.endswith(": YES") for b in line.sent_to(SAM))  # an answer to the line
     assert "tagged talked" in line.sent_to(SAM)[-1]
     with line.rt.db.session() as session:
         row = session.scalars(select(ContactLogEntry)).one()
@@ -119,14 +147,13 @@ def test_yes_that_answers_the_peer_is_not_taken_as_consent(line: Line) -> None:
 
 def test_no_withdraws_consent_and_stop_withdraws_it_too(line: Line) -> None:
     line.add_volunteer("Sam", SAM)
-    line.text(TEXTER, "hi")
-    line.text(TEXTER, "YES")
+    no_reopening(line)
+    talk_and_close(line, answer="YES")
     line.text(TEXTER, "NO")
     assert count(line, ConsentRecord, ConsentRecord.answer == "withdrawn") == 1
     line.text(TEXTER, "YES")  # not pending any more: just words
     assert count(line, ConsentRecord, ConsentRecord.answer == "yes") == 1
-    line.text(OTHER, "hi")
-    line.text(OTHER, "yes")
+    talk_and_close(line, texter=OTHER, answer="yes")
     line.text(OTHER, "STOP")
     assert count(line, ConsentRecord, ConsentRecord.answer == "withdrawn") == 2
 

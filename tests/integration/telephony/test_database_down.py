@@ -187,6 +187,7 @@ def at(path: str, **query: int) -> str:
 # Every voice webhook, with the query string and form Twilio would send, and who hears the answer.
 VOICE_WEBHOOKS = [
     (paths.PREFIX, caller_leg(CallStatus="ringing"), CALLER),
+    (at(paths.LANGUAGE, call=7), caller_leg(Digits="2"), CALLER),
     (at(paths.DIALED, call=7, step=1), caller_leg(DialCallStatus="no-answer"), CALLER),
     (at(paths.SCREEN, call=7, leg=3), peer_leg("outbound-dial", **DIAL_LEG), PEER),
     (at(paths.ACCEPT, call=7, leg=3), peer_leg("outbound-dial", **DIAL_LEG, Digits="1"), PEER),

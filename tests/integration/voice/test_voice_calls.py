@@ -11,6 +11,7 @@ from twilio.request_validator import RequestValidator
 
 from tests.conftest import AUTH_TOKEN, PUBLIC_URL
 from tests.integration.conftest import Line
+from tests.integration.conversations.test_sms_flow import ref_offered
 from tests.integration.voice_line import (
     ALEX,
     CALLER,
@@ -87,7 +88,7 @@ def test_a_call_hears_the_greeting_and_rings_every_available_peer_from_the_line_
 def test_the_lines_say_language_and_voice_are_used(line: Line, twilio: TwilioPlayer) -> None:
     line.add_volunteer("Sam", SAM)
     configure(line, say_language="es-US", say_voice="Polly.Lupe")
-    call = twilio.call(CALLER, line.number)
+    call = twilio.call(CALLER, line.number, choose="2")  # the setting speaks Spanish
     say = call.now.one("Say")
     assert (say.get("language"), say.get("voice")) == ("es-US", "Polly.Lupe")
 
@@ -504,7 +505,9 @@ def test_a_call_with_no_from_or_call_sid_fields_at_all_is_still_routed(line: Lin
     line.add_volunteer("Sam", SAM)
     line.add_volunteer("Jo", JO, role="backup")
     twilio = player(line)
-    twiml = twilio.fetch(PUBLIC_URL + "/twilio/voice", {"To": line.number})
+    choice = twilio.fetch(PUBLIC_URL + "/twilio/voice", {"To": line.number})
+    # The choice of language, posted back with none of the usual fields, still routes the call.
+    twiml = twilio.fetch(choice.one("Gather").get("action", ""), {})
     assert [n.text for n in twiml.numbers()] == [SAM]
     # A dial action with none of the fields Twilio usually sends still moves the call on.
     after = twilio.fetch(twiml.one("Dial").get("action", ""), {})
@@ -608,6 +611,8 @@ def test_calls_are_counted_and_a_consenting_callers_call_is_logged(
 ) -> None:
     two_on_shift(line)
     line.text(CALLER, "hello")  # the caller texted before, and said yes to the log
+    line.text(SAM, ref_offered(line, SAM))
+    line.text(SAM, "DONE")
     line.text(CALLER, "YES")
     answered = twilio.call(CALLER, line.number)
     answered.press(answered.answer_leg(SAM), SAM, "1")

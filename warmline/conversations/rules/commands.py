@@ -36,6 +36,8 @@ _CHECKIN = re.compile(rf"CHECK-?IN(?:\s+{_REF})?", _FLAGS)
 _WORDS = r"[^\W\d_]+(?:[\s'-]+[^\W\d_]+){0,3}"
 _RES = re.compile(rf"RES(?:\s+#?({REF_REGEX})(?=\s|$))?(?:\s+({_WORDS}))?", _FLAGS)
 _TOPICS = re.compile(r"TOPICS(?:\s+([^\W\d_][\w'\s,-]{0,299}))?", _FLAGS)
+# Language codes, as in `LANG es,en`; a bare LANG shows them.
+_LANG = re.compile(r"LANG(?:UAGES?)?(?:\s+([a-z]{2}(?:[\s,;]+[a-z]{2}){0,5}))?", _FLAGS)
 _CONTINUITY = re.compile(r"CONTINUITY\s+(ON|OFF)(?:\s+([^\W\d_][^\W\d_'-]{0,29}))?", _FLAGS)
 
 
@@ -97,6 +99,8 @@ def _fixed_command(text: str) -> Command | None:
     if match := _PAUSE.fullmatch(text):
         minutes = match.group(1)
         return Command("PAUSE", minutes=int(minutes) if minutes else None)
+    if match := _LANG.fullmatch(text):
+        return Command("LANG", text=match.group(1))
     if (word := text.upper()) in _BARE:
         return Command(_BARE[word])
     return None

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import Enum
 
+from warmline.core.text import fold
+
 OPT_OUT_WORDS = frozenset(
     {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"}
 )
@@ -53,7 +55,8 @@ def texter_keyword(body: str) -> TexterKeyword | None:
         return TexterKeyword.OPT_OUT
     if word in OPT_IN_WORDS:
         return TexterKeyword.OPT_IN
-    return _SINGLE.get(word)
+    # The line's own words are read with or without accents: SÍ and SI, OLVIDAR.
+    return _SINGLE.get(word) or _SINGLE.get(fold(word).upper())
 
 
 _SINGLE = {
@@ -64,4 +67,9 @@ _SINGLE = {
     # A different peer than last time (continuity skipped), and the stop word for check-ins.
     "NEW": TexterKeyword.NEW,
     "NOMORE": TexterKeyword.NO_MORE,
+    # The same in Spanish; Twilio's own opt-out words are the carrier's and stay as they are.
+    "AYUDA": TexterKeyword.HELP,
+    "SI": TexterKeyword.YES,
+    "OLVIDAR": TexterKeyword.FORGET,
+    "NUEVO": TexterKeyword.NEW,
 }

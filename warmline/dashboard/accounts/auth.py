@@ -6,6 +6,7 @@ import time
 from urllib.parse import unquote, urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import TooManyRequests
@@ -13,6 +14,7 @@ from werkzeug.wrappers import Response
 
 from warmline.core.clock import utcnow
 from warmline.core.errors import InvalidInput
+from warmline.dashboard import present
 from warmline.dashboard.accounts import limits
 from warmline.dashboard.accounts.security import SIGNED_IN_AT
 from warmline.dashboard.blueprint import bp
@@ -72,20 +74,25 @@ def signin() -> Page:
                 "signin.html",
                 email=email,
                 next=request.form.get("next", ""),
-                error="That email and password do not match an account.",
+                error=gettext("That email and password do not match an account."),
             ),
             401,
         )
     attempts.give_back(limits.PER_ADDRESS, "address:" + address)
     attempts.give_back(limits.PER_ACCOUNT, account_key)
+    chosen = session.get(present.LANGUAGE)
     session.clear()  # a fresh session at sign-in, so nothing from before carries over
+    if chosen:  # except the language the switch chose
+        session[present.LANGUAGE] = chosen
     login_user(SignedIn(found))
     session.permanent = True
     session[SIGNED_IN_AT] = int(time.time())
     audit.record(db(), found, "signed in", "", utcnow())
     db().commit()
     if found.must_change_password:
-        flash("Choose a password of your own: the one you were given works only until then.")
+        flash(
+            gettext("Choose a password of your own: the one you were given works only until then.")
+        )
         return redirect(url_for("dashboard.password"))
     return redirect(_safe_next(request.form.get("next")))
 
@@ -96,8 +103,11 @@ def signout() -> Response:
     if current_user.is_authenticated:
         coordinators.sign_out(db(), coordinator())
     logout_user()
+    chosen = session.get(present.LANGUAGE)
     session.clear()
-    flash("You are signed out.")
+    if chosen:
+        session[present.LANGUAGE] = chosen
+    flash(gettext("You are signed out."))
     return redirect(url_for("dashboard.signin"))
 
 
@@ -167,5 +177,5 @@ def too_many(_exc: TooManyRequests) -> tuple[str, int]:
         "signin.html",
         email=request.form.get("email", ""),
         next="",
-        error="Too many attempts. Wait a minute, then try again.",
+        error=gettext("Too many attempts. Wait a minute, then try again."),
     ), 429

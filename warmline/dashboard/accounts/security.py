@@ -18,7 +18,7 @@ from warmline.dashboard.context import SignedIn, close_db, coordinator, db, may_
 from warmline.lines import coordinators
 
 SESSION_LIFETIME = timedelta(hours=12)
-PUBLIC_ENDPOINTS = {"dashboard.signin", "dashboard.static"}
+PUBLIC_ENDPOINTS = {"dashboard.signin", "dashboard.static", "dashboard.switch_language"}
 # What someone who must first change a one-time password may still reach.
 BEFORE_NEW_PASSWORD = {"dashboard.password", "dashboard.signout", "dashboard.static"}
 SIGNED_IN_AT = "signed_in_at"

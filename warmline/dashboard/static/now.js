@@ -8,11 +8,23 @@
   var every = parseInt(status.getAttribute("data-poll-ms"), 10) || 2500;
   // Server time minus this browser's time, so waits are right even on a wrong laptop clock.
   var skew = Date.parse(status.getAttribute("data-now")) - Date.now();
-  var STATES = { available: "Available", busy: "Busy", off: "OFF", on_call: "On call" };
-  var ESCALATIONS = {
+  // The words in the page's language, written by the server beside the page.
+  var source = document.getElementById("now-words");
+  var W = source ? JSON.parse(source.textContent) : {};
+  var STATES = W.states || { available: "Available", busy: "Busy", off: "OFF", on_call: "On call" };
+  var ESCALATIONS = W.escalations || {
     alerted: "coordinator alerted", "no coordinator": "no coordinator on call",
     escalated: "a peer asked for help (ESCALATE)", crisis: "crisis words"
   };
+  var ROLES = W.roles || {};
+  var LANG = document.documentElement.lang || "en";
+
+  // A phrase with {name} fields, or the English fallback when the page gave none.
+  function say(key, fallback, fields) {
+    var text = W[key] || fallback;
+    Object.keys(fields || {}).forEach(function (k) { text = text.split("{" + k + "}").join(fields[k]); });
+    return text;
+  }
   var csrf = status.getAttribute("data-csrf");
 
   function duration(seconds) {
@@ -67,58 +79,59 @@
     var box = document.createElement("div");
     box.className = "offer-actions";
     var again = form(section, "reoffer", w.ref);
-    again.appendChild(button("Re-offer", w.ref, " now"));
+    again.appendChild(button(say("reoffer", "Re-offer"), w.ref, say("reoffer_now", " now")));
     box.appendChild(again);
     if (!line.peers.length) {
-      box.appendChild(span("hint", "No peer is available to offer it to."));
+      box.appendChild(span("hint", say("no_peer", "No peer is available to offer it to.")));
       return box;
     }
     var one = form(section, "offer", w.ref);
     one.className = "offer-one";
     var id = "offer-" + line.id + "-" + w.ref;
     var label = document.createElement("label");
-    label.htmlFor = id; label.textContent = "Offer #" + w.ref + " to";
+    label.htmlFor = id; label.textContent = say("offer_to", "Offer #{ref} to", { ref: w.ref });
     var select = document.createElement("select");
     select.id = id; select.name = "volunteer";
     line.peers.forEach(function (p) { select.appendChild(new Option(p.name, String(p.id))); });
-    one.append(label, select, button("Offer", w.ref, ""));
+    one.append(label, select, button(say("offer", "Offer"), w.ref, ""));
     box.appendChild(one);
     return box;
   }
 
   function offered(w) {
-    if (!w.offers.length) { return span("offered", "not offered to anyone yet"); }
-    return span("offered", "offered to " + w.offers.map(function (o) { return o.name + " at " + o.at; }).join(", "));
+    if (!w.offers.length) { return span("offered", say("not_offered", "not offered to anyone yet")); }
+    var list = w.offers.map(function (o) { return say("offer_at", "{name} at {time}", { name: o.name, time: o.at }); });
+    return span("offered", say("offered_to", "offered to {list}", { list: list.join(", ") }));
   }
 
   var builders = {
     waiting: function (w, line, section) {
-      var li = row([span("ref", "#" + w.ref), w.crisis ? span("flag", "Crisis words") : null,
-                    since("waiting ", w.since), offered(w), offerActions(w, line, section)], w.crisis);
+      var li = row([span("ref", "#" + w.ref), w.crisis ? span("flag", say("crisis", "Crisis words")) : null,
+                    since(say("waiting", "waiting") + " ", w.since), offered(w), offerActions(w, line, section)], w.crisis);
       li.setAttribute("data-ref", w.ref);
       return li;
     },
     active: function (a) {
-      return row([span("ref", "#" + a.ref), span("who", "with " + a.volunteer),
-                  a.crisis ? span("flag", "Crisis words") : null, since("for ", a.since)], a.crisis);
+      return row([span("ref", "#" + a.ref), span("who", say("with", "with {name}", { name: a.volunteer })),
+                  a.crisis ? span("flag", say("crisis", "Crisis words")) : null, since(say("for", "for") + " ", a.since)], a.crisis);
     },
     on_shift: function (p, line) {
-      return row([span("who", p.name), span("role", p.role),
+      return row([span("who", p.name), span("role", ROLES[p.role] || p.role),
                   span("state state-" + p.state, STATES[p.state] || p.state),
-                  p.role === "coordinator" ? null : span("load", p.active + " of " + line.capacity + " conversations"),
-                  span("until", "until " + p.until)], false);
+                  p.role === "coordinator" ? null : span("load", say("load", "{active} of {capacity} conversations", { active: p.active.toLocaleString(LANG), capacity: line.capacity.toLocaleString(LANG) })),
+                  span("until", say("until", "until {time}", { time: p.until }))], false);
     },
     next_up: function (s) {
-      return row([span("who", s.name), span("role", s.role),
+      return row([span("who", s.name), span("role", ROLES[s.role] || s.role),
                   span("until", s.starts + " " + s.hours)], false);
     },
     opted_out: function (o) {
-      return row([span("flag", "Opted out"),
-                  span("until", "texted at " + o.at + ": offered to no one, replies can't be delivered")], false);
+      return row([span("flag", say("opted_out", "Opted out")),
+                  span("until", say("texted", "texted at {time}: offered to no one, replies can't be delivered", { time: o.at }))], false);
     },
     escalations: function (e) {
       var li = row([span("ref", "#" + e.ref), span("role", ESCALATIONS[e.outcome] || e.outcome),
-                    span("until", "at " + e.at)], e.outcome === "crisis");
+                    span("until", say("at", "at {time}", { time: e.at }))], e.outcome === "crisis");
       li.setAttribute("data-outcome", e.outcome);
       li.setAttribute("data-when", e.when);
       li.setAttribute("data-ref", e.ref);
@@ -182,11 +195,11 @@
           return;
         }
         tick();
-        status.textContent = "Updated " + data.updated + ".";
+        status.textContent = say("updated", "Updated {time}.", { time: data.updated });
         status.classList.remove("stale");
       })
       .catch(function () {
-        status.textContent = "Cannot reach the server; still trying.";
+        status.textContent = say("unreachable", "Cannot reach the server; still trying.");
         status.classList.add("stale");
       })
       .finally(function () { window.setTimeout(poll, every); });

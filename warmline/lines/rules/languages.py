@@ -29,3 +29,17 @@ def parse_languages(text: str, field: str = "languages") -> tuple[str, ...]:
 def as_text(codes: tuple[str, ...]) -> str:
     """The stored form of a list of language codes."""
     return ",".join(codes)
+
+
+def from_stored(text: str | None) -> tuple[str, ...]:
+    """The codes of a stored list ("en,es"), ignoring any this version does not know."""
+    return tuple(c for c in (text or "").split(",") if c in SUPPORTED)
+
+
+def check_default(languages: tuple[str, ...], default: str) -> None:
+    """A line's default language must be one it offers."""
+    if default not in languages:
+        raise InvalidInput(
+            f"default_language {default!r} is not one of the line's languages ({as_text(languages)})",
+            "default_language",
+        )

@@ -9,6 +9,7 @@ from warmline.core.clock import parse_zone
 from warmline.core.errors import InvalidInput
 from warmline.core.phones import parse_number
 from warmline.lines.rules.checkins import parse_schedule
+from warmline.lines.rules.languages import SUPPORTED, as_text, parse_languages
 from warmline.lines.rules.topics import parse_topics
 
 DEFAULT_CRISIS = {"US": "call or text 988, or call 911"}
@@ -116,6 +117,13 @@ def parse_setting(key: str, value: str) -> object:
         return value
     if key == "send_rate_per_s":
         return _send_rate(value)
+    if key == "languages":
+        return as_text(parse_languages(value))
+    if key == "default_language":
+        if value.strip().lower() not in SUPPORTED:
+            codes = ", ".join(SUPPORTED)
+            raise InvalidInput(f"default_language must be one language code: {codes}", key)
+        return value.strip().lower()
     if key == "voice_fallback":
         if value != "voicemail" and not value.startswith("number:"):
             raise InvalidInput("voice_fallback must be voicemail or number:+1...")
@@ -131,6 +139,8 @@ def parse_setting(key: str, value: str) -> object:
             "ring_strategy",
             "voice_fallback",
             "send_rate_per_s",
+            "languages",
+            "default_language",
         ]
     )
     raise InvalidInput(f"unknown setting {key!r}; known: {', '.join(known)}")

@@ -1,0 +1,104 @@
+"""Keep the gettext catalogues in step with their English source.
+
+    python tools/catalogue.py    # refresh each .pot, merge it into each .po, compile each .mo
+
+Two catalogues. The texts people receive: the English dictionary in warmline/messaging/wording.py
+is the source; each entry becomes a message whose context is its key and whose id is the English
+text. The dashboard: the strings its templates and views mark with _() or gettext().
+Translators edit the .po files; an entry whose English changed comes back marked fuzzy, and a
+fuzzy entry is not used (the tests fail on it until someone re-reads the translation). The .mo
+files are committed, so an install needs no build step; a test checks they match the .po.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
+
+from warmline.messaging import wording
+
+LOCALE = Path(wording.__file__).parent / "locale"
+DASHBOARD = Path(wording.__file__).parents[1] / "dashboard"
+DASHBOARD_LOCALE = DASHBOARD / "translations"
+_DASHBOARD_SOURCES = [("**/templates/**.html", "jinja2.ext:babel_extract"), ("**.py", "python")]
+# A fixed date in every header, so refreshing an unchanged catalogue changes no file.
+_STAMP = datetime(2026, 12, 1, tzinfo=UTC)
+_KEYWORDS = {"_": None, "gettext": None, "lazy_gettext": None, "ngettext": (1, 2)}
+
+
+def template() -> Catalog:
+    """Every English text, keyed by its context."""
+    catalog = Catalog(project="Warmline", domain=wording.DOMAIN, fuzzy=False, creation_date=_STAMP)
+    for key, text in wording.ENGLISH.items():
+        catalog.add(text, context=key, flags=["python-brace-format"])
+    return catalog
+
+
+def dashboard_template() -> Catalog:
+    """Every string the dashboard marks for translation."""
+    catalog = Catalog(project="Warmline", domain="messages", fuzzy=False, creation_date=_STAMP)
+    options = {"**/templates/**.html": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}}
+    for filename, lineno, message, comments, context in extract_from_dir(
+        str(DASHBOARD), _DASHBOARD_SOURCES, keywords=_KEYWORDS, options_map=options
+    ):
+        catalog.add(
+            message, locations=[(filename, lineno)], auto_comments=comments, context=context
+        )
+    return catalog
+
+
+def compiled(catalog: Catalog) -> bytes:
+    """The .mo bytes of a catalogue (fuzzy entries left out)."""
+    out = io.BytesIO()
+    write_mo(out, catalog)
+    return out.getvalue()
+
+
+def po_path(language: str) -> Path:
+    """Where a language's .po of the texts lives."""
+    return LOCALE / language / "LC_MESSAGES" / f"{wording.DOMAIN}.po"
+
+
+def dashboard_po_path(language: str) -> Path:
+    """Where a language's .po of the dashboard lives."""
+    return DASHBOARD_LOCALE / language / "LC_MESSAGES" / "messages.po"
+
+
+def _merge(pot: Catalog, pot_path: Path, paths: list[tuple[str, Path]]) -> None:
+    with pot_path.open("wb") as out:
+        write_po(out, pot, width=100, omit_header=True, no_location=True)
+    for language, path in paths:
+        with path.open("rb") as source:
+            catalog = read_po(source, locale=language)
+        catalog.update(pot, no_fuzzy_matching=False)
+        catalog.revision_date = _STAMP
+        with path.open("wb") as out:
+            write_po(out, catalog, width=100, ignore_obsolete=True, no_location=True)
+        path.with_suffix(".mo").write_bytes(compiled(catalog))
+        print(f"{path}: {len(catalog)} entries")
+
+
+def refresh() -> None:
+    """Write each template, merge it into every translation, compile each."""
+    _merge(
+        template(),
+        LOCALE / f"{wording.DOMAIN}.pot",
+        [(language, po_path(language)) for language in wording.TRANSLATED],
+    )
+    _merge(
+        dashboard_template(),
+        DASHBOARD_LOCALE / "messages.pot",
+        [(language, dashboard_po_path(language)) for language in wording.TRANSLATED],
+    )
+
+
+if __name__ == "__main__":
+    refresh()
+    sys.exit(0)

@@ -1,0 +1,94 @@
+"""A line's own texts: any text of the catalogue, in any language, instead of the default."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from warmline.core.errors import InvalidInput
+from warmline.lines import audit
+from warmline.lines.rules.languages import SUPPORTED
+from warmline.lines.rules.texts import checked_text
+from warmline.messaging import wording
+from warmline.models import Coordinator, Line, LineText
+
+# Versioned with every answer given to it, so it changes only as a new version (the settings).
+NOT_HERE = {"consent_question": "the consent question is changed on the line's settings page"}
+
+
+def _checked_key(key: str, language: str) -> None:
+    if key in NOT_HERE:
+        raise InvalidInput(NOT_HERE[key], "key")
+    if key not in wording.ENGLISH:
+        raise InvalidInput(f"{key!r} is not a text the line sends (see warmline line texts)", "key")
+    if language not in SUPPORTED:
+        known = ", ".join(SUPPORTED)
+        raise InvalidInput(
+            f"{language!r} is not a language this line knows (use {known})", "language"
+        )
+
+
+def set_text(
+    session: Session,
+    line: Line,
+    key: str,
+    language: str,
+    text: str,
+    now: datetime,
+    actor: Coordinator | None = None,
+) -> LineText:
+    """Save the line's own text for `key` in `language`; it must keep the default's placeholders."""
+    language = language.strip().lower()
+    _checked_key(key, language)
+    cleaned = checked_text(key, SUPPORTED[language], text, wording.template(key))
+    row = session.scalar(
+        select(LineText).where(
+            LineText.line_id == line.id, LineText.key == key, LineText.language == language
+        )
+    )
+    if row is None:
+        row = LineText(line_id=line.id, key=key, language=language, text=cleaned, updated_at=now)
+        session.add(row)
+    else:
+        row.text, row.updated_at = cleaned, now
+    # The key and language, never the words: they may be long, and the texts page shows them.
+    audit.record(session, actor, "changed a text", f"{key} ({language})", now, line.id, "cli")
+    session.commit()
+    return row
+
+
+def reset_text(
+    session: Session,
+    line: Line,
+    key: str,
+    language: str,
+    now: datetime,
+    actor: Coordinator | None = None,
+) -> bool:
+    """Go back to the catalogue's text for `key` in `language`; False when the line had none."""
+    language = language.strip().lower()
+    _checked_key(key, language)
+    gone = session.execute(
+        delete(LineText).where(
+            LineText.line_id == line.id, LineText.key == key, LineText.language == language
+        )
+    ).rowcount  # type: ignore[attr-defined]
+    if key == "greeting" and language == line.default_language and line.greeting:
+        line.greeting, gone = "", 1  # the older greeting setting is the same text
+    if gone:
+        audit.record(session, actor, "reset a text", f"{key} ({language})", now, line.id, "cli")
+    session.commit()
+    return bool(gone)
+
+
+def own_texts(session: Session, line: Line) -> list[LineText]:
+    """The line's own texts, by key then language."""
+    return list(
+        session.scalars(
+            select(LineText)
+            .where(LineText.line_id == line.id)
+            .order_by(LineText.key, LineText.language)
+        )
+    )
