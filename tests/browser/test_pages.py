@@ -30,7 +30,9 @@ def test_a_failed_settings_save_is_summarised_at_the_top_and_focus_moves_there(
     page = screen.page
     screen.sign_in()
     page.get_by_role("link", name="Settings").click()
-    expect(page.get_by_label("Greeting")).to_have_value(re.compile(r"^Hi, this is Peer Line\."))
+    expect(page.get_by_label("Greeting")).to_have_value(
+        re.compile(r"^Hi, this is Peer Line, peer support")
+    )
     expect(page.get_by_label("English crisis words")).to_have_value(re.compile(r"^suicide, "))
     page.get_by_label("Texts per volunteer at once").fill("ninety")
     page.get_by_label("Keep the contact log for (days)").fill("0")

