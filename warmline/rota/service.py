@@ -163,7 +163,7 @@ def _refuse_overlap(
                     "this volunteer already has a shift on this line that overlaps it "
                     "({day} {when})",
                     day=WEEKDAYS[local.weekday()],
-                    when=f"{local:%Y-%m-%d %H:%M}",
+                    when=local.strftime("%Y-%m-%d %H:%M"),
                 )
 
 

@@ -101,12 +101,12 @@ def _moment(form: dict[str, str], which: str, zone: ZoneInfo) -> datetime:
     try:
         day = date.fromisoformat(form.get(f"{which}_date", "").strip())
     except ValueError:
-        raise InvalidInput("Enter a date like 2026-12-24.", field=f"{which}_date") from None
+        raise InvalidInput("Enter a date like 2026-12-24.", field=which + "_date") from None
     raw_time = form.get(f"{which}_time", "").strip() or "00:00"
     try:
         at = time.fromisoformat(raw_time)
     except ValueError:
-        raise InvalidInput("Enter a time like 18:00.", field=f"{which}_time") from None
+        raise InvalidInput("Enter a time like 18:00.", field=which + "_time") from None
     try:
         return to_utc(datetime.combine(day, at), zone).utc
     except NonexistentLocalTime as exc:

@@ -30,7 +30,7 @@ def to_utc(value: datetime, zone: ZoneInfo) -> Resolved:
     if first.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != value:
         raise NonexistentLocalTime(
             "{moment} does not exist in {zone} (clocks skip it)",
-            moment=f"{value:%Y-%m-%d %H:%M}",
+            moment=value.strftime("%Y-%m-%d %H:%M"),
             zone=zone.key,
         )
     if first.utcoffset() != second.utcoffset():
