@@ -46,7 +46,6 @@ REFUSAL_KEYWORDS = (
     "InvalidShift",
     "InvalidTopics",
     "NonexistentLocalTime",
-    "SettingsRefused",
     "refusal",
     "refusal_text",
 )
