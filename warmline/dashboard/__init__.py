@@ -55,8 +55,6 @@ def init_app(app: Flask, settings: Settings) -> None:
         locale_selector=present.select_locale,
         default_translation_directories=str(TRANSLATIONS),
     )
-    app.before_request(present.read_refusals)
-    app.teardown_request(present.stop_reading_refusals)
     app.add_template_global(present.language, "page_language")
     app.jinja_env.globals["dashboard_languages"] = present.LANGUAGES
     app.add_template_filter(format_decimal, "number")

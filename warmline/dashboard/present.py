@@ -37,11 +37,13 @@ def language() -> str:
     return locale.language if locale is not None else "en"
 
 
+@bp.before_request
 def read_refusals() -> None:
     """Refusals raised while this request runs read in the page's language."""
     g.refusals_token = refusals.read_in(language())
 
 
+@bp.teardown_request
 def stop_reading_refusals(_error: BaseException | None) -> None:
     """Back to English refusals once the request is done."""
     token = g.pop("refusals_token", None)
