@@ -5,6 +5,7 @@ from __future__ import annotations
 from string import Formatter
 
 from warmline.core.errors import InvalidInput
+from warmline.core.refusals import refusal
 
 # Twilio refuses a text body longer than this.
 MAX_TEXT = 1600
@@ -24,7 +25,7 @@ def placeholders(template: str) -> frozenset[str]:
 
 def shown(names: frozenset[str]) -> str:
     """Placeholders as a reader types them: "{crisis}, {line_name}", or "none"."""
-    return ", ".join(f"{{{n}}}" for n in sorted(names)) or "none"
+    return ", ".join(f"{{{n}}}" for n in sorted(names)) or refusal("none")
 
 
 def checked_text(key: str, language: str, text: str, default: str) -> str:
