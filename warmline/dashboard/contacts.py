@@ -51,7 +51,7 @@ def contact_export() -> Page:
     try:
         e164 = _number(line, "export_number")
     except InvalidInput as exc:
-        return _page(line, lines, {exc.field: exc.sentence}), 400
+        return _page(line, lines, {exc.field: exc.translated()}), 400
     data = contact_requests.export(db(), runtime().keyring, line, e164, coordinator(), utcnow())
     day = utcnow().date().isoformat()
     return Response(
@@ -68,7 +68,7 @@ def contact_erase_check() -> Page:
     try:
         e164 = _number(line, "erase_number")
     except InvalidInput as exc:
-        return _page(line, lines, {exc.field: exc.sentence}), 400
+        return _page(line, lines, {exc.field: exc.translated()}), 400
     me, now = coordinator(), utcnow()
     found = contact_requests.held(db(), runtime().keyring, line, e164, me, now)
     if not found.anything:
@@ -106,7 +106,7 @@ def contact_block() -> Page:
     try:
         e164 = _number(line, "block_number")
     except InvalidInput as exc:
-        return _page(line, lines, {exc.field: exc.sentence}), 400
+        return _page(line, lines, {exc.field: exc.translated()}), 400
     undo = request.form.get("undo") == "yes"
     changed = blocks.change(
         db(), runtime().keyring, line, e164, utcnow(), undo=undo, actor=coordinator()

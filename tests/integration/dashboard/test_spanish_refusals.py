@@ -89,7 +89,7 @@ def test_a_volunteer_without_a_name_or_language_is_refused_in_spanish(
     assert "Escribe el nombre de la persona voluntaria." in no_name.get_data(as_text=True)
     no_language = signed_in.post(f"/volunteers/{sam}", {"name": "Sam"})
     assert no_language.status_code == 400
-    assert "Da al menos un idioma, p. ej. en o en,es." in no_language.get_data(as_text=True)
+    assert "Da al menos un idioma, p. ej. en o en,es" in no_language.get_data(as_text=True)
 
 
 def test_a_resource_without_a_title_is_refused_in_spanish(line: Line, signed_in: Dashboard) -> None:
