@@ -2,9 +2,11 @@
 
     python tools/catalogue.py    # refresh each .pot, merge it into each .po, compile each .mo
 
-Two catalogues. The texts people receive: the English dictionary in warmline/messaging/wording.py
+Three catalogues. The texts people receive: the English dictionary in warmline/messaging/wording.py
 is the source; each entry becomes a message whose context is its key and whose id is the English
-text. The dashboard: the strings its templates and views mark with _() or gettext().
+text. The dashboard: the strings its templates and views mark with _() or gettext(). The
+refusals: the English templates every InvalidInput (and each refusal error deriving from it) is
+raised with, and the words marked with refusal() or filled by refusal_text(), anywhere in warmline/.
 Translators edit the .po files; an entry whose English changed comes back marked fuzzy, and a
 fuzzy entry is not used (the tests fail on it until someone re-reads the translation). The .mo
 files are committed, so an install needs no build step; a test checks they match the .po.
@@ -22,6 +24,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
+from warmline.core import refusals
 from warmline.messaging import wording
 
 LOCALE = Path(wording.__file__).parent / "locale"
@@ -31,6 +34,21 @@ _DASHBOARD_SOURCES = [("**/templates/**.html", "jinja2.ext:babel_extract"), ("**
 # A fixed date in every header, so refreshing an unchanged catalogue changes no file.
 _STAMP = datetime(2026, 12, 1, tzinfo=UTC)
 _KEYWORDS = {"_": None, "gettext": None, "lazy_gettext": None, "ngettext": (1, 2)}
+WARMLINE = DASHBOARD.parent
+REFUSALS_LOCALE = refusals.LOCALE
+# What a refusal is raised or marked with: InvalidInput, the rules' errors deriving from it,
+# and the markers for a refusal kept in a table or filled without raising.
+REFUSAL_KEYWORDS = (
+    "InvalidInput",
+    "InvalidHours",
+    "InvalidMonth",
+    "InvalidSchedule",
+    "InvalidShift",
+    "InvalidTopics",
+    "NonexistentLocalTime",
+    "refusal",
+    "refusal_text",
+)
 
 
 def template() -> Catalog:
@@ -47,6 +65,19 @@ def dashboard_template() -> Catalog:
     options = {"**/templates/**.html": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}}
     for filename, lineno, message, comments, context in extract_from_dir(
         str(DASHBOARD), _DASHBOARD_SOURCES, keywords=_KEYWORDS, options_map=options
+    ):
+        catalog.add(
+            message, locations=[(filename, lineno)], auto_comments=comments, context=context
+        )
+    return catalog
+
+
+def refusals_template() -> Catalog:
+    """Every English refusal template and marked word in warmline/."""
+    catalog = Catalog(project="Warmline", domain=refusals.DOMAIN, fuzzy=False, creation_date=_STAMP)
+    keywords = dict.fromkeys(REFUSAL_KEYWORDS)
+    for filename, lineno, message, comments, context in extract_from_dir(
+        str(WARMLINE), [("**.py", "python")], keywords=keywords
     ):
         catalog.add(
             message, locations=[(filename, lineno)], auto_comments=comments, context=context
@@ -71,12 +102,27 @@ def dashboard_po_path(language: str) -> Path:
     return DASHBOARD_LOCALE / language / "LC_MESSAGES" / "messages.po"
 
 
+def refusals_po_path(language: str) -> Path:
+    """Where a language's .po of the refusals lives."""
+    return REFUSALS_LOCALE / language / "LC_MESSAGES" / f"{refusals.DOMAIN}.po"
+
+
 def _merge(pot: Catalog, pot_path: Path, paths: list[tuple[str, Path]]) -> None:
     with pot_path.open("wb") as out:
         write_po(out, pot, width=100, omit_header=True, no_location=True)
     for language, path in paths:
-        with path.open("rb") as source:
-            catalog = read_po(source, locale=language)
+        if path.exists():
+            with path.open("rb") as source:
+                catalog = read_po(source, locale=language)
+        else:  # a new catalogue: every message still to translate
+            path.parent.mkdir(parents=True, exist_ok=True)
+            catalog = Catalog(
+                locale=language,
+                domain=pot.domain,
+                project="Warmline",
+                fuzzy=False,
+                creation_date=_STAMP,
+            )
         catalog.update(pot, no_fuzzy_matching=False)
         catalog.revision_date = _STAMP
         with path.open("wb") as out:
@@ -96,6 +142,11 @@ def refresh() -> None:
         dashboard_template(),
         DASHBOARD_LOCALE / "messages.pot",
         [(language, dashboard_po_path(language)) for language in wording.TRANSLATED],
+    )
+    _merge(
+        refusals_template(),
+        REFUSALS_LOCALE / f"{refusals.DOMAIN}.pot",
+        [(language, refusals_po_path(language)) for language in wording.TRANSLATED],
     )
 
 

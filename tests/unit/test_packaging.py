@@ -121,6 +121,7 @@ def test_the_wheel_and_the_sdist_install_into_a_fresh_venv_and_run(tmp_path: Pat
     for compiled in (
         "warmline/messaging/locale/es/LC_MESSAGES/wording.mo",
         "warmline/dashboard/translations/es/LC_MESSAGES/messages.mo",
+        "warmline/core/locale/es/LC_MESSAGES/refusals.mo",
     ):
         assert compiled in shipped  # without it Spanish readers would quietly get English
     env_dir = tmp_path / "venv"

@@ -174,7 +174,9 @@ def volunteer_topics(line_number: str, phone: str, topics: str) -> None:
         person = get_volunteer(session, rt.keyring, phone, target.region)
         unknown = peers.set_topics(target, person, topics)
         if unknown:
-            raise InvalidInput(f"not on the line's topic list: {', '.join(unknown)}")
+            raise InvalidInput(
+                "not on the line's topic list: {unknown}", unknown=", ".join(unknown)
+            )
         session.commit()
         click.echo(f"topics of {person.name}: {person.topics.replace(',', ', ') or 'none'}")
 

@@ -111,21 +111,26 @@ def _fill(
     }
     for name, value in values.items():
         if len(value) > LIMITS[name] or (name != "link" and not value):
-            raise InvalidInput(f"--{name} must be 1 to {LIMITS[name]} characters", name)
+            raise InvalidInput(
+                "--{name} must be 1 to {most} characters", name, name=name, most=LIMITS[name]
+            )
     link_ok = _WEB.fullmatch(values["link"]) or _PHONE.fullmatch(values["link"])
     if strict and values["link"] and not link_ok:
         raise InvalidInput(
             "--link must be a web address (https://…) or a phone number, or left empty", "link"
         )
     if language not in LANGUAGES:
-        raise InvalidInput(f"--language must be one of {', '.join(LANGUAGES)}", "language")
+        raise InvalidInput(
+            "--language must be one of {codes}", "language", codes=", ".join(LANGUAGES)
+        )
     known = line_topics(line)
     names, unknown = resolve_list(topics, known)
     if strict and unknown:
         raise InvalidInput(
-            f"--topics: not on the line's topic list: {', '.join(unknown)} "
-            f"(the list: {', '.join(known)})",
+            "--topics: not on the line's topic list: {unknown} (the list: {known})",
             "topics",
+            unknown=", ".join(unknown),
+            known=", ".join(known),
         )
     names += [fold(t) for t in unknown if fold(t)]
     joined = stored(dict.fromkeys(names))
@@ -147,7 +152,9 @@ def in_library(session: Session, line: Line, resource_id: int) -> Resource:
     """A resource of this line still in use, or a clear error."""
     resource = session.get(Resource, resource_id)
     if resource is None or resource.line_id != line.id or resource.retired_at is not None:
-        raise InvalidInput(f"no resource {resource_id} on this line (see `warmline resource list`)")
+        raise InvalidInput(
+            "no resource {id} on this line (see `warmline resource list`)", id=resource_id
+        )
     return resource
 
 

@@ -19,5 +19,5 @@ def parse_zone(name: str) -> ZoneInfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         raise InvalidInput(
-            f"unknown time zone {name!r} (use a name like America/New_York)"
+            "unknown time zone {name!r} (use a name like America/New_York)", name=name
         ) from None

@@ -60,4 +60,4 @@ def parse_number(raw: str, region: str, what: str) -> str:
     try:
         return normalise(raw, region)
     except InvalidNumber:
-        raise InvalidInput(f"{what}: {raw!r} is not a phone number") from None
+        raise InvalidInput("{what}: {raw!r} is not a phone number", what=what, raw=raw) from None

@@ -11,6 +11,7 @@ from warmline.core.clock import utcnow
 from warmline.core.crypto import UnreadableSecret
 from warmline.core.errors import InvalidInput
 from warmline.core.phones import parse_number
+from warmline.core.refusals import refusal
 from warmline.dashboard.blueprint import bp
 from warmline.dashboard.context import chosen_line, coordinator, db, runtime
 from warmline.lines import blocks
@@ -19,7 +20,9 @@ from warmline.ops import contact_requests
 
 Page = str | tuple[str, int] | BaseResponse
 CONFIRM_WITHIN_S = 600
-BAD_NUMBER = "This is not a phone number. Write it as the person texts from, with its area code."
+BAD_NUMBER = refusal(
+    "This is not a phone number. Write it as the person texts from, with its area code."
+)
 
 
 def _page(line: Line, lines: list[Line], errors: dict[str, str]) -> str:
@@ -48,7 +51,7 @@ def contact_export() -> Page:
     try:
         e164 = _number(line, "export_number")
     except InvalidInput as exc:
-        return _page(line, lines, {exc.field: str(exc)}), 400
+        return _page(line, lines, {exc.field: exc.translated()}), 400
     data = contact_requests.export(db(), runtime().keyring, line, e164, coordinator(), utcnow())
     day = utcnow().date().isoformat()
     return Response(
@@ -65,7 +68,7 @@ def contact_erase_check() -> Page:
     try:
         e164 = _number(line, "erase_number")
     except InvalidInput as exc:
-        return _page(line, lines, {exc.field: str(exc)}), 400
+        return _page(line, lines, {exc.field: exc.translated()}), 400
     me, now = coordinator(), utcnow()
     found = contact_requests.held(db(), runtime().keyring, line, e164, me, now)
     if not found.anything:
@@ -103,7 +106,7 @@ def contact_block() -> Page:
     try:
         e164 = _number(line, "block_number")
     except InvalidInput as exc:
-        return _page(line, lines, {exc.field: str(exc)}), 400
+        return _page(line, lines, {exc.field: exc.translated()}), 400
     undo = request.form.get("undo") == "yes"
     changed = blocks.change(
         db(), runtime().keyring, line, e164, utcnow(), undo=undo, actor=coordinator()

@@ -281,7 +281,7 @@ def line_settings_save() -> Page:
         return _render(line, lines, values, errors), 400
     except InvalidInput as exc:
         db().rollback()
-        return _render(line, lines, values, {exc.field or "_form": _plain(str(exc))}), 400
+        return _render(line, lines, values, {exc.field or "_form": _plain(exc.translated())}), 400
     flash("Settings saved." if changed else "Nothing changed.")
     return redirect(url_for("dashboard.line_settings", line=line.id))
 
@@ -336,7 +336,7 @@ def closure_remove(closure_id: int) -> Response:
         settings_board.remove_closure(db(), line, closure_id, coordinator(), utcnow())
         flash("Closure removed.")
     except InvalidInput as exc:
-        flash(str(exc))
+        flash(exc.sentence)
     return redirect(url_for("dashboard.line_settings", line=line.id, _anchor="closures"))
 
 

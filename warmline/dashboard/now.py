@@ -63,7 +63,7 @@ def now_reoffer(ref: str) -> Redirect:
         )
     except InvalidInput as exc:
         db().rollback()
-        flash(str(exc))
+        flash(exc.sentence)
     return redirect(url_for("dashboard.now"))
 
 
@@ -90,7 +90,7 @@ def now_offer(ref: str) -> Redirect:
         )
     except InvalidInput as exc:
         db().rollback()
-        flash(str(exc))
+        flash(exc.sentence)
     return redirect(url_for("dashboard.now"))
 
 

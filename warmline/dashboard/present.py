@@ -7,10 +7,11 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
-from flask import has_request_context, redirect, request, session
+from flask import g, has_request_context, redirect, request, session
 from flask_babel import get_locale
 from werkzeug.wrappers import Response
 
+from warmline.core import refusals
 from warmline.dashboard.blueprint import bp
 
 # The dashboard's languages, each named as its speakers would look for it in the switch.
@@ -34,6 +35,20 @@ def language() -> str:
         return "en"
     locale = get_locale()
     return locale.language if locale is not None else "en"
+
+
+@bp.before_request
+def read_refusals() -> None:
+    """Refusals raised while this request runs read in the page's language."""
+    g.refusals_token = refusals.read_in(language())
+
+
+@bp.teardown_request
+def stop_reading_refusals(_error: BaseException | None) -> None:
+    """Back to English refusals once the request is done."""
+    token = g.pop("refusals_token", None)
+    if token is not None:
+        refusals.reset(token)
 
 
 @bp.get("/language/<code>")

@@ -72,7 +72,7 @@ def rota_add() -> Page:
         notes = rota_board.add(db(), line, form, coordinator(), utcnow())
     except InvalidInput as exc:
         db().rollback()
-        return _page(line, lines, {exc.field: str(exc)}, form), 400
+        return _page(line, lines, {exc.field: exc.sentence}, form), 400
     flash("Shift added." + "".join(f" Note: {n}." for n in notes))
     return _back(line, form["date"])
 
@@ -88,7 +88,7 @@ def rota_cancel(shift_id: int) -> Response:
         flash("That date is cancelled.")
     except InvalidInput as exc:
         db().rollback()
-        flash(str(exc))
+        flash(exc.sentence)
     return _back(line)
 
 
@@ -101,7 +101,7 @@ def rota_cancel_shift(shift_id: int) -> Response:
         flash(f"The shift is cancelled: {removed} date{'s' if removed != 1 else ''} removed.")
     except InvalidInput as exc:
         db().rollback()
-        flash(str(exc))
+        flash(exc.sentence)
     return _back(line)
 
 
@@ -122,7 +122,7 @@ def rota_hand_over(shift_id: int) -> Response:
         flash("That date is handed over.")
     except InvalidInput as exc:
         db().rollback()
-        flash(str(exc))
+        flash(exc.sentence)
     return _back(line)
 
 
@@ -136,7 +136,7 @@ def rota_post_open() -> Page:
         posted = rota_board.post_open(db(), rt.vault, rt.queue, line, form, coordinator(), utcnow())
     except InvalidInput as exc:
         db().rollback()
-        errors = {"open_" + exc.field: str(exc)}
+        errors = {"open_" + exc.field: exc.sentence}
         return _page(
             line, lines, errors, {"date": _today(line).isoformat(), "role": "primary"}
         ), 400

@@ -124,7 +124,7 @@ def volunteer_add() -> str | tuple[str, int] | Response:
         )
     except InvalidInput as exc:
         db().rollback()
-        return _page({exc.field: str(exc)}, form), 400
+        return _page({exc.field: exc.translated()}, form), 400
     told = f" {line.name} texted them a welcome." if line else ""
     flash(f"{added.name} is added.{told}")
     return _back()
@@ -140,7 +140,7 @@ def volunteer_rename(volunteer_id: int) -> str | tuple[str, int] | Response:
         )
     except InvalidInput as exc:
         db().rollback()
-        flash(str(exc))
+        flash(exc.translated())
         return _back()
     flash(f"Renamed to {renamed.name}.")
     return _back()
@@ -209,7 +209,7 @@ def volunteer_edit(volunteer_id: int) -> str | tuple[str, int] | Response:
         )
     except InvalidInput as exc:
         db().rollback()
-        return _edit_page(volunteer_id, {exc.field: str(exc)}), 400
+        return _edit_page(volunteer_id, {exc.field: exc.translated()}), 400
     flash(f"Saved {saved.name}.")
     return _back()
 
@@ -230,7 +230,7 @@ def volunteer_pause(volunteer_id: int) -> str | tuple[str, int] | Response:
         )
     except InvalidInput as exc:
         db().rollback()
-        return _edit_page(volunteer_id, {exc.field: str(exc)}), 400
+        return _edit_page(volunteer_id, {exc.field: exc.translated()}), 400
     assert paused.paused_until is not None
     flash(f"{paused.name} is paused until {local(paused.paused_until, line.timezone)}.")
     return _back()
@@ -256,7 +256,7 @@ def volunteer_deactivate(volunteer_id: int) -> Response:
             db(), rt.vault, rt.queue, volunteer_id, coordinator(), utcnow()
         )
     except InvalidInput as exc:
-        flash(str(exc))
+        flash(exc.translated())
         return _back()
     plural = "conversation" if returned == 1 else "conversations"
     flash(f"Deactivated. {returned} {plural} went back to the queue.")
@@ -270,7 +270,7 @@ def volunteer_reactivate(volunteer_id: int) -> Response:
     try:
         volunteers.reactivate(db(), volunteer_id, coordinator(), utcnow())
     except InvalidInput as exc:
-        flash(str(exc))
+        flash(exc.translated())
         return _back()
     flash("Reactivated.")
     return _back()

@@ -56,9 +56,9 @@ def normalise_email(raw: str) -> str:
 def check_password_rules(password: str) -> None:
     """Refuse a password too short or too long to be a good one."""
     if len(password) < MIN_PASSWORD:
-        raise InvalidInput(f"the password must be at least {MIN_PASSWORD} characters")
+        raise InvalidInput("the password must be at least {least} characters", least=MIN_PASSWORD)
     if len(password) > MAX_PASSWORD:
-        raise InvalidInput(f"the password must be at most {MAX_PASSWORD} characters")
+        raise InvalidInput("the password must be at most {most} characters", most=MAX_PASSWORD)
 
 
 def add(
@@ -76,7 +76,7 @@ def add(
     email = normalise_email(email_raw)
     check_password_rules(password)
     if session.scalar(select(Coordinator.id).where(Coordinator.email == email)) is not None:
-        raise InvalidInput(f"a coordinator with email {email} already exists")
+        raise InvalidInput("a coordinator with email {email} already exists", email=email)
     coordinator = Coordinator(
         email=email,
         password_hash=_hasher().hash(password),
@@ -104,7 +104,7 @@ def get(session: Session, email_raw: str) -> Coordinator:
     email = normalise_email(email_raw)
     found = session.scalar(select(Coordinator).where(Coordinator.email == email))
     if found is None:
-        raise InvalidInput(f"no coordinator has the email {email}")
+        raise InvalidInput("no coordinator has the email {email}", email=email)
     return found
 
 
@@ -142,8 +142,8 @@ def change_lines(
     if coordinator.is_administrator:
         if not add:
             raise InvalidInput(
-                f"{coordinator.email} is an administrator of every line: name the lines they "
-                "keep with --add"
+                "{email} is an administrator of every line: name the lines they keep with --add",
+                email=coordinator.email,
             )
         _keep_an_administrator(session, coordinator)
         coordinator.is_administrator = False
@@ -214,7 +214,8 @@ def _keep_an_administrator(session: Session, leaving: Coordinator) -> None:
     )
     if not others:
         raise InvalidInput(
-            f"{leaving.email} is the last active administrator: make another one first"
+            "{email} is the last active administrator: make another one first",
+            email=leaving.email,
         )
 
 

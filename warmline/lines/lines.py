@@ -31,7 +31,7 @@ def add_line(
     if not name.strip():
         raise InvalidInput("--name must not be empty")
     if find_line(session, e164) is not None:
-        raise InvalidInput(f"a line with number {e164} already exists")
+        raise InvalidInput("a line with number {number} already exists", number=e164)
     region = phones.region_of(e164)
     line = Line(
         number=e164,
@@ -57,7 +57,7 @@ def get_line(session: Session, number_raw: str) -> Line:
     e164 = parse_number(number_raw, "US", "line")
     line = find_line(session, e164)
     if line is None:
-        raise InvalidInput(f"no line with number {e164}")
+        raise InvalidInput("no line with number {number}", number=e164)
     return line
 
 
@@ -70,7 +70,7 @@ def set_line(
         key, sep, value = assignment.partition("=")
         key = key.strip()
         if not sep:
-            raise InvalidInput(f"{assignment!r}: expected setting=value")
+            raise InvalidInput("{assignment!r}: expected setting=value", assignment=assignment)
         changes[key] = parse_setting(key, value.strip())
     if not changes:
         raise InvalidInput("nothing to set: give one or more setting=value")

@@ -8,6 +8,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from warmline.core.errors import InvalidInput
+from warmline.core.refusals import refusal
 from warmline.lines import audit
 from warmline.lines.rules.languages import SUPPORTED
 from warmline.lines.rules.texts import checked_text
@@ -15,18 +16,25 @@ from warmline.messaging import wording
 from warmline.models import Coordinator, Line, LineText
 
 # Versioned with every answer given to it, so it changes only as a new version (the settings).
-NOT_HERE = {"consent_question": "the consent question is changed on the line's settings page"}
+NOT_HERE = {
+    "consent_question": refusal("the consent question is changed on the line's settings page")
+}
 
 
 def _checked_key(key: str, language: str) -> None:
     if key in NOT_HERE:
         raise InvalidInput(NOT_HERE[key], "key")
     if key not in wording.ENGLISH:
-        raise InvalidInput(f"{key!r} is not a text the line sends (see warmline line texts)", "key")
+        raise InvalidInput(
+            "{key!r} is not a text the line sends (see warmline line texts)", "key", key=key
+        )
     if language not in SUPPORTED:
         known = ", ".join(SUPPORTED)
         raise InvalidInput(
-            f"{language!r} is not a language this line knows (use {known})", "language"
+            "{word!r} is not a language this line knows (use {known})",
+            "language",
+            word=language,
+            known=known,
         )
 
 

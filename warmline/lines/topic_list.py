@@ -34,7 +34,7 @@ def add_topic(
     current = topics(line)
     folded, words = _read(name, synonyms, current, keep=None)
     if len(current) >= MAX_TOPICS:
-        raise InvalidInput(f"a line has at most {MAX_TOPICS} topics", "name")
+        raise InvalidInput("a line has at most {most} topics", "name", most=MAX_TOPICS)
     current[folded] = words
     _store(session, line, current, actor, "added topic", _entry(folded, words), now)
     return folded
@@ -52,7 +52,7 @@ def change_topic(
     """Rename a topic or change its other words, keeping its place in the list."""
     current = topics(line)
     if old_name not in current:
-        raise InvalidInput(f"no topic {old_name!r} on this line", "name")
+        raise InvalidInput("no topic {name!r} on this line", "name", name=old_name)
     folded, words = _read(name, synonyms, current, keep=old_name)
     before = _entry(old_name, current[old_name])
     renamed = {
@@ -72,7 +72,7 @@ def remove_topic(
     """Take a topic off the list; the last one stays, so the list never falls back unnoticed."""
     current = topics(line)
     if name not in current:
-        raise InvalidInput(f"no topic {name!r} on this line", "name")
+        raise InvalidInput("no topic {name!r} on this line", "name", name=name)
     if len(current) == 1:
         raise InvalidInput("a line keeps at least one topic: add another before removing this")
     words = current.pop(name)
@@ -86,19 +86,26 @@ def _read(
     """A topic's name and other words, folded, or the first thing wrong with them."""
     folded = fold(name)
     if not folded or len(folded) > MAX_NAME:
-        raise InvalidInput(f"a topic's name is 1 to {MAX_NAME} letters, such as “grief”", "name")
+        raise InvalidInput(
+            "a topic's name is 1 to {most} letters, such as “grief”", "name", most=MAX_NAME
+        )
     words = tuple(
         dict.fromkeys(w for w in (fold(s) for s in synonyms.split(",")) if w and w != folded)
     )
     if any(len(w) > MAX_NAME for w in words):
-        raise InvalidInput(f"each other word is at most {MAX_NAME} letters", "synonyms")
+        raise InvalidInput("each other word is at most {most} letters", "synonyms", most=MAX_NAME)
     for other, its_words in current.items():
         if other == keep:
             continue
         for word in (folded, *words):
             if word == other or word in its_words:
                 field = "name" if word == folded else "synonyms"
-                raise InvalidInput(f"“{word}” already stands for the topic “{other}”", field)
+                raise InvalidInput(
+                    "“{word}” already stands for the topic “{other}”",
+                    field,
+                    word=word,
+                    other=other,
+                )
     return folded, words
 
 
@@ -126,9 +133,9 @@ def _store(
     text = "; ".join(_entry(name, words) for name, words in new.items())
     if len(text) > TEXT_SETTINGS["topics"]:
         raise InvalidInput(
-            f"the topic list would be longer than {TEXT_SETTINGS['topics']} characters: "
-            "shorten some other words",
+            "the topic list would be longer than {most} characters: shorten some other words",
             "synonyms",
+            most=TEXT_SETTINGS["topics"],
         )
     parse_topics(text)  # as the line will read it
     line.topics = text

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from warmline.core.crypto import Keyring, Vault
 from warmline.core.errors import InvalidInput
 from warmline.core.jobqueue import JobQueue
+from warmline.core.refusals import refusal_text
 from warmline.lines import audit
 from warmline.lines.rules.languages import as_text, parse_languages
 from warmline.lines.rules.spreadsheet import inert
@@ -77,7 +78,7 @@ def read_upload(data: bytes) -> str:
     if not data.strip():
         raise InvalidInput("Choose a CSV file with a header row and one volunteer a row.", "file")
     if len(data) > MAX_BYTES:
-        raise InvalidInput(f"Import at most {MAX_BYTES // 1024} KB at once.", "file")
+        raise InvalidInput("Import at most {most} KB at once.", "file", most=MAX_BYTES // 1024)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -95,12 +96,13 @@ def preview(session: Session, keyring: Keyring, text: str, line: Line) -> Import
     missing = [c for c in ("name", "phone") if c not in header]
     if missing:
         raise InvalidInput(
-            f"The first row must name the columns: name, phone, topics, languages "
-            f"({' and '.join(missing)} missing).",
+            "The first row must name the columns: name, phone, topics, languages "
+            "(missing: {missing}).",
             "file",
+            missing=", ".join(missing),
         )
     if len(records) - 1 > MAX_ROWS:
-        raise InvalidInput(f"Import at most {MAX_ROWS} volunteers at once.", "file")
+        raise InvalidInput("Import at most {most} volunteers at once.", "file", most=MAX_ROWS)
     where = {c: header.index(c) for c in COLUMNS if c in header}
     known = parse_topics(line.topics)
     rows: list[ImportRow] = []
@@ -114,17 +116,27 @@ def preview(session: Session, keyring: Keyring, text: str, line: Line) -> Import
         # Kept exactly as written (spaces tidied): a formula stays text, shown and exported inert.
         name = " ".join(cells["name"].split())
         if not name:
-            found.append(RowProblem(number, "name", "The name is empty."))
+            found.append(RowProblem(number, "name", refusal_text("The name is empty.")))
         elif len(name) > MAX_NAME:
-            found.append(RowProblem(number, "name", f"Keep the name to {MAX_NAME} characters."))
+            found.append(
+                RowProblem(
+                    number,
+                    "name",
+                    refusal_text("Keep the name to {most} characters.", most=MAX_NAME),
+                )
+            )
         e164 = ""
         try:
             e164 = phone_in(cells["phone"], line.region)
         except InvalidInput as exc:
-            found.append(RowProblem(number, "phone", str(exc)))
+            found.append(RowProblem(number, "phone", exc.translated()))
         if e164 in first_row_of:
             found.append(
-                RowProblem(number, "phone", f"Row {first_row_of[e164]} has the same phone number.")
+                RowProblem(
+                    number,
+                    "phone",
+                    refusal_text("Row {row} has the same phone number.", row=first_row_of[e164]),
+                )
             )
         elif e164:
             first_row_of[e164] = number
@@ -134,8 +146,11 @@ def preview(session: Session, keyring: Keyring, text: str, line: Line) -> Import
                 RowProblem(
                     number,
                     "topics",
-                    f"Not on this line's topic list: {', '.join(unknown)} "
-                    f"(it has {', '.join(known)}).",
+                    refusal_text(
+                        "Not on this line's topic list: {unknown} (it has {known}).",
+                        unknown=", ".join(unknown),
+                        known=", ".join(known),
+                    ),
                 )
             )
         languages = "en"
@@ -143,7 +158,7 @@ def preview(session: Session, keyring: Keyring, text: str, line: Line) -> Import
             if cells.get("languages", "").strip():
                 languages = as_text(parse_languages(cells["languages"]))
         except InvalidInput as exc:
-            found.append(RowProblem(number, "languages", str(exc)))
+            found.append(RowProblem(number, "languages", exc.translated()))
         problems.extend(found)
         rows.append(ImportRow(number, name, e164, tuple(chosen), languages))
     if not rows:
@@ -157,7 +172,11 @@ def _already_here(session: Session, keyring: Keyring, rows: list[ImportRow]) -> 
     by_key = {keyring.key_for(r.e164): r.row for r in rows if r.e164}
     existing = session.scalars(select(Volunteer.phone_key).where(Volunteer.phone_key.in_(by_key)))
     return [
-        RowProblem(by_key[key], "phone", "A volunteer with this phone number is already here.")
+        RowProblem(
+            by_key[key],
+            "phone",
+            refusal_text("A volunteer with this phone number is already here."),
+        )
         for key in existing
     ]
 
@@ -177,7 +196,9 @@ def import_volunteers(
     checked = preview(session, keyring, text, line)
     if not checked.ok:
         raise InvalidInput(
-            f"Nothing was imported: the file has {len(checked.problems)} problem(s).", "file"
+            "Nothing was imported: the file has {count} problem(s).",
+            "file",
+            count=len(checked.problems),
         )
     added = [
         new_volunteer(

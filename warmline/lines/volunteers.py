@@ -13,6 +13,7 @@ from warmline.core.crypto import Keyring, Vault
 from warmline.core.errors import InvalidInput
 from warmline.core.jobqueue import JobQueue
 from warmline.core.phones import parse_number
+from warmline.core.refusals import refusal
 from warmline.lines import audit
 from warmline.lines.rules.languages import as_text, parse_languages
 from warmline.lines.rules.topics import parse_topics, stored
@@ -21,12 +22,12 @@ from warmline.messaging.outgoing import Turn
 from warmline.models import Coordinator, Line, Outbox, Shift, Volunteer
 
 MAX_NAME = 80
-BAD_PHONE = (
+BAD_PHONE = refusal(
     "This is not a phone number we can text. Write it with its area code, like (555) 010-4477, "
     "or with its country code, like +44 20 7946 0958."
 )
-TAKEN_PHONE = "A volunteer with this phone number already exists."
-TAKEN_BY_OTHER = "Another volunteer already has this phone number."
+TAKEN_PHONE = refusal("A volunteer with this phone number already exists.")
+TAKEN_BY_OTHER = refusal("Another volunteer already has this phone number.")
 MAX_PAUSE = timedelta(days=60)
 
 
@@ -206,8 +207,10 @@ def topics_from(names: Sequence[str], line: Line) -> list[str]:
     unknown = sorted(wanted - set(known))
     if unknown:
         raise InvalidInput(
-            f"{', '.join(unknown)} is not on this line's topic list ({', '.join(known)}).",
+            "{unknown} is not on this line's topic list ({known}).",
             field="topics",
+            unknown=", ".join(unknown),
+            known=", ".join(known),
         )
     return [topic for topic in known if topic in wanted]
 
@@ -233,8 +236,9 @@ def pause(
         raise InvalidInput("Choose a time in the future for the pause to end.", field="until")
     if until > now + MAX_PAUSE:
         raise InvalidInput(
-            f"Pause for at most {MAX_PAUSE.days} days; deactivate a volunteer for longer.",
+            "Pause for at most {days} days; deactivate a volunteer for longer.",
             field="until",
+            days=MAX_PAUSE.days,
         )
     volunteer.paused_until = until
     shown = until.astimezone(zone).strftime("%a %d %b %H:%M")
@@ -301,7 +305,9 @@ def _name(raw: str) -> str:
     if not name:
         raise InvalidInput("Enter the volunteer's name.", field="name")
     if len(name) > MAX_NAME:
-        raise InvalidInput(f"Keep the name to {MAX_NAME} characters or fewer.", field="name")
+        raise InvalidInput(
+            "Keep the name to {most} characters or fewer.", field="name", most=MAX_NAME
+        )
     return name
 
 

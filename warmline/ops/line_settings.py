@@ -24,10 +24,15 @@ CRISIS_WORDS = {"crisis_words_en": "en", "crisis_words_es": "es"}
 class SettingsRefused(InvalidInput):
     """One or more settings were refused; nothing was saved."""
 
-    def __init__(self, errors: dict[str, str]) -> None:
-        field, message = next(iter(errors.items()))
-        super().__init__(message, field)
-        self.errors = errors
+    def __init__(self, refused: dict[str, InvalidInput]) -> None:
+        field, first = next(iter(refused.items()))
+        super().__init__(first.template, field, **first.params)
+        self.refused = refused
+
+    @property
+    def errors(self) -> dict[str, str]:
+        """Each refused setting's message, in the language of refusals here."""
+        return {name: refusal.translated() for name, refusal in self.refused.items()}
 
 
 def default_text(line: Line, name: str) -> str | None:
@@ -80,18 +85,19 @@ def save(
     changed = [n for n, v in stored.items() if v != setting_text(getattr(line, n))]
     if not changed:
         return []
-    errors: dict[str, str] = {}
+    errors: dict[str, InvalidInput] = {}
     for name in changed:
         try:
             parse_setting(name, stored[name])
         except InvalidInput as exc:
-            errors[name] = str(exc)
+            errors[name] = exc
     if not any(t in errors for t in TIMEOUTS):
         offer, escalate, fallback = (int(stored.get(t, getattr(line, t))) for t in TIMEOUTS)
         if not offer < escalate < fallback:
             wrong = next((t for t in TIMEOUTS if t in changed), TIMEOUTS[0])
-            errors[wrong] = (
-                "timeouts must grow: offer_timeout_s < escalate_timeout_s < fallback_timeout_s"
+            errors[wrong] = InvalidInput(
+                "timeouts must grow: offer_timeout_s < escalate_timeout_s < fallback_timeout_s",
+                wrong,
             )
     if errors:
         raise SettingsRefused(errors)

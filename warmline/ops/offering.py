@@ -86,17 +86,24 @@ def offer_to_peer(
         name = peer.name
         session.rollback()
         raise InvalidInput(
-            f"The texter asked to talk to someone other than {name}: choose someone else.",
+            "The texter asked to talk to someone other than {name}: choose someone else.",
             field="volunteer",
+            name=name,
         )
     if peer is None:
         chosen = session.get(Volunteer, volunteer_id)
-        who = chosen.name if chosen is not None else "That peer"
         session.rollback()
+        if chosen is None:
+            raise InvalidInput(
+                "That peer is no longer available (off shift, OFF, paused or at their limit): "
+                "choose someone else.",
+                field="volunteer",
+            )
         raise InvalidInput(
-            f"{who} is no longer available (off shift, OFF, paused or at their limit): "
+            "{name} is no longer available (off shift, OFF, paused or at their limit): "
             "choose someone else.",
             field="volunteer",
+            name=chosen.name,
         )
     claims.offer_to(turn, conversation, [peer])
     audit.record(
@@ -123,8 +130,8 @@ def _waiting(turn: Turn, ref: str) -> Conversation:
     )
     if conversation is None:
         turn.session.rollback()
-        raise InvalidInput(f"#{ref} has ended: there is nothing to offer.", field="ref")
+        raise InvalidInput("#{ref} has ended: there is nothing to offer.", field="ref", ref=ref)
     if conversation.status != ConversationStatus.WAITING:
         turn.session.rollback()
-        raise InvalidInput(f"#{ref} was taken meanwhile: a peer has it now.", field="ref")
+        raise InvalidInput("#{ref} was taken meanwhile: a peer has it now.", field="ref", ref=ref)
     return conversation

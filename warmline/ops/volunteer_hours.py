@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from warmline.core.errors import InvalidInput
 from warmline.lines import audit
 from warmline.lines.rules.spreadsheet import inert
 from warmline.models import Conversation, Coordinator, Line, Volunteer
@@ -36,7 +35,7 @@ def month_report(session: Session, line: Line, month: str, now: datetime) -> lis
     try:
         start, end = month_window(month, ZoneInfo(line.timezone))
     except InvalidMonth as exc:
-        raise InvalidInput(str(exc), "month") from None
+        raise exc.at("month") from None
     end = min(end, max(now, start))  # shifts still to come are not hours given
     worked: dict[int, timedelta] = {}
     for shift in occurrences(session, line, start, end):

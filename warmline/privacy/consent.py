@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from warmline.core.errors import InvalidInput, sentence
+from warmline.core.errors import InvalidInput
 from warmline.lines import audit
 from warmline.messaging import wording
 from warmline.messaging.outgoing import Turn
@@ -97,7 +97,7 @@ def set_wording(
     if cleaned == current.text:
         return current
     if not cleaned or len(cleaned) > 600:
-        raise ValueError("the consent wording must be 1 to 600 characters")
+        raise InvalidInput("the consent wording must be 1 to 600 characters", "consent_wording")
     made = ConsentWording(
         line_id=line.id,
         version=_next_version(session, line),
@@ -171,9 +171,9 @@ def change_wording(
     before = current_wording(session, line, now, language).version
     try:
         saved = set_wording(session, line, text, now, language)
-    except ValueError as exc:
+    except InvalidInput as exc:
         session.rollback()
-        raise InvalidInput(sentence(str(exc)), field="consent_wording") from None
+        raise exc.at("consent_wording") from None
     changed = saved.version != before
     if changed:
         # The version, never the words: the audit log says who changed what, and when.

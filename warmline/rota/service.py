@@ -10,6 +10,7 @@ from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from warmline.core.errors import InvalidInput
+from warmline.core.refusals import refusal
 from warmline.lines import audit
 from warmline.models import (
     Closure,
@@ -33,6 +34,17 @@ from warmline.rota.rules.shifts import (
     expand,
     uncovered,
     validate,
+)
+
+# Days as a refusal names them, translated with it.
+WEEKDAYS = (
+    refusal("Mon"),
+    refusal("Tue"),
+    refusal("Wed"),
+    refusal("Thu"),
+    refusal("Fri"),
+    refusal("Sat"),
+    refusal("Sun"),
 )
 
 
@@ -77,7 +89,7 @@ def add_shift(
     try:
         notes = validate(pattern, zone)
     except InvalidShift as exc:
-        raise InvalidInput(str(exc)) from None
+        raise exc.at("") from None
     first_start = new.local_start.replace(tzinfo=zone).astimezone(now.tzinfo)
     horizon = max(now, first_start) + HORIZON
     planned = list(expand(pattern, zone, horizon))
@@ -146,9 +158,12 @@ def _refuse_overlap(
         for ns, ne in zip(starts, ends, strict=True):
             if s < ne and e > ns:
                 # Said on the line's clock, as the coordinator entered it.
-                when = ns.astimezone(zone).strftime("%a %Y-%m-%d %H:%M")
+                local = ns.astimezone(zone)
                 raise InvalidInput(
-                    f"this volunteer already has a shift on this line that overlaps it ({when})"
+                    "this volunteer already has a shift on this line that overlaps it "
+                    "({day} {when})",
+                    day=WEEKDAYS[local.weekday()],
+                    when=local.strftime("%Y-%m-%d %H:%M"),
                 )
 
 
@@ -235,7 +250,7 @@ def except_date(
         )
     )
     if occurrence is None:
-        raise InvalidInput(f"the shift does not happen on {local_day.isoformat()}")
+        raise InvalidInput("the shift does not happen on {day}", day=local_day.isoformat())
     if occurrence.ends_at <= now:
         raise InvalidInput("that date is already over")
     kind = "skip" if to_volunteer is None else "handover"

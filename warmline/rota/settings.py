@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from warmline.core.errors import InvalidInput, sentence
+from warmline.core.errors import InvalidInput
 from warmline.lines import audit
 from warmline.lines.rules import audit as audit_words
 from warmline.models import Closure, Coordinator, Line, LineHours
@@ -42,7 +42,7 @@ def set_hours(session: Session, line: Line, spec: str, actor: Coordinator, now: 
         shifts.set_hours(session, line.number, spec)  # commits, with the audit entry
     except InvalidInput as exc:
         session.rollback()
-        raise InvalidInput(exc.sentence, field="hours") from None
+        raise exc.at("hours") from None
     # Old and new, as the hours field writes them, once the new hours are read and kept.
     entry.subject = audit_words.change("hours", before, hours_spec(session, line))[:200]
     session.commit()
@@ -76,7 +76,7 @@ def add_closure(
         closure = service.add_closure(session, line, starts, ends, reason, now)
     except InvalidInput as exc:
         session.rollback()
-        raise InvalidInput(exc.sentence, field="end_date") from None
+        raise exc.at("end_date") from None
     audit.record(session, actor, "added closure", _span(closure, zone), now, line.id)
     session.commit()
     return closure
@@ -101,16 +101,16 @@ def _moment(form: dict[str, str], which: str, zone: ZoneInfo) -> datetime:
     try:
         day = date.fromisoformat(form.get(f"{which}_date", "").strip())
     except ValueError:
-        raise InvalidInput("Enter a date like 2026-12-24.", field=f"{which}_date") from None
+        raise InvalidInput("Enter a date like 2026-12-24.", field=which + "_date") from None
     raw_time = form.get(f"{which}_time", "").strip() or "00:00"
     try:
         at = time.fromisoformat(raw_time)
     except ValueError:
-        raise InvalidInput("Enter a time like 18:00.", field=f"{which}_time") from None
+        raise InvalidInput("Enter a time like 18:00.", field=which + "_time") from None
     try:
         return to_utc(datetime.combine(day, at), zone).utc
     except NonexistentLocalTime as exc:
-        raise InvalidInput(sentence(str(exc)), field=f"{which}_time") from None
+        raise exc.at(f"{which}_time") from None
 
 
 def _span(closure: Closure, zone: ZoneInfo) -> str:

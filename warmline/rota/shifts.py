@@ -35,7 +35,7 @@ def read_shift(
 ) -> service.NewShift:
     """A shift as an operator typed it, once or weekly, times read in the line's zone."""
     if role not in ROLES:
-        raise InvalidInput(f"--role must be one of {', '.join(ROLES)}")
+        raise InvalidInput("--role must be one of {roles}", roles=", ".join(ROLES))
     line = get_line(session, line_raw)
     volunteer = get_volunteer(session, keyring, volunteer_raw, line.region)
     line_zone = parse_zone(line.timezone)
@@ -48,7 +48,9 @@ def read_shift(
         try:
             repeat_until = date.fromisoformat(until.strip())
         except ValueError:
-            raise InvalidInput(f"--until: {until!r} is not a date like 2027-06-30") from None
+            raise InvalidInput(
+                "--until: {until!r} is not a date like 2027-06-30", until=until
+            ) from None
     return service.NewShift(line, volunteer.id, role, local_start, local_end, weekly, repeat_until)
 
 
@@ -58,14 +60,14 @@ def _local(raw: str, what: str, line_zone: ZoneInfo) -> datetime:
         value = datetime.fromisoformat(raw.strip())
     except ValueError:
         raise InvalidInput(
-            f"{what}: {raw!r} is not a date and time like 2026-12-01T18:00"
+            "{what}: {raw!r} is not a date and time like 2026-12-01T18:00", what=what, raw=raw
         ) from None
     if value.tzinfo is not None:
         return value.astimezone(line_zone).replace(tzinfo=None)
     try:
         to_utc(value, line_zone)
     except NonexistentLocalTime as exc:
-        raise InvalidInput(f"{what}: {exc}") from None
+        raise InvalidInput("{what}: {skipped}", what=what, skipped=exc) from None
     return value
 
 
@@ -73,7 +75,7 @@ def get_shift(session: Session, shift_id: int) -> Shift:
     """The shift with this id, or a clear error."""
     shift = session.get(Shift, shift_id)
     if shift is None or shift.cancelled_at is not None:
-        raise InvalidInput(f"no shift {shift_id} (see `warmline shift list`)")
+        raise InvalidInput("no shift {id} (see `warmline shift list`)", id=shift_id)
     return shift
 
 
@@ -124,7 +126,7 @@ def except_date(
     try:
         local_day = date.fromisoformat(day.strip())
     except ValueError:
-        raise InvalidInput(f"{day!r} is not a date like 2026-12-24") from None
+        raise InvalidInput("{day!r} is not a date like 2026-12-24", day=day) from None
     line = session.get_one(Line, shift.line_id)
     to_id = None
     if to_phone is not None:
@@ -135,7 +137,7 @@ def except_date(
         service.except_date(session, shift, local_day, now, to_id)
     except InvalidInput as exc:
         session.rollback()
-        raise InvalidInput(str(exc)) from None
+        raise exc.at("") from None
     session.commit()
 
 
@@ -150,7 +152,7 @@ def post_open_shift(
 ) -> tuple[OpenShift, list[int]]:
     """Post an open shift and text the line's volunteers; returns it and the outbox ids."""
     if role not in ROLES:
-        raise InvalidInput(f"--role must be one of {', '.join(ROLES)}")
+        raise InvalidInput("--role must be one of {roles}", roles=", ".join(ROLES))
     line = get_line(session, line_raw)
     line_zone = parse_zone(line.timezone)
     starts = to_utc(_local(start, "--start", line_zone), line_zone).utc
@@ -171,7 +173,7 @@ def set_hours(session: Session, line_raw: str, spec: str) -> str:
     try:
         windows = parse_hours(spec)
     except InvalidHours as exc:
-        raise InvalidInput(str(exc)) from None
+        raise exc.at("") from None
     service.set_hours(session, line, windows)
     if windows:
         line.hours_text = f"Our hours ({line.timezone}): {describe(windows)}."
@@ -193,6 +195,6 @@ def add_closure(
         closure = service.add_closure(session, line, starts, ends, reason, now)
     except InvalidInput as exc:
         session.rollback()
-        raise InvalidInput(str(exc)) from None
+        raise exc.at("") from None
     session.commit()
     return f"line {line.number} closed from {start} to {end} (closure {closure.id})"

@@ -14,7 +14,7 @@ from warmline.core.db import Database
 from warmline.core.errors import InvalidInput
 from warmline.mail import notices
 from warmline.mail.rules.compose import COVERAGE_GAP
-from warmline.messaging.outgoing import Turn
+from warmline.messaging.outgoing import Turn, first_language
 from warmline.messaging.rules.refs import DIGITS, LETTERS
 from warmline.models import Line, OpenShift, RotaNotice, Shift, ShiftOccurrence, Volunteer
 from warmline.rota import service
@@ -176,7 +176,8 @@ def claim_open_shift(turn: Turn, volunteer: Volunteer, code: str) -> None:
             .where(OpenShift.id == posted.id)
             .values(claimed_by=None, claimed_at=None)
         )
-        turn.tell_volunteer(volunteer, "open_shift_refused", code=posted.code, reason=str(exc))
+        reason = exc.translated(first_language(volunteer, turn.line))
+        turn.tell_volunteer(volunteer, "open_shift_refused", code=posted.code, reason=reason)
         return
     turn.tell_volunteer(volunteer, "open_shift_yours", when=when)
     if posted.asked_by is not None:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from warmline.core.crypto import Vault
-from warmline.core.errors import InvalidInput, sentence
+from warmline.core.errors import InvalidInput
 from warmline.core.jobqueue import JobQueue
 from warmline.lines import audit
 from warmline.lines.rules.settings import ROLES
@@ -144,7 +144,7 @@ def add(
         added = service.add_shift(session, new, now, actor)
     except InvalidInput as exc:
         session.rollback()
-        raise InvalidInput(exc.sentence, field="start") from None
+        raise exc.at("start") from None
     session.commit()
     return list(added.notes)
 
@@ -162,7 +162,7 @@ def cancel_date(
             service.cancel_shift(session, shift, now)
     except InvalidInput as exc:
         session.rollback()
-        raise InvalidInput(exc.sentence, field="shift") from None
+        raise exc.at("shift") from None
     audit.record(
         session, actor, "cancelled shift date", f"{_who(session, shift)}, {local_day}", now, line.id
     )
@@ -208,7 +208,7 @@ def hand_over(
         service.except_date(session, shift, local_day, now, volunteer.id)
     except InvalidInput as exc:
         session.rollback()
-        raise InvalidInput(exc.sentence, field="shift") from None
+        raise exc.at("shift") from None
     audit.record(
         session,
         actor,
@@ -307,7 +307,7 @@ def _aware(local: datetime, zone: ZoneInfo) -> datetime:
     try:
         return to_utc(local, zone).utc
     except NonexistentLocalTime as exc:
-        raise InvalidInput(sentence(str(exc)), field="start") from None
+        raise exc.at("start") from None
 
 
 def _utc(day: date, at: time, zone: ZoneInfo) -> datetime:

@@ -32,7 +32,9 @@ _OPTION = re.compile(r"--(\w+)")
 
 def _plain(exc: InvalidInput) -> str:
     """The use case's message with its command-line option names swapped for this form's labels."""
-    return sentence(_OPTION.sub(lambda m: f"“{LABELS.get(m.group(1), m.group(1))}”", str(exc)))
+    return sentence(
+        _OPTION.sub(lambda m: f"“{LABELS.get(m.group(1), m.group(1))}”", exc.translated())
+    )
 
 
 def _form(resource: Resource | None = None) -> dict[str, str]:

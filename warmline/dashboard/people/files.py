@@ -46,7 +46,7 @@ def volunteer_import() -> str | tuple[str, int]:
         text = volunteer_files.read_upload(upload.read() if upload else b"")
         checked = volunteer_files.preview(db(), rt.keyring, text, line)
     except InvalidInput as exc:
-        return page_with_errors({exc.field: str(exc)}), 400
+        return page_with_errors({exc.field: exc.translated()}), 400
     # The file travels to the confirmation sealed, so its numbers are never in the page.
     sealed = rt.vault.seal(text).decode() if checked.ok else ""
     return _preview_page(checked, sealed)
@@ -98,5 +98,5 @@ def volunteer_hours_csv() -> str | tuple[str, int] | Response:
         text = volunteer_hours.month_csv(db(), line, month, coordinator(), utcnow())
     except InvalidInput as exc:
         db().rollback()
-        return page_with_errors({exc.field: str(exc)}), 400
+        return page_with_errors({exc.field: exc.translated()}), 400
     return _attachment(text, f"volunteer-hours-{line.id}-{month.strip()}.csv")

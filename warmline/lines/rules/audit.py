@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from warmline.core.errors import InvalidInput
+from warmline.core.refusals import refusal
 
 # A run of seven or more digits, however written (+1 (555) 000-1111): a phone number.
 _NUMBER = re.compile(r"\+?\(?\d[\d\s().-]{5,}\d")
@@ -63,8 +64,8 @@ class AuditFilter:
 
 def read_filter(who: str, action: str, first: str, last: str) -> AuditFilter:
     """The audit page's filter from its form, or a clear error naming the field."""
-    first_day = _day(first, "from", "From")
-    last_day = _day(last, "until", "Until")
+    first_day = _day(first, "from", refusal("From"))
+    last_day = _day(last, "until", refusal("Until"))
     if first_day and last_day and last_day < first_day:
         raise InvalidInput("“Until” must be on or after “From”", "until")
     return AuditFilter(who.strip()[:254], action.strip()[:40], first_day, last_day)
@@ -77,4 +78,6 @@ def _day(text: str, field: str, label: str) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise InvalidInput(f"“{label}” must be a date such as 2026-12-01", field) from None
+        raise InvalidInput(
+            "“{label}” must be a date such as 2026-12-01", field, label=label
+        ) from None

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from warmline.core.errors import InvalidInput
+
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 _OFFSET = re.compile(r"(\d{1,4})\s*([smhdw])")
 MAX_CHECKINS = 5
@@ -12,7 +14,7 @@ LONGEST = timedelta(days=90)
 OFF_WORDS = ("", "off", "none")
 
 
-class InvalidSchedule(ValueError):
+class InvalidSchedule(InvalidInput):
     """A check-in schedule we cannot read, with a message fit to show the operator."""
 
 
@@ -26,15 +28,16 @@ def parse_schedule(setting: str) -> list[timedelta]:
         match = _OFFSET.fullmatch(part.strip())
         if match is None:
             raise InvalidSchedule(
-                f"{part.strip()!r}: use times after the texter's yes like '1d, 7d' "
-                "(s, m, h, d or w), or 'off'"
+                "{part!r}: use times after the texter's yes like '1d, 7d' "
+                "(s, m, h, d or w), or 'off'",
+                part=part.strip(),
             )
         offset = timedelta(seconds=int(match.group(1)) * _UNITS[match.group(2)])
         if not timedelta(0) < offset <= LONGEST:
             raise InvalidSchedule("each check-in must come within 90 days")
         offsets.append(offset)
     if len(offsets) > MAX_CHECKINS:
-        raise InvalidSchedule(f"at most {MAX_CHECKINS} check-ins")
+        raise InvalidSchedule("at most {count} check-ins", count=MAX_CHECKINS)
     return sorted(set(offsets))
 
 

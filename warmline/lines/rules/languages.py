@@ -18,7 +18,12 @@ def parse_languages(text: str, field: str = "languages") -> tuple[str, ...]:
             continue
         if word not in SUPPORTED:
             known = ", ".join(SUPPORTED)
-            raise InvalidInput(f"{word!r} is not a language this line knows (use {known})", field)
+            raise InvalidInput(
+                "{word!r} is not a language this line knows (use {known})",
+                field,
+                word=word,
+                known=known,
+            )
         if word not in codes:
             codes.append(word)
     if not codes:
@@ -40,6 +45,8 @@ def check_default(languages: tuple[str, ...], default: str) -> None:
     """A line's default language must be one it offers."""
     if default not in languages:
         raise InvalidInput(
-            f"default_language {default!r} is not one of the line's languages ({as_text(languages)})",
+            "default_language {default!r} is not one of the line's languages ({languages})",
             "default_language",
+            default=default,
+            languages=as_text(languages),
         )

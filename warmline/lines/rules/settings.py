@@ -85,7 +85,9 @@ def parse_setting(key: str, value: str) -> object:
     if key in INT_SETTINGS:
         low, high = INT_SETTINGS[key]
         if not value.isdigit() or not low <= int(value) <= high:
-            raise InvalidInput(f"{key} must be a whole number from {low} to {high}")
+            raise InvalidInput(
+                "{key} must be a whole number from {low} to {high}", key=key, low=low, high=high
+            )
         return int(value)
     tags = [t.strip() for t in value.split(",")] if key == "outcome_tags" and value else []
     if any(not _OUTCOME_TAG.fullmatch(t) or t.lower() == "skip" for t in tags):
@@ -97,12 +99,14 @@ def parse_setting(key: str, value: str) -> object:
         try:
             PARSED_SETTINGS[key](value)
         except ValueError as exc:
-            raise InvalidInput(f"{key}: {exc}") from None
+            raise InvalidInput("{key}: {problem}", key=key, problem=exc) from None
     if key in TEXT_SETTINGS:
         if not value and key in MAY_BE_EMPTY:
             return value
         if not value or len(value) > TEXT_SETTINGS[key]:
-            raise InvalidInput(f"{key} must be 1 to {TEXT_SETTINGS[key]} characters")
+            raise InvalidInput(
+                "{key} must be 1 to {most} characters", key=key, most=TEXT_SETTINGS[key]
+            )
         return value
     if key == "timezone":
         parse_zone(value)
@@ -122,7 +126,9 @@ def parse_setting(key: str, value: str) -> object:
     if key == "default_language":
         if value.strip().lower() not in SUPPORTED:
             codes = ", ".join(SUPPORTED)
-            raise InvalidInput(f"default_language must be one language code: {codes}", key)
+            raise InvalidInput(
+                "default_language must be one language code: {codes}", key, codes=codes
+            )
         return value.strip().lower()
     if key == "voice_fallback":
         if value != "voicemail" and not value.startswith("number:"):
@@ -143,7 +149,7 @@ def parse_setting(key: str, value: str) -> object:
             "default_language",
         ]
     )
-    raise InvalidInput(f"unknown setting {key!r}; known: {', '.join(known)}")
+    raise InvalidInput("unknown setting {key!r}; known: {known}", key=key, known=", ".join(known))
 
 
 def setting_text(value: object, unset: str = "") -> str:
@@ -159,8 +165,9 @@ def _send_rate(value: str) -> float | None:
         return None
     if not _SEND_RATE.fullmatch(value) or float(value) > MAX_SEND_RATE:
         raise InvalidInput(
-            f"send_rate_per_s must be a number from 0 to {MAX_SEND_RATE} (segments a second; "
-            "0 = unpaced), or default"
+            "send_rate_per_s must be a number from 0 to {most} (segments a second; "
+            "0 = unpaced), or default",
+            most=MAX_SEND_RATE,
         )
     return float(value)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from string import Formatter
 
 from warmline.core.errors import InvalidInput
+from warmline.core.refusals import refusal
 
 # Twilio refuses a text body longer than this.
 MAX_TEXT = 1600
@@ -24,34 +25,56 @@ def placeholders(template: str) -> frozenset[str]:
 
 def shown(names: frozenset[str]) -> str:
     """Placeholders as a reader types them: "{crisis}, {line_name}", or "none"."""
-    return ", ".join(f"{{{n}}}" for n in sorted(names)) or "none"
+    return ", ".join(f"{{{n}}}" for n in sorted(names)) or refusal("none")
 
 
 def checked_text(key: str, language: str, text: str, default: str) -> str:
     """The line's text for `key`, trimmed, if it keeps exactly the default's placeholders."""
     cleaned = text.strip()
     if not cleaned:
-        raise InvalidInput(f"The text for {key} is empty: give the words, or use --reset", "text")
+        raise InvalidInput(
+            "The text for {key} is empty: give the words, or use --reset", "text", key=key
+        )
     if len(cleaned) > MAX_TEXT:
-        raise InvalidInput(f"The text for {key} is over {MAX_TEXT} characters", "text")
+        raise InvalidInput(
+            "The text for {key} is over {most} characters", "text", key=key, most=MAX_TEXT
+        )
     expected = placeholders(default)
     try:
         found = placeholders(cleaned)
     except ValueError:
         raise InvalidInput(
-            f"The text for {key} has a brace that is not a placeholder: use only "
-            f"{shown(expected)}, and write {{{{ or }}}} for a brace itself",
+            "The text for {key} has a brace that is not a placeholder: use only "
+            "{expected}, and write {{{{ or }}}} for a brace itself",
             "text",
+            key=key,
+            expected=shown(expected),
         ) from None
     if found != expected:
-        problems = []
-        if expected - found:
-            problems.append(f"it leaves out {shown(expected - found)}")
-        if found - expected:
-            problems.append(f"{shown(found - expected)} is not one of them")
+        facts = {"language": language, "key": key, "expected": shown(expected)}
+        missing, extra = shown(expected - found), shown(found - expected)
+        if not found - expected:
+            raise InvalidInput(
+                "The {language} text for {key} must use the same placeholders as the default "
+                "({expected}): it leaves out {missing}",
+                "text",
+                missing=missing,
+                **facts,
+            )
+        if not expected - found:
+            raise InvalidInput(
+                "The {language} text for {key} must use the same placeholders as the default "
+                "({expected}): {extra} is not one of them",
+                "text",
+                extra=extra,
+                **facts,
+            )
         raise InvalidInput(
-            f"The {language} text for {key} must use the same placeholders as the default "
-            f"({shown(expected)}): {' and '.join(problems)}",
+            "The {language} text for {key} must use the same placeholders as the default "
+            "({expected}): it leaves out {missing} and {extra} is not one of them",
             "text",
+            missing=missing,
+            extra=extra,
+            **facts,
         )
     return cleaned

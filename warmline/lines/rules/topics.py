@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from warmline.core.errors import InvalidInput
 from warmline.core.text import fold
 
 TopicList = Mapping[str, tuple[str, ...]]
@@ -73,7 +74,7 @@ MAX_NAME = 40
 MAX_TOPICS = 40
 
 
-class InvalidTopics(ValueError):
+class InvalidTopics(InvalidInput):
     """A topic list we cannot read, with a message fit to show the operator."""
 
 
@@ -89,15 +90,17 @@ def parse_topics(setting: str) -> dict[str, tuple[str, ...]]:
         name = fold(name_part)
         if not name or len(name) > MAX_NAME:
             raise InvalidTopics(
-                f"topic {name_part.strip()!r}: a name of 1 to {MAX_NAME} letters, "
-                "like 'anxiety: panic, ansiedad; grief: loss'"
+                "topic {topic!r}: a name of 1 to {most} letters, "
+                "like 'anxiety: panic, ansiedad; grief: loss'",
+                topic=name_part.strip(),
+                most=MAX_NAME,
             )
         words = tuple(w for w in (fold(s) for s in synonyms.split(",")) if w)
         topics[name] = tuple(dict.fromkeys((*topics.get(name, ()), *words)))
     if not topics:
         raise InvalidTopics("no topics given (leave the setting empty for the defaults)")
     if len(topics) > MAX_TOPICS:
-        raise InvalidTopics(f"at most {MAX_TOPICS} topics")
+        raise InvalidTopics("at most {count} topics", count=MAX_TOPICS)
     return topics
 
 

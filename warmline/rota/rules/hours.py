@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 
+from warmline.core.errors import InvalidInput
+
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _TIME = re.compile(r"([01]?\d|2[0-4]):([0-5]\d)")
 
 
-class InvalidHours(ValueError):
+class InvalidHours(InvalidInput):
     """Hours we cannot read, with a message saying why."""
 
 
@@ -23,11 +25,12 @@ def parse_hours(spec: str) -> list[tuple[int, int, int]]:
         days = _days(days_text)
         opens, sep, closes = times_text.replace(" ", "").partition("-")
         if not sep:
-            raise InvalidHours(f"{part!r}: expected times like 18:00-23:00")
+            raise InvalidHours("{part!r}: expected times like 18:00-23:00", part=part)
         open_minute, close_minute = _minute(opens), _minute(closes)
         if open_minute == close_minute or open_minute >= 1440:
             raise InvalidHours(
-                f"{part!r}: opening and closing must differ (use 00:00-24:00 for all day)"
+                "{part!r}: opening and closing must differ (use 00:00-24:00 for all day)",
+                part=part,
             )
         windows.extend((day, open_minute, close_minute) for day in days)
     return windows
@@ -75,7 +78,9 @@ def _days(text: str) -> list[int]:
     for item in text.split(","):
         first, sep, last = item.partition("-")
         if first not in DAYS or (sep and last not in DAYS):
-            raise InvalidHours(f"{text!r}: days are written mon, tue, ... sun (e.g. mon-fri)")
+            raise InvalidHours(
+                "{days!r}: days are written mon, tue, ... sun (e.g. mon-fri)", days=text
+            )
         start, end = DAYS.index(first), DAYS.index(last) if sep else DAYS.index(first)
         span = range(start, end + 1) if end >= start else [*range(start, 7), *range(0, end + 1)]
         days.extend(span)
@@ -85,8 +90,8 @@ def _days(text: str) -> list[int]:
 def _minute(text: str) -> int:
     match = _TIME.fullmatch(text)
     if match is None:
-        raise InvalidHours(f"{text!r} is not a time like 18:00")
+        raise InvalidHours("{time!r} is not a time like 18:00", time=text)
     minute = int(match.group(1)) * 60 + int(match.group(2))
     if minute > 1440:
-        raise InvalidHours(f"{text!r} is not a time like 18:00")
+        raise InvalidHours("{time!r} is not a time like 18:00", time=text)
     return minute

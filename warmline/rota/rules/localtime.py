@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from warmline.core.errors import InvalidInput
 
-class NonexistentLocalTime(ValueError):
+
+class NonexistentLocalTime(InvalidInput):
     """A wall-clock time skipped by a daylight-saving change."""
 
 
@@ -27,7 +29,9 @@ def to_utc(value: datetime, zone: ZoneInfo) -> Resolved:
     second = value.replace(tzinfo=zone, fold=1)
     if first.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != value:
         raise NonexistentLocalTime(
-            f"{value:%Y-%m-%d %H:%M} does not exist in {zone.key} (clocks skip it)"
+            "{moment} does not exist in {zone} (clocks skip it)",
+            moment=value.strftime("%Y-%m-%d %H:%M"),
+            zone=zone.key,
         )
     if first.utcoffset() != second.utcoffset():
         return Resolved(

@@ -6,10 +6,12 @@ import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from warmline.core.errors import InvalidInput
+
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
 
 
-class InvalidMonth(ValueError):
+class InvalidMonth(InvalidInput):
     """A month we cannot read, with a message fit to show."""
 
 

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+from warmline.core.errors import InvalidInput
 from warmline.rota.rules.availability import ShiftWindow, VolunteerState, available_volunteers
 from warmline.rota.rules.localtime import NonexistentLocalTime, to_utc
 
@@ -19,7 +20,7 @@ HORIZON = timedelta(days=400)
 DST_CHECK_WEEKS = 53 * 2
 
 
-class InvalidShift(ValueError):
+class InvalidShift(InvalidInput):
     """A shift we refuse, with a message fit to show a coordinator."""
 
 
@@ -61,8 +62,11 @@ def validate(pattern: ShiftPattern, zone: ZoneInfo) -> list[str]:
             start = to_utc(start_local, zone)
             end = to_utc(pattern.local_end + week * WEEK, zone)
         except NonexistentLocalTime as exc:
-            prefix = "on one of its weeks, " if week else ""
-            raise InvalidShift(f"{prefix}{exc}: choose another time") from None
+            if week:
+                raise InvalidShift(
+                    "on one of its weeks, {skipped}: choose another time", skipped=exc
+                ) from None
+            raise InvalidShift("{skipped}: choose another time", skipped=exc) from None
         if end.utc - start.utc > MAX_SHIFT:
             raise InvalidShift("a shift can be at most 24 hours long")
         notes.extend(n for n in (start.note, end.note) if n and n not in notes)
