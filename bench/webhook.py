@@ -20,8 +20,10 @@ What it does, in one invocation:
    count are 0), no request was sent twice (each Warmline request is a distinct, correctly signed
    incoming-SMS webhook with its own MessageSid, From cycling over 500 texters), and
    inbound_messages and the RQ queue each hold exactly one row/job per request wrk sent.
-4. Prints both runs (req/s, p50 and p99 from wrk's --latency report; the gunicorn workers' CPU
-   time per request and the share of the CPUs other processes used meanwhile, both from /proc),
+4. Prints both runs (req/s, p50 and p99 from wrk's --latency report; from /proc, the CPU time
+   per request of the gunicorn workers, of the PostgreSQL backends on the bench database and of
+   redis-server (shared with anything else using Redis), and the share of the CPUs other
+   processes used meanwhile: CPU time per request stays telling on a busy machine, req/s not),
    the ratio Warmline req/s / bare req/s and the machine.
 
 Both servers run exactly as the Procfile's web line (`gunicorn --workers 2 APP`, sync workers),
@@ -179,6 +181,8 @@ class WrkResult:
     errors: dict[str, int]
     output: str
     worker_cpu_ms: float = 0.0  # CPU time of the gunicorn workers per completed request
+    db_cpu_ms: float = 0.0  # of the PostgreSQL backends serving the bench database, per request
+    redis_cpu_ms: float = 0.0  # of redis-server per request (shared: others' use counts too)
     foreign_cpu: float = 0.0  # share of the CPUs used by processes outside the benchmark
     problems: list[str] = field(default_factory=list)
 
@@ -247,6 +251,8 @@ def run_wrk(
     result = parse_wrk(done.stdout)
     if result.completed:
         result.worker_cpu_ms = 1000 * (after.workers_s - before.workers_s) / result.completed
+        result.db_cpu_ms = 1000 * (after.db_s - before.db_s) / result.completed
+        result.redis_cpu_ms = 1000 * (after.redis_s - before.redis_s) / result.completed
     result.foreign_cpu = foreign_share(before, after)
     return result
 
@@ -265,6 +271,8 @@ class CpuSnapshot:
 
     busy_s: float  # every CPU's non-idle time, exited processes and the kernel included
     workers_s: float  # gunicorn's workers
+    db_s: float  # PostgreSQL's backends connected to the bench database
+    redis_s: float  # redis-server
     ours_s: float  # gunicorn (master and workers), PostgreSQL for the bench, Redis, waited wrk
     at: float
 
@@ -273,7 +281,7 @@ def cpu_snapshot(server: int) -> CpuSnapshot:
     """Read /proc/stat and every process's CPU time; `server` is gunicorn's master."""
     values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
     busy = sum(values) - values[3] - values[4]  # minus idle and iowait
-    workers = ours = 0
+    workers = ours = db = redis = 0
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -288,6 +296,12 @@ def cpu_snapshot(server: int) -> CpuSnapshot:
         if int(fields[1]) == server:
             workers += ticks
             ours += ticks
+        elif comm.startswith("postgres") and f" {DB_NAME} " in cmdline:
+            db += ticks
+            ours += ticks
+        elif comm.startswith("redis-server"):
+            redis += ticks
+            ours += ticks
         elif (
             int(entry.name) == server
             or comm.startswith("redis-server")
@@ -299,6 +313,8 @@ def cpu_snapshot(server: int) -> CpuSnapshot:
     return CpuSnapshot(
         busy_s=busy / CLOCK_TICKS,
         workers_s=workers / CLOCK_TICKS,
+        db_s=db / CLOCK_TICKS,
+        redis_s=redis / CLOCK_TICKS,
         ours_s=ours / CLOCK_TICKS + children.ru_utime + children.ru_stime,
         at=time.monotonic(),
     )
@@ -640,14 +656,15 @@ def report(bare: WrkResult, warm: WrkResult, load: LoadSettings, workers: int) -
     print()
     print(
         f"{'endpoint':<10} {'requests':>9} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} "
-        f"{'failed':>7} {'worker CPU ms/req':>18} {'other CPU':>10}"
+        f"{'failed':>7} {'worker CPU ms/req':>18} {'db ms/req':>10} {'redis ms/req':>13} "
+        f"{'other CPU':>10}"
     )
     for name, r in (("bare", bare), ("warmline", warm)):
         failed = r.errors.get("status", 0) + r.socket_errors
         print(
             f"{name:<10} {r.completed:>9} {r.requests_per_s:>9.1f} "
             f"{r.p50_ms:>8.2f} {r.p99_ms:>8.2f} {failed:>7} {r.worker_cpu_ms:>18.2f} "
-            f"{r.foreign_cpu:>10.0%}"
+            f"{r.db_cpu_ms:>10.2f} {r.redis_cpu_ms:>13.2f} {r.foreign_cpu:>10.0%}"
         )
     print(f"ratio warmline/bare req/s: {ratio:.3f}")
     print(f"load: {load.describe()} after a {load.warmup_s}s warm-up; gunicorn {workers} sync")

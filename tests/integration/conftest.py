@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
@@ -18,6 +18,7 @@ from rq.registry import FailedJobRegistry
 from rq.serializers import JSONSerializer
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import UpdateBase
 from twilio.request_validator import RequestValidator
 
 from tests.conftest import (
@@ -58,11 +59,12 @@ class RolledBackDatabase(Database):
         with self.session() as session:
             yield session
 
-    @contextmanager
-    def autocommit_session(self) -> Iterator[Session]:
-        """Committing here means to a savepoint of the test's transaction, as everywhere."""
+    def write_returning(self, statement: UpdateBase, values: Mapping[str, Any]) -> Any:
+        """The write committed to a savepoint of the test's transaction, as everywhere."""
         with self.session() as session:
-            yield session
+            value = session.execute(statement, values).scalar()
+            session.commit()
+            return value
 
 
 class Line:

@@ -41,15 +41,18 @@ class InboundSms:
 
 
 def receive(
-    session: Session,
+    db: Database,
     keyring: Keyring,
     vault: Vault,
     queue: JobQueue,
     sms: InboundSms,
     now: datetime,
 ) -> bool:
-    """Store a text once per MessageSid, then try to queue it; False when `To` is not our line."""
-    line_id = _line_id(session, sms.to, now)
+    """Store a text once per MessageSid, then try to queue it; False when `To` is not our line.
+
+    The row is committed before this returns, so it is kept before Twilio hears a 200.
+    """
+    line_id = _line_id(db, sms.to, now)
     if line_id is None:
         return False
     values = {
@@ -60,28 +63,19 @@ def receive(
         "body": vault.seal(sms.body),
         "at": now,
     }
+    statement = _insert_statement(db.engine.dialect.name)
     try:
-        event_id = _insert(session, values)
+        event_id: int | None = db.write_returning(statement, values)
     except IntegrityError:
         # The kept line id is stale (the line was removed and added again): ask once more.
-        session.rollback()
         _line_ids.pop(sms.to, None)
-        line_id = _line_id(session, sms.to, now)
+        line_id = _line_id(db, sms.to, now)
         if line_id is None:
             return False
-        event_id = _insert(session, values | {"line_id": line_id})
-    session.commit()
-    if event_id is not None:
+        event_id = db.write_returning(statement, values | {"line_id": line_id})
+    if event_id is not None:  # None: Twilio sent this MessageSid before, and it is stored
         queue.enqueue(PROCESS_INBOUND, event_id)
     return True
-
-
-def _insert(session: Session, values: dict[str, object]) -> int | None:
-    connection = session.connection()
-    event_id: int | None = connection.execute(
-        _insert_statement(connection.dialect.name), values
-    ).scalar()
-    return event_id
 
 
 # The webhook's hot path: a line's id by its number rarely changes, so each process keeps it
@@ -90,11 +84,12 @@ LINE_ID_TTL = timedelta(seconds=60)
 _line_ids: dict[str, tuple[int, datetime]] = {}
 
 
-def _line_id(session: Session, number: str, now: datetime) -> int | None:
+def _line_id(db: Database, number: str, now: datetime) -> int | None:
     known = _line_ids.get(number)
     if known is not None and now - known[1] < LINE_ID_TTL:
         return known[0]
-    line_id = session.scalar(select(Line.id).where(Line.number == number))
+    with db.session() as session:
+        line_id = session.scalar(select(Line.id).where(Line.number == number))
     if line_id is not None:
         _line_ids[number] = (line_id, now)
     return line_id

@@ -87,10 +87,7 @@ def _store(raw: str, db: Database, keyring: Keyring, vault: Vault, queue: JobQue
         body=vault.open(payload["body"].encode()),
     )
     try:
-        with db.session() as session:
-            inbound.receive(
-                session, keyring, vault, queue, sms, datetime.fromisoformat(payload["at"])
-            )
+        inbound.receive(db, keyring, vault, queue, sms, datetime.fromisoformat(payload["at"]))
     except SQLAlchemyError:
         return False  # still down: the text stays in Redis
     return True

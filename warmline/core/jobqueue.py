@@ -51,15 +51,27 @@ class RedisJobQueue:
     def enqueue(self, job: str, *ids: int) -> bool:
         """Queue the job in Redis; on any Redis error log it and say so."""
         from redis.exceptions import RedisError
+        from rq.job import JobStatus
 
+        # RQ builds and serialises the job, so a worker reads it as any job of RQ's own; the
+        # writes are ours: the job's hash in one HSET and its id pushed, in one round trip and
+        # without MULTI/EXEC (rq's enqueue needs six commands in a transaction for the same).
+        # The hash is written before the id is pushed, so a worker never finds an id without
+        # its job, and nothing else needs a transaction here.
+        rq_job = self.rq_queue.create_job(
+            job,
+            args=ids,
+            result_ttl=0,
+            failure_ttl=86400,
+            timeout=120,
+            status=JobStatus.QUEUED,
+        )
+        rq_job.enqueued_at = rq_job.created_at
         try:
-            # One pipeline, so one round trip to Redis per job rather than two. No MULTI/EXEC:
-            # the job's hash is written before its id is queued, so a worker never finds an id
-            # without its job, and nothing else is kept consistent by a transaction here.
             with self.redis.pipeline(transaction=False) as pipe:
-                self.rq_queue.enqueue(
-                    job, *ids, result_ttl=0, failure_ttl=86400, job_timeout=120, pipeline=pipe
-                )
+                pipe.sadd(self.rq_queue.redis_queues_keys, self.rq_queue.key)
+                pipe.hset(rq_job.key, mapping=rq_job.to_dict())
+                pipe.rpush(self.rq_queue.key, rq_job.id)
                 pipe.execute()
         except RedisError as exc:
             log.warning("could not enqueue %s: %s", job, type(exc).__name__)

@@ -76,9 +76,8 @@ def incoming_sms() -> Response:
         return twiml()
     try:
         # The text is stored by one statement: committed as it returns, before Twilio's 200.
-        with rt.db.autocommit_session() as session:
-            if not inbound.receive(session, rt.keyring, rt.vault, rt.queue, sms, utcnow()):
-                log.warning("incoming text for a number that is not one of our lines")
+        if not inbound.receive(rt.db, rt.keyring, rt.vault, rt.queue, sms, utcnow()):
+            log.warning("incoming text for a number that is not one of our lines")
     except SQLAlchemyError as exc:
         if _spilled(rt, sms):
             log.warning(
