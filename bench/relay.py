@@ -63,7 +63,8 @@ from tests.e2e.harness import (
 )
 
 ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-DATABASE = "warmline_bench_relay"
+# Per process, so two runs on one machine never drop each other's database.
+DATABASE = f"warmline_bench_relay_{os.getpid()}"
 LINE = "+15550701111"
 PEERS = [f"+1555070{2000 + n:04d}" for n in range(10)]
 TEXTERS = [f"+1555071{1000 + n:04d}" for n in range(100)]
