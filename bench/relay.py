@@ -63,7 +63,8 @@ from tests.e2e.harness import (
 )
 
 ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-DATABASE = "warmline_bench_relay"
+# Per process, so two runs on one machine never drop each other's database.
+DATABASE = f"warmline_bench_relay_{os.getpid()}"
 LINE = "+15550701111"
 PEERS = [f"+1555070{2000 + n:04d}" for n in range(10)]
 TEXTERS = [f"+1555071{1000 + n:04d}" for n in range(100)]
@@ -198,6 +199,10 @@ def main() -> int:
         web_url = f"http://127.0.0.1:{port}"
         wait_for("web", lambda: requests.get(web_url + "/readyz", timeout=2).ok, 40, watch=[web])
         _set_up(env)
+        # Before any text: what the imports and start-up cost, apart from what the load adds.
+        args.start_rss = [rss_mb(pid) for pid in children(web.popen.pid)] + [
+            rss_mb(worker.popen.pid) for worker in workers
+        ]
         session = requests.Session()
         validator = RequestValidator(token)
         answered: list[float] = []
@@ -298,6 +303,8 @@ def _report(
         print(f"{'after the soak':<28} {SOAK_TEXTS} texts from {texters} texters")
         print(f"{'RSS web (master, workers)':<28} " + ", ".join(f"{r:.0f} MB" for r in web_rss))
         print(f"{'RSS worker':<28} " + ", ".join(f"{r:.0f} MB" for r in worker_rss))
+        started = ", ".join(f"{r:.0f} MB" for r in args.start_rss)
+        print(f"{'RSS before any text':<28} {started} (web workers, then workers)")
     else:
         print("soak skipped (--no-soak): memory not measured")
     p95_limit = P95_LIMIT_MS + args.carrier_ms

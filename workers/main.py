@@ -13,8 +13,10 @@ from rq.serializers import JSONSerializer
 
 from warmline import runtime
 from warmline.config import ConfigError
+from warmline.conversations.rules.languages import load_detector
 from warmline.core import logs
 from warmline.core.jobqueue import QUEUE_NAME
+from warmline.lines.rules.languages import SUPPORTED
 from warmline.ops.sweeper import sweep_forever
 from warmline.privacy.keycheck import check_data_keys
 
@@ -36,6 +38,10 @@ def run() -> None:
         raise SystemExit(
             "warmline worker needs REDIS_URL; without it, `warmline run` does everything"
         )
+    # Read from a send or sweeper thread, the detector's models would cost some 4 MB more for
+    # good (the thread's own malloc arena keeps what loading them freed); lines offer English and
+    # Spanish unless told otherwise, so nearly every worker loads them sooner or later anyway.
+    load_detector(tuple(SUPPORTED))
     sends = runtime.start_sending(rt)
     stop = threading.Event()
     sweeper = threading.Thread(target=sweep_forever, args=(rt, stop), name="sweeper", daemon=True)

@@ -27,6 +27,7 @@ from warmline.models import Base
 from warmline.privacy import retention
 from warmline.telephony.caller import TwilioVoiceCarrier
 from warmline.telephony.records import TwilioRecords
+from warmline.telephony.rest import AccountResources
 from warmline.telephony.sender import RebasedHttpClient
 from warmline.voice import voicemail
 
@@ -200,16 +201,18 @@ def sealed_numbers(platform: VoicePlatform) -> set[str]:
 def purge_as_if(platform: VoicePlatform, later: timedelta) -> None:
     """The worker's purge and voice upkeep, as they will run when `later` has passed."""
     env = platform.env
-    client = Client(
-        env["TWILIO_ACCOUNT_SID"],
-        env["TWILIO_AUTH_TOKEN"],
-        http_client=RebasedHttpClient(platform.prism_url),
+    resources = AccountResources(
+        Client(
+            env["TWILIO_ACCOUNT_SID"],
+            env["TWILIO_AUTH_TOKEN"],
+            http_client=RebasedHttpClient(platform.prism_url),
+        )
     )
     db = Database(env["DATABASE_URL"])
     vault = Vault(tuple(env["WARMLINE_DATA_KEY"].split(",")))
     when = datetime.now(UTC) + later
-    voicemail.sweep(db, vault, TwilioVoiceCarrier(client, env["PUBLIC_URL"]), when)
-    retention.purge(db, TwilioRecords(client), when)
+    voicemail.sweep(db, vault, TwilioVoiceCarrier(resources, env["PUBLIC_URL"]), when)
+    retention.purge(db, TwilioRecords(resources), when)
     db.engine.dispose()
 
 

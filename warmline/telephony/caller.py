@@ -6,11 +6,10 @@ import secrets
 import sys
 from typing import TextIO
 
-from twilio.rest import Client
-
 from warmline.core.calling import VoiceCarrier
 from warmline.core.ports import Transport
 from warmline.telephony.errors import carrier_errors
+from warmline.telephony.rest import AccountResources
 from warmline.telephony.sender import TwilioTransport
 from warmline.telephony.voice_twiml import CALLBACK, CALLBACK_STATUS, url
 
@@ -18,8 +17,8 @@ from warmline.telephony.voice_twiml import CALLBACK, CALLBACK_STATUS, url
 class TwilioVoiceCarrier:
     """Places call-backs and deletes recordings at Twilio (or wherever TWILIO_API_BASE_URL says)."""
 
-    def __init__(self, client: Client, public_url: str) -> None:
-        self.client = client
+    def __init__(self, resources: AccountResources, public_url: str) -> None:
+        self.resources = resources
         self.public_url = public_url
 
     def call_back(
@@ -27,23 +26,25 @@ class TwilioVoiceCarrier:
     ) -> str:
         """Call the volunteer from the line number; their answer fetches our call-back TwiML."""
         with carrier_errors():
-            call = self.client.calls.create(
-                to=to_number,
-                from_=from_number,
-                url=url(self.public_url, CALLBACK, vm=voicemail_id, attempt=attempt),
-                method="POST",
-                status_callback=url(
-                    self.public_url, CALLBACK_STATUS, vm=voicemail_id, attempt=attempt
-                ),
-                status_callback_method="POST",
-                timeout=timeout_s,
+            return self.resources.create(
+                "Calls",
+                {
+                    "To": to_number,
+                    "From": from_number,
+                    "Url": url(self.public_url, CALLBACK, vm=voicemail_id, attempt=attempt),
+                    "Method": "POST",
+                    "StatusCallback": url(
+                        self.public_url, CALLBACK_STATUS, vm=voicemail_id, attempt=attempt
+                    ),
+                    "StatusCallbackMethod": "POST",
+                    "Timeout": timeout_s,
+                },
             )
-        return str(call.sid)
 
     def delete_recording(self, recording_sid: str) -> None:
         """Delete the recording; Twilio's 404 means it is already gone."""
         with carrier_errors(gone_is_done=True):
-            self.client.recordings(recording_sid).delete()
+            self.resources.delete("Recordings", recording_sid)
 
 
 class ConsoleVoiceCarrier:
@@ -66,5 +67,5 @@ class ConsoleVoiceCarrier:
 def carrier_for(transport: Transport, public_url: str) -> VoiceCarrier:
     """The voice carrier matching the text transport: Twilio's client, or the console."""
     if isinstance(transport, TwilioTransport):
-        return TwilioVoiceCarrier(transport.client, public_url)
+        return TwilioVoiceCarrier(transport.resources, public_url)
     return ConsoleVoiceCarrier()

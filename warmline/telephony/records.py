@@ -2,29 +2,28 @@
 
 from __future__ import annotations
 
-from twilio.rest import Client
-
 from warmline.core.ports import Transport
 from warmline.core.records import CarrierRecords
 from warmline.telephony.errors import carrier_errors
+from warmline.telephony.rest import AccountResources
 from warmline.telephony.sender import TwilioTransport
 
 
 class TwilioRecords:
     """Message and call deletion at Twilio (or wherever TWILIO_API_BASE_URL points)."""
 
-    def __init__(self, client: Client) -> None:
-        self.client = client
+    def __init__(self, resources: AccountResources) -> None:
+        self.resources = resources
 
     def delete_message(self, message_sid: str) -> None:
         """Delete the message; Twilio's 404 means it is already gone."""
         with carrier_errors(gone_is_done=True):
-            self.client.messages(message_sid).delete()
+            self.resources.delete("Messages", message_sid)
 
     def delete_call(self, call_sid: str) -> None:
         """Delete the call's record; Twilio's 404 means it is already gone."""
         with carrier_errors(gone_is_done=True):
-            self.client.calls(call_sid).delete()
+            self.resources.delete("Calls", call_sid)
 
 
 class NoRecords:
@@ -40,5 +39,5 @@ class NoRecords:
 def records_for(transport: Transport) -> CarrierRecords:
     """The records edge matching the text transport."""
     if isinstance(transport, TwilioTransport):
-        return TwilioRecords(transport.client)
+        return TwilioRecords(transport.resources)
     return NoRecords()

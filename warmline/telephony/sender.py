@@ -15,6 +15,7 @@ from twilio.rest import Client
 
 from warmline.config import DEFAULT_TWILIO_API_BASE_URL
 from warmline.telephony.errors import carrier_errors
+from warmline.telephony.rest import AccountResources
 
 
 class RebasedHttpClient(TwilioHttpClient):  # type: ignore[misc]
@@ -55,18 +56,21 @@ class TwilioTransport:
             auth_token,
             http_client=http_client or RebasedHttpClient(api_base_url, connections=connections),
         )
+        self.resources = AccountResources(self.client)
         self.status_callback_url = status_callback_url
 
     def send(self, *, from_number: str, to_number: str, body: str, label: str) -> str:
         """Create the message at Twilio; raise SendError with Twilio's code on failure."""
         with carrier_errors():
-            message = self.client.messages.create(
-                to=to_number,
-                from_=from_number,
-                body=body,
-                status_callback=self.status_callback_url,
+            return self.resources.create(
+                "Messages",
+                {
+                    "To": to_number,
+                    "From": from_number,
+                    "Body": body,
+                    "StatusCallback": self.status_callback_url,
+                },
             )
-        return str(message.sid)
 
 
 class ConsoleTransport:

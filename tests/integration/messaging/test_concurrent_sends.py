@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,11 +74,37 @@ class Sending:
             session.commit()
         return ids
 
-    def pool(self, pacer: LocalPacer | None = None) -> SendPool:
-        return SendPool(self.db, self.vault, self.transport, _NoQueue(), utcnow, pacer, THREADS)
+    def pool(
+        self,
+        pacer: LocalPacer | None = None,
+        transport: TwilioTransport | None = None,
+        **at_once: float,
+    ) -> SendPool:
+        return SendPool(
+            self.db,
+            self.vault,
+            transport or self.transport,
+            _NoQueue(),
+            utcnow,
+            pacer,
+            THREADS,
+            **at_once,
+        )
 
     def bodies_to(self, phone: str) -> list[str]:
         return [t.body for t in self.fake.texts() if t.to == phone]
+
+
+def _wait_until_sent(db: Database, ids: list[int], timeout: float = 30.0) -> bool:
+    """Wait until the carrier has accepted every one of `ids` (marked sent); True if it did."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with db.session() as session:
+            statuses = set(session.scalars(select(Outbox.status).where(Outbox.id.in_(ids))))
+        if statuses == {"sent"}:
+            return True
+        time.sleep(0.02)
+    return False
 
 
 class _NoQueue:
@@ -195,3 +222,47 @@ def test_a_text_written_while_its_person_s_thread_is_busy_still_goes_out_after_t
     assert sending.fake.wait_until(lambda texts: len(texts) >= 3, timeout=30)
     pool.close()
     assert sending.bodies_to(phone) == ["one", "two", "three"]
+
+
+def test_after_the_carrier_was_slow_people_s_texts_still_go_to_it_together(
+    sending: Sending,
+) -> None:
+    first = sending.write({sending.volunteer_ids[0]: ["first"]})
+    pool = sending.pool()
+    pool.enqueue(SEND_OUTBOX, *first)
+    assert _wait_until_sent(sending.db, first)
+    assert sending.fake.most_in_flight == 1
+    written = {
+        volunteer_id: [f"then to peer {index}"]
+        for index, volunteer_id in enumerate(sending.volunteer_ids)
+    }
+    pool.enqueue(SEND_OUTBOX, *sending.write(written))
+    assert sending.fake.wait_until(lambda texts: len(texts) >= 1 + len(PEOPLE), timeout=60)
+    pool.close()
+
+    assert len(sending.fake.texts()) == 1 + len(PEOPLE)
+    # The carrier took its time (the fake's 50 ms): the texts went on the threads, side by side.
+    assert 1 < sending.fake.most_in_flight <= THREADS
+
+
+def test_with_a_carrier_that_answers_at_once_texts_are_out_before_the_job_moves_on(
+    sending: Sending,
+) -> None:
+    instant = FakeTwilio(ACCOUNT_SID, AUTH_TOKEN, latency_s=0.0)
+    instant.start()
+    try:
+        transport = TwilioTransport(ACCOUNT_SID, AUTH_TOKEN, instant.url, "https://w.example.org/s")
+        # However slow this machine is today, this carrier counts as answering at once.
+        pool = sending.pool(transport=transport, answered_at_once_s=60.0)
+        volunteer_id, phone = sending.volunteer_ids[0], PEOPLE[0]
+        first = sending.write({volunteer_id: ["one"]})
+        pool.enqueue(SEND_OUTBOX, *first)
+        assert _wait_until_sent(sending.db, first)
+        # The pool now knows the carrier answers at once: the hand-in itself sends, in order.
+        pool.enqueue(SEND_OUTBOX, *sending.write({volunteer_id: ["two", "three"]}))
+        assert [t.body for t in instant.texts() if t.to == phone] == ["one", "two", "three"]
+        pool.close()
+    finally:
+        instant.stop()
+    with sending.db.session() as session:
+        assert set(session.scalars(select(Outbox.attempts))) == {1}

@@ -134,6 +134,12 @@ def _greeting(text: str) -> str | None:
     return _GREETINGS.get(_REPEATS.sub(r"\1", words[0])) or _GREETINGS.get(words[0])
 
 
+def load_detector(languages: tuple[str, ...]) -> None:
+    """Load the detector's models for `languages` now, not on the first text that needs them."""
+    if len(languages) > 1:
+        _detector(tuple(sorted(languages))).compute_language_confidence_values("hello hola")
+
+
 @cache
 def _detector(languages: tuple[str, ...]) -> LanguageDetector:
     """A detector that knows only `languages`, built once per process (it holds their models)."""
