@@ -14,11 +14,12 @@ from warmline.conversations.rules.languages import asked_language, detect
 from warmline.core import metrics
 from warmline.core.statuses import ConversationStatus
 from warmline.core.text import fold
-from warmline.lines.rules.languages import SUPPORTED, from_stored
+from warmline.lines.rules.languages import from_stored
 from warmline.mail import notices
 from warmline.mail.rules.compose import CRISIS
-from warmline.messaging.outgoing import Turn
+from warmline.messaging.outgoing import Turn, first_language
 from warmline.messaging.rules.priority import Priority
+from warmline.messaging.times import language_name
 from warmline.models import (
     Contact,
     Conversation,
@@ -176,7 +177,7 @@ def _switch_language(
             "texter_language",
             conversation.id,
             ref=conversation.ref,
-            language_name=SUPPORTED[language],
+            language_name=language_name(language, first_language(volunteer, turn.line)),
         )
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from warmline.core.crypto import Vault
-from warmline.messaging import outbox, wording
+from warmline.messaging import outbox, times, wording
 from warmline.messaging.rules import priority
 from warmline.messaging.rules.priority import Priority
 from warmline.messaging.rules.sms import MAX_BODY, split_body
@@ -144,7 +144,10 @@ class Turn:
         own = self.own_text(key, language)
         if own is not None:
             return own
-        # A line that kept the default (English) wording gets the catalogue's in each language.
+        # A line that kept the default (English) wording, or whose hours the rota wrote, gets
+        # them in each language.
+        if key == "hours":
+            return times.hours_in(setting, language)
         return wording.setting_in(key, setting, language)
 
     def outbox_ids(self) -> list[int]:

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from warmline.core.crypto import Keyring, Vault
 from warmline.core.statuses import CallStatus
-from warmline.lines.rules.languages import SUPPORTED, from_stored
-from warmline.messaging import wording
+from warmline.lines.rules.languages import from_stored
+from warmline.messaging import times, wording
 from warmline.messaging.wording import SOURCE_LANGUAGE
 from warmline.models import (
     Call,
@@ -95,7 +95,7 @@ def speak(line: Line | None, key: str, language: str | None = None, **fields: ob
         language,
         line_name=line.name,
         crisis=wording.setting_in("crisis_numbers", line.crisis_numbers, language),
-        hours=wording.setting_in("hours", line.hours_text, language),
+        hours=times.hours_in(line.hours_text, language),
         **fields,
     )
 
@@ -240,7 +240,7 @@ def screen(
     words = speak(line, "voice_screen", language)
     if call.language is not None and call.language != line.default_language:
         # A caller who chose another language than the line's own: the peer knows before pressing 1.
-        name = SUPPORTED.get(call.language, call.language)
+        name = times.language_name(call.language, language)
         words = speak(line, "voice_screen_language", language, language_name=name)
     return Answer(Screen(call.id, leg.id, (words,), Speech.of(line, language)))
 

@@ -1,0 +1,86 @@
+"""Days, times, schedules and language names inside texts, written in the reader's language."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from typing import Final
+
+from babel import Locale
+from babel.dates import format_datetime, get_day_names
+from babel.lists import format_list
+from babel.units import format_unit
+
+from warmline.messaging import wording
+
+# Weekly windows as the rota stores them: (weekday with 0 = Monday, opens minute, closes minute).
+Window = tuple[int, int, int]
+
+# A shift's start as each language writes it; both on the 24-hour clock, as the rota is entered.
+_SHIFT_START: Final = {"en": "EEE dd MMM HH:mm", "es": "EEE d MMM HH:mm"}
+_UNITS: Final = (("week", 7 * 86400), ("day", 86400), ("hour", 3600), ("minute", 60))
+# The English hours text a line stores when its hours are set (`weekly_hours(..., "en")`).
+_STORED_HOURS = re.compile(r"Our hours \((?P<zone>[^()]+)\): (?P<windows>.+)\.")
+_STORED_WINDOW = re.compile(r"(Mon|Tue|Wed|Thu|Fri|Sat|Sun) (\d\d):(\d\d)-(\d\d):(\d\d)")
+_ENGLISH_DAYS: Final = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def _locale(language: str) -> Locale:
+    return Locale.parse(language if language in wording.TRANSLATED else wording.SOURCE_LANGUAGE)
+
+
+def shift_when(start: datetime, end: datetime, language: str) -> str:
+    """A shift's local times, e.g. "Tue 01 Dec 18:00-22:00 (EST)" or "mar 1 dic 18:00-22:00 (EST)"."""
+    locale = _locale(language)
+    pattern = _SHIFT_START.get(str(locale), _SHIFT_START[wording.SOURCE_LANGUAGE])
+    # Spanish abbreviations end in a dot in some data versions; a text reads better without.
+    starts = format_datetime(start, pattern, locale=locale).replace(".", "")
+    return f"{starts}-{end:%H:%M} ({start:%Z})"
+
+
+def weekly_hours(windows: list[Window], zone: str, language: str) -> str:
+    """A line's opening hours as a sentence: "Our hours (America/New_York): Mon 18:00-23:00."."""
+    days = get_day_names("abbreviated", locale=_locale(language))
+    spans = ", ".join(
+        f"{days[day].rstrip('.')} {_clock(opens)}-{_clock(closes)}"
+        for day, opens, closes in sorted(windows)
+    )
+    return wording.say("hours_weekly", language, zone=zone, windows=spans)
+
+
+def hours_in(setting: str, language: str) -> str:
+    """A line's hours text in `language`: the catalogue's default, or its generated hours, re-said."""
+    stored = _STORED_HOURS.fullmatch(setting.strip())
+    if stored is None:
+        return wording.setting_in("hours", setting, language)
+    windows = [
+        (_ENGLISH_DAYS.index(day), int(oh) * 60 + int(om), int(ch) * 60 + int(cm))
+        for day, oh, om, ch, cm in _STORED_WINDOW.findall(stored["windows"])
+    ]
+    return weekly_hours(windows, stored["zone"], language)
+
+
+def after(offsets: list[timedelta], language: str) -> str:
+    """When check-ins come, e.g. "tomorrow and in a week" or "mañana y en una semana"."""
+    locale = _locale(language)
+    return format_list([_after_one(offset, language) for offset in offsets], locale=locale)
+
+
+def _after_one(offset: timedelta, language: str) -> str:
+    seconds = int(offset.total_seconds())
+    if seconds == 86400:
+        return wording.say("when_tomorrow", language)
+    if seconds == 7 * 86400:
+        return wording.say("when_in_a_week", language)
+    unit, size = next(((u, s) for u, s in _UNITS if seconds % s == 0), ("second", 1))
+    duration = format_unit(seconds // size, f"duration-{unit}", locale=_locale(language))
+    return wording.say("when_in", language, duration=duration)
+
+
+def language_name(code: str, reader: str) -> str:
+    """The name of language `code` as `reader`'s language writes it: "Spanish", "español"."""
+    return _locale(reader).languages.get(code, code)
+
+
+def _clock(minute: int) -> str:
+    return f"{minute // 60:02d}:{minute % 60:02d}"
