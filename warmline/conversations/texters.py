@@ -109,9 +109,9 @@ def handle(
             return None  # a goodbye after the conversation ended pages nobody
     if conversation is None:
         if not service.is_open(turn.session, turn.line, turn.now):
-            # Outside hours nobody is disturbed; the texter still gets the hours and crisis numbers.
-            key = "texter_help" if keyword is TexterKeyword.HELP else "closed_now"
-            turn.tell_contact(contact, key)
+            # Outside hours nobody is disturbed; the texter still gets the hours and crisis numbers
+            # (HELP too: who we are, the hours and the numbers, within a first reply's segments).
+            turn.tell_contact(contact, "closed_now")
             return None
         urgent = crisis or keyword is TexterKeyword.HELP
         if care.over_daily_limit(turn, contact, urgent):
@@ -147,18 +147,16 @@ def _first_reply(
 ) -> None:
     """One short text: who we are, not a crisis line, the crisis numbers, and whether it's busy."""
     language = turn.language_of(contact)
-    own = turn.has_own_greeting(language)
+    urgency = Priority.CRISIS if crisis else Priority.WORDS
     if crisis:
         key = "greeting_words_busy" if busy else "greeting_words"
+        turn.tell_contact(contact, key, conversation.id, urgency)
     elif keyword is TexterKeyword.HELP:
-        key = "texter_help"
+        # HELP answered within the first reply's few segments: no hours, the line is open.
+        key = "texter_help_first_busy" if busy else "texter_help_first"
+        turn.tell_contact(contact, key, conversation.id, urgency)
     else:
-        key = "greeting_busy" if busy and not own else "greeting"
-    urgency = Priority.CRISIS if crisis else Priority.WORDS
-    turn.tell_contact(contact, key, conversation.id, urgency)
-    # A line's own greeting or the help text cannot say it is busy, so a second text does.
-    if busy and key in ("texter_help", "greeting"):
-        turn.tell_contact(contact, "no_one_available", conversation.id)
+        turn.text_contact(contact, turn.greeting(language, busy), conversation.id, urgency)
     if conversation.prefer_volunteer_id is not None:
         turn.tell_contact(contact, "continuity_note", conversation.id)
 

@@ -21,7 +21,8 @@ _SHIFT_START: Final = {"en": "EEE dd MMM HH:mm", "es": "EEE d MMM HH:mm"}
 _UNITS: Final = (("week", 7 * 86400), ("day", 86400), ("hour", 3600), ("minute", 60))
 # The English hours text a line stores when its hours are set (`weekly_hours(..., "en")`).
 _STORED_HOURS = re.compile(r"Our hours \((?P<zone>[^()]+)\): (?P<windows>.+)\.")
-_STORED_WINDOW = re.compile(r"(Mon|Tue|Wed|Thu|Fri|Sat|Sun) (\d\d):(\d\d)-(\d\d):(\d\d)")
+_DAY = "(Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
+_STORED_WINDOW = re.compile(_DAY + "(?:-" + _DAY + r")? (\d\d):(\d\d)-(\d\d):(\d\d)")
 _ENGLISH_DAYS: Final = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
@@ -39,24 +40,33 @@ def shift_when(start: datetime, end: datetime, language: str) -> str:
 
 
 def weekly_hours(windows: list[Window], zone: str, language: str) -> str:
-    """A line's opening hours as a sentence: "Our hours (America/New_York): Mon 18:00-23:00."."""
-    days = get_day_names("abbreviated", locale=_locale(language))
+    """A line's hours as a sentence: "Our hours (America/New_York): Mon-Fri 18:00-23:00."."""
+    names = get_day_names("abbreviated", locale=_locale(language))
+    days = [names[day].rstrip(".") for day in range(7)]  # Babel's 0 is Monday, like the rota's
+    by_times: dict[tuple[int, int], list[int]] = {}
+    for day, opens, closes in sorted(windows):
+        by_times.setdefault((opens, closes), []).append(day)
     spans = ", ".join(
-        f"{days[day].rstrip('.')} {_clock(opens)}-{_clock(closes)}"
-        for day, opens, closes in sorted(windows)
+        f"{run} {_clock(opens)}-{_clock(closes)}"
+        for (opens, closes), on in sorted(by_times.items(), key=lambda item: item[1][0])
+        for run in _runs(sorted(set(on)), days)
     )
     return wording.say("hours_weekly", language, zone=zone, windows=spans)
 
 
 def hours_in(setting: str, language: str) -> str:
-    """A line's hours text in `language`: the catalogue's default, or its generated hours, re-said."""
+    """A line's hours text in `language`: the catalogue's default, or the rota's hours, re-said."""
     stored = _STORED_HOURS.fullmatch(setting.strip())
     if stored is None:
         return wording.setting_in("hours", setting, language)
-    windows = [
-        (_ENGLISH_DAYS.index(day), int(oh) * 60 + int(om), int(ch) * 60 + int(cm))
-        for day, oh, om, ch, cm in _STORED_WINDOW.findall(stored["windows"])
-    ]
+    windows: list[Window] = []
+    for first, last, oh, om, ch, cm in _STORED_WINDOW.findall(stored["windows"]):
+        start = _ENGLISH_DAYS.index(first)
+        end = _ENGLISH_DAYS.index(last) if last else start
+        opens, closes = int(oh) * 60 + int(om), int(ch) * 60 + int(cm)
+        windows.extend(
+            (day % 7, opens, closes) for day in range(start, end + 1 + (7 if end < start else 0))
+        )
     return weekly_hours(windows, stored["zone"], language)
 
 
@@ -79,7 +89,19 @@ def _after_one(offset: timedelta, language: str) -> str:
 
 def language_name(code: str, reader: str) -> str:
     """The name of language `code` as `reader`'s language writes it: "Spanish", "español"."""
-    return _locale(reader).languages.get(code, code)
+    name: str = _locale(reader).languages.get(code, code)
+    return name
+
+
+def _runs(days: list[int], names: list[str]) -> list[str]:
+    """Days next to each other as one run: [0, 1, 2, 4] -> "Mon-Wed", "Fri"."""
+    runs: list[list[int]] = []
+    for day in days:
+        if runs and day == runs[-1][-1] + 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    return [names[r[0]] if len(r) == 1 else f"{names[r[0]]}-{names[r[-1]]}" for r in runs]
 
 
 def _clock(minute: int) -> str:
