@@ -181,8 +181,9 @@ def _switch_language(
 
 def _answer_consent(turn: Turn, contact: Contact, keyword: TexterKeyword) -> bool:
     """Record YES (only when the question is open) or NO (always: refusing is always safe)."""
-    language = turn.language_of(contact)
     keys = [contact.contact_key]
+    # Against the question as it was asked: a texter may switch language before answering.
+    language = consent.asked_in(turn.session, turn.line, keys) or turn.language_of(contact)
     state = consent.state(turn.session, turn.line, keys, turn.now, language)
     if keyword is TexterKeyword.YES:
         if not state.pending:
