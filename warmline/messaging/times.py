@@ -87,6 +87,11 @@ def _after_one(offset: timedelta, language: str) -> str:
     return wording.say("when_in", language, duration=duration)
 
 
+def one_of(choices: list[str], language: str) -> str:
+    """Choices joined as the reader says "or": "A or B", "A o B"."""
+    return format_list(choices, style="or", locale=_locale(language))
+
+
 def language_name(code: str, reader: str) -> str:
     """The name of language `code` as `reader`'s language writes it: "Spanish", "español"."""
     name: str = _locale(reader).languages.get(code, code)
