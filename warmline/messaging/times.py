@@ -98,15 +98,23 @@ def language_name(code: str, reader: str) -> str:
     return name
 
 
-def _runs(days: list[int], names: list[str]) -> list[str]:
-    """Days next to each other as one run: [0, 1, 2, 4] -> "Mon-Wed", "Fri"."""
+def day_runs(days: list[int]) -> list[tuple[int, int]]:
+    """Sorted days as runs of days next to each other: [0, 1, 2, 4] -> [(0, 2), (4, 4)]."""
     runs: list[list[int]] = []
     for day in days:
         if runs and day == runs[-1][-1] + 1:
             runs[-1].append(day)
         else:
             runs.append([day])
-    return [names[r[0]] if len(r) == 1 else f"{names[r[0]]}-{names[r[-1]]}" for r in runs]
+    return [(run[0], run[-1]) for run in runs]
+
+
+def _runs(days: list[int], names: list[str]) -> list[str]:
+    """Days next to each other as one run: [0, 1, 2, 4] -> "Mon-Wed", "Fri"."""
+    return [
+        names[first] if first == last else f"{names[first]}-{names[last]}"
+        for first, last in day_runs(days)
+    ]
 
 
 def _clock(minute: int) -> str:
