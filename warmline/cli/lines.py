@@ -94,7 +94,7 @@ def line_texts(line_number: str) -> None:
         own: dict[str, list[str]] = {}
         for row in texts.own_texts(session, target):
             own.setdefault(row.key, []).append(row.language)
-        for key in wording.ENGLISH:
+        for key in (k for k in wording.ENGLISH if k not in wording.PIECES):
             mine = f"  (own: {', '.join(own[key])})" if key in own else ""
             click.echo(f"{key}{mine}")
 

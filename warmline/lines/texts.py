@@ -23,7 +23,7 @@ NOT_HERE = {"consent_question": "the consent question is changed on the line's s
 def _checked_key(key: str, language: str) -> None:
     if key in NOT_HERE:
         raise InvalidInput(NOT_HERE[key], "key")
-    if key not in wording.ENGLISH:
+    if key not in wording.ENGLISH or key in wording.PIECES:
         raise InvalidInput(f"{key!r} is not a text the line sends (see warmline line texts)", "key")
     if language not in SUPPORTED:
         known = ", ".join(SUPPORTED)

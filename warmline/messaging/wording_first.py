@@ -16,6 +16,4 @@ FIRST_REPLIES: Final[dict[str, str]] = {
         "Every peer is busy, but one will text you here as soon as they can. "
         "Text STOP to stop messages."
     ),
-    # Added to a line's own greeting, in the same text, when every peer is busy.
-    "busy_note": "Every peer is busy right now, but one will text you here as soon as they can.",
 }

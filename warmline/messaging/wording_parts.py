@@ -1,4 +1,4 @@
-"""The English of the pieces generated inside texts: opening hours, check-in times, why a text failed."""
+"""The English of the pieces filled into texts: hours, check-in times, why a text failed, busy."""
 
 from __future__ import annotations
 
@@ -20,4 +20,6 @@ PARTS: Final[dict[str, str]] = {
     "why_cannot_take": "the number cannot take texts from this line",
     "why_refused": "the carrier refused it",
     "why_refused_code": "the carrier refused it (error {code})",
+    # Added to a line's own greeting, in the same text, when every peer is busy.
+    "busy_note": "Every peer is busy right now, but one will text you here as soon as they can.",
 }
