@@ -57,10 +57,14 @@ def weekly_hours(windows: list[Window], zone: str, language: str) -> str:
 def hours_in(setting: str, language: str) -> str:
     """A line's hours text in `language`: the catalogue's default, or the rota's hours, re-said."""
     stored = _STORED_HOURS.fullmatch(setting.strip())
-    if stored is None:
+    spans = (
+        [_STORED_WINDOW.fullmatch(span) for span in stored["windows"].split(", ")] if stored else []
+    )
+    if stored is None or not all(spans):
+        # Words a coordinator wrote themselves (even in our pattern): theirs, as they wrote them.
         return wording.setting_in("hours", setting, language)
     windows: list[Window] = []
-    for first, last, oh, om, ch, cm in _STORED_WINDOW.findall(stored["windows"]):
+    for first, last, oh, om, ch, cm in (span.groups() for span in spans if span):
         start = _ENGLISH_DAYS.index(first)
         end = _ENGLISH_DAYS.index(last) if last else start
         opens, closes = int(oh) * 60 + int(om), int(ch) * 60 + int(cm)

@@ -124,3 +124,11 @@ def test_english_readers_keep_the_english_they_had() -> None:
         "Our hours (America/New_York): Mon-Fri 18:00-23:00, Sat 12:00-02:00, Sun 10:00-14:00."
     )
     assert times.hours_in(STORED_HOURS, "en") == STORED_HOURS
+
+
+@pytest.mark.parametrize(
+    "own", ["We answer 6pm-11pm.", "Our hours (America/New_York): Mon 6pm-11pm, weekends too."]
+)
+def test_hours_a_coordinator_wrote_themselves_are_kept_as_written(own: str) -> None:
+    assert times.hours_in(own, "es") == own
+    assert times.hours_in(own, "en") == own
