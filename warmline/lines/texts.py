@@ -73,8 +73,12 @@ def _check_first_reply_fits(session: Session, line: Line, language: str, greetin
         )
     )
     crisis = own_crisis or wording.setting_in("crisis_numbers", line.crisis_numbers, language)
-    filled = greeting.format(line_name=line.name, crisis=crisis)
-    made = segments(own_greeting_reply(filled, language, busy=True))
+    refuse_long_greeting(greeting.format(line_name=line.name, crisis=crisis), language)
+
+
+def refuse_long_greeting(greeting: str, language: str) -> None:
+    """Refuse a filled-in greeting that, with the busy note, would not fit a first reply."""
+    made = segments(own_greeting_reply(greeting, language, busy=True))
     limit = first_reply_limit(language)
     if made > limit:
         raise InvalidInput(

@@ -13,7 +13,7 @@ from tests.integration.conversations.test_sms_flow import SAM, TEXTER
 from warmline.core.clock import utcnow
 from warmline.core.errors import InvalidInput
 from warmline.lines import texts
-from warmline.lines.lines import get_line
+from warmline.lines.lines import get_line, set_line
 from warmline.lines.rules.languages import SUPPORTED
 from warmline.messaging import wording
 from warmline.messaging.outgoing import own_greeting_reply
@@ -152,3 +152,17 @@ def test_a_greeting_that_fits_is_saved_and_greets_the_next_new_texter(line: Line
             line_name="Test Warmline", crisis="llama o escribe al 988, o llama al 911"
         )
     ]
+
+
+def test_the_greeting_setting_too_long_for_a_first_reply_is_refused_and_kept_as_it_was(
+    line: Line,
+) -> None:
+    long_greeting = "Hello from the evening peers, who have all been where you are now. " * 3
+    with line.rt.db.session() as session:
+        row = get_line(session, line.number)
+        with pytest.raises(InvalidInput) as refused:
+            set_line(session, row, [f"greeting={long_greeting}"])
+        session.rollback()
+        assert get_line(session, line.number).greeting == ""
+    assert str(refused.value).startswith("The English greeting makes 3 SMS segments")
+    assert str(refused.value).endswith("a first reply may use 2: shorten it")
