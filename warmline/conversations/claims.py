@@ -112,9 +112,8 @@ def offer_to(
             )
         reader = first_language(volunteer, turn.line)
         body = turn.say(key, reader, ref=conversation.ref, **fields)
-        if texter_language is not None:
-            body += f" ({language_name(texter_language, reader)})"
-        turn.text_volunteer(volunteer, body, conversation.id, priority.of_key(key))
+        note = f" ({language_name(texter_language, reader)})" if texter_language else ""
+        turn.text_volunteer(volunteer, body + note, conversation.id, priority.of_key(key))
 
 
 def _texter_language(turn: Turn, conversation: Conversation) -> str | None:

@@ -14,6 +14,7 @@ from warmline.lines.rules.texts import checked_text
 from warmline.messaging import wording
 from warmline.messaging.outgoing import own_greeting_reply
 from warmline.messaging.rules.segments import first_reply_limit, segments
+from warmline.messaging.wording_parts import PIECES
 from warmline.models import Coordinator, Line, LineText
 
 # Versioned with every answer given to it, so it changes only as a new version (the settings).
@@ -23,7 +24,7 @@ NOT_HERE = {"consent_question": "the consent question is changed on the line's s
 def _checked_key(key: str, language: str) -> None:
     if key in NOT_HERE:
         raise InvalidInput(NOT_HERE[key], "key")
-    if key not in wording.ENGLISH or key in wording.PIECES:
+    if key not in wording.ENGLISH or key in PIECES:
         raise InvalidInput(f"{key!r} is not a text the line sends (see warmline line texts)", "key")
     if language not in SUPPORTED:
         known = ", ".join(SUPPORTED)

@@ -371,10 +371,6 @@ def _catalogue(language: str) -> gettext.NullTranslations:
     return gettext.translation(DOMAIN, _LOCALE, languages=[language], fallback=True)
 
 
-# Pieces filled into other texts: a line changes the text they go in, not the piece.
-PIECES: Final = frozenset(PARTS)
-
-
 def template(key: str, language: str = SOURCE_LANGUAGE) -> str:
     """The unfilled text `key` in `language` (English when that language has no such text)."""
     english = ENGLISH[key]

@@ -23,3 +23,5 @@ PARTS: Final[dict[str, str]] = {
     # Added to a line's own greeting, in the same text, when every peer is busy.
     "busy_note": "Every peer is busy right now, but one will text you here as soon as they can.",
 }
+# Pieces filled into other texts: a line changes the text they go in, not the piece.
+PIECES: Final = frozenset(PARTS)
