@@ -13,6 +13,7 @@ from warmline.lines.lines import add_line, get_line, set_line
 from warmline.lines.rules.settings import setting_text
 from warmline.lines.volunteers import get_volunteer
 from warmline.messaging import wording
+from warmline.messaging.wording_parts import PIECES
 from warmline.rota import calendar, shifts
 
 
@@ -94,7 +95,7 @@ def line_texts(line_number: str) -> None:
         own: dict[str, list[str]] = {}
         for row in texts.own_texts(session, target):
             own.setdefault(row.key, []).append(row.language)
-        for key in wording.ENGLISH:
+        for key in (k for k in wording.ENGLISH if k not in PIECES):
             mine = f"  (own: {', '.join(own[key])})" if key in own else ""
             click.echo(f"{key}{mine}")
 

@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session
 from warmline.core.crypto import Vault
 from warmline.core.db import Database
 from warmline.core.statuses import ConversationStatus
-from warmline.lines.rules.checkins import describe, parse_schedule
+from warmline.lines.rules.checkins import parse_schedule
 from warmline.messaging.outgoing import Turn
 from warmline.messaging.rules.priority import Priority
+from warmline.messaging.times import after
 from warmline.models import CheckIn, Contact, ContactCount, Conversation, Line, Volunteer
 
 # How long the texter's YES or NO answers the check-in question.
@@ -39,7 +40,7 @@ def offer(turn: Turn, volunteer: Volunteer, conversation: Conversation) -> None:
         turn.tell_volunteer(volunteer, "checkin_already", ref=conversation.ref)
         return
     contact.checkin_asked_at = turn.now
-    turn.tell_contact(contact, "checkin_question", when=describe(schedule))
+    turn.tell_contact(contact, "checkin_question", when=after(schedule, turn.language_of(contact)))
     turn.tell_volunteer(volunteer, "checkin_asked", ref=conversation.ref)
 
 
@@ -90,7 +91,7 @@ def answer(turn: Turn, contact: Contact, yes: bool) -> bool:
                 created_at=turn.now,
             )
         )
-    turn.tell_contact(contact, "checkin_yes", when=describe(schedule))
+    turn.tell_contact(contact, "checkin_yes", when=after(schedule, turn.language_of(contact)))
     return True
 
 

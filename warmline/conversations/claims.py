@@ -20,6 +20,7 @@ from warmline.lines.rules.topics import from_stored
 from warmline.messaging.outgoing import Turn, first_language
 from warmline.messaging.rules import priority
 from warmline.messaging.rules.refs import REF_ATTEMPTS, new_ref
+from warmline.messaging.times import language_name
 from warmline.models import Contact, Conversation, InboundMessage, Offer, Volunteer
 from warmline.privacy import consent, contact_log
 from warmline.rota.availability import available_now
@@ -99,7 +100,7 @@ def offer_to(
         )
     )
     key = key or ("offer_crisis" if conversation.crisis_at is not None else "offer")
-    language = _language_note(turn, conversation)
+    texter_language = _texter_language(turn, conversation)
     for volunteer in volunteers:
         if volunteer.id == conversation.skip_volunteer_id:
             continue  # the texter asked for someone new (NEW)
@@ -109,17 +110,19 @@ def offer_to(
                     conversation_id=conversation.id, volunteer_id=volunteer.id, offered_at=turn.now
                 )
             )
-        body = turn.say(key, first_language(volunteer, turn.line), ref=conversation.ref, **fields)
-        turn.text_volunteer(volunteer, body + language, conversation.id, priority.of_key(key))
+        reader = first_language(volunteer, turn.line)
+        body = turn.say(key, reader, ref=conversation.ref, **fields)
+        note = f" ({language_name(texter_language, reader)})" if texter_language else ""
+        turn.text_volunteer(volunteer, body + note, conversation.id, priority.of_key(key))
 
 
-def _language_note(turn: Turn, conversation: Conversation) -> str:
-    """ " (Español)" for an offer when the texter writes in another language than the line's own."""
+def _texter_language(turn: Turn, conversation: Conversation) -> str | None:
+    """The texter's language when an offer names it: another than the line's own."""
     contact = contact_of(turn.session, conversation)
     language = contact.language if contact is not None else None
     if language is None or language == turn.line.default_language or language not in SUPPORTED:
-        return ""
-    return f" ({SUPPORTED[language]})"
+        return None
+    return language
 
 
 def offer_next_to(turn: Turn, volunteer: Volunteer) -> None:

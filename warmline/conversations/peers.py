@@ -10,7 +10,8 @@ from warmline.lines import volunteers
 from warmline.lines.rules.languages import SUPPORTED
 from warmline.lines.rules.languages import from_stored as languages_of
 from warmline.lines.rules.topics import from_stored, resolve_list, stored
-from warmline.messaging.outgoing import Turn
+from warmline.messaging.outgoing import Turn, first_language
+from warmline.messaging.times import language_name
 from warmline.models import Line, Volunteer
 
 
@@ -68,6 +69,7 @@ def languages_by_sms(turn: Turn, volunteer: Volunteer, text: str | None) -> None
             )
             turn.tell_volunteer(volunteer, "languages_unknown", unknown=unknown, known=known)
             return
-    names = ", ".join(SUPPORTED[c] for c in languages_of(volunteer.languages))
+    reader = first_language(volunteer, turn.line)
+    names = ", ".join(language_name(c, reader) for c in languages_of(volunteer.languages))
     key = "languages_show" if text is None else "languages_set"
     turn.tell_volunteer(volunteer, key, languages=names, known=known)

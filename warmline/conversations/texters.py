@@ -14,11 +14,12 @@ from warmline.conversations.rules.languages import asked_language, detect
 from warmline.core import metrics
 from warmline.core.statuses import ConversationStatus
 from warmline.core.text import fold
-from warmline.lines.rules.languages import SUPPORTED, from_stored
+from warmline.lines.rules.languages import from_stored
 from warmline.mail import notices
 from warmline.mail.rules.compose import CRISIS
-from warmline.messaging.outgoing import Turn
+from warmline.messaging.outgoing import Turn, first_language
 from warmline.messaging.rules.priority import Priority
+from warmline.messaging.times import language_name
 from warmline.models import (
     Contact,
     Conversation,
@@ -108,9 +109,9 @@ def handle(
             return None  # a goodbye after the conversation ended pages nobody
     if conversation is None:
         if not service.is_open(turn.session, turn.line, turn.now):
-            # Outside hours nobody is disturbed; the texter still gets the hours and crisis numbers.
-            key = "texter_help" if keyword is TexterKeyword.HELP else "closed_now"
-            turn.tell_contact(contact, key)
+            # Outside hours nobody is disturbed; the texter still gets the hours and crisis numbers
+            # (HELP too: who we are, the hours and the numbers, within a first reply's segments).
+            turn.tell_contact(contact, "closed_now")
             return None
         urgent = crisis or keyword is TexterKeyword.HELP
         if care.over_daily_limit(turn, contact, urgent):
@@ -146,18 +147,16 @@ def _first_reply(
 ) -> None:
     """One short text: who we are, not a crisis line, the crisis numbers, and whether it's busy."""
     language = turn.language_of(contact)
-    own = turn.has_own_greeting(language)
+    urgency = Priority.CRISIS if crisis else Priority.WORDS
     if crisis:
         key = "greeting_words_busy" if busy else "greeting_words"
+        turn.tell_contact(contact, key, conversation.id, urgency)
     elif keyword is TexterKeyword.HELP:
-        key = "texter_help"
+        # HELP answered within the first reply's few segments: no hours, the line is open.
+        key = "texter_help_first_busy" if busy else "texter_help_first"
+        turn.tell_contact(contact, key, conversation.id, urgency)
     else:
-        key = "greeting_busy" if busy and not own else "greeting"
-    urgency = Priority.CRISIS if crisis else Priority.WORDS
-    turn.tell_contact(contact, key, conversation.id, urgency)
-    # A line's own greeting or the help text cannot say it is busy, so a second text does.
-    if busy and key in ("texter_help", "greeting"):
-        turn.tell_contact(contact, "no_one_available", conversation.id)
+        turn.text_contact(contact, turn.greeting(language, busy), conversation.id, urgency)
     if conversation.prefer_volunteer_id is not None:
         turn.tell_contact(contact, "continuity_note", conversation.id)
 
@@ -176,14 +175,15 @@ def _switch_language(
             "texter_language",
             conversation.id,
             ref=conversation.ref,
-            language_name=SUPPORTED[language],
+            language_name=language_name(language, first_language(volunteer, turn.line)),
         )
 
 
 def _answer_consent(turn: Turn, contact: Contact, keyword: TexterKeyword) -> bool:
     """Record YES (only when the question is open) or NO (always: refusing is always safe)."""
-    language = turn.language_of(contact)
     keys = [contact.contact_key]
+    # Against the question as it was asked: a texter may switch language before answering.
+    language = consent.asked_in(turn.session, turn.line, keys) or turn.language_of(contact)
     state = consent.state(turn.session, turn.line, keys, turn.now, language)
     if keyword is TexterKeyword.YES:
         if not state.pending:

@@ -16,6 +16,7 @@ from warmline.lines.rules.settings import outcome_tags
 from warmline.mail import notices
 from warmline.mail.rules.compose import ESCALATION
 from warmline.messaging.outgoing import Turn, first_language
+from warmline.messaging.times import one_of
 from warmline.models import Conversation, Volunteer
 from warmline.privacy import contact_log
 from warmline.rota import texts as rota_sms
@@ -286,7 +287,9 @@ def _own_conversation(
             volunteer, "which_conversation", count=len(active), refs=refs, first=active[0].ref
         )
     else:
-        forms = " or ".join(spelled(command, c.ref) for c in active)
+        forms = one_of(
+            [spelled(command, c.ref) for c in active], first_language(volunteer, turn.line)
+        )
         turn.tell_volunteer(volunteer, "which_command", count=len(active), refs=refs, forms=forms)
     return None
 

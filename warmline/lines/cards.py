@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from warmline.core import phones
 from warmline.core.db import Database
+from warmline.lines.rules.languages import from_stored
 from warmline.lines.rules.settings import DEFAULT_CRISIS
 from warmline.models import Line
 
@@ -25,13 +26,16 @@ RETRY_AFTER_FAILURE = timedelta(seconds=10)
 
 @dataclass(frozen=True)
 class LineCard:
-    """A line's name, hours, crisis numbers and voice, as a safe answer speaks them."""
+    """A line's name, hours, crisis numbers, voice and languages, as a safe answer speaks them."""
 
     name: str
     hours: str
     crisis: str
     say_language: str = "en-US"
     say_voice: str = ""
+    # A line never read may serve either language; the default is the one new lines start with.
+    languages: tuple[str, ...] = ("en", "es")
+    default_language: str = "en"
 
 
 def default_card(number: str | None) -> LineCard:
@@ -80,6 +84,8 @@ class LineCards:
                         line.crisis_numbers,
                         line.say_language,
                         line.say_voice,
+                        from_stored(line.languages) or (line.default_language,),
+                        line.default_language,
                     )
                     for line in lines
                 }

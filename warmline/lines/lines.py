@@ -11,8 +11,11 @@ from warmline.core import phones
 from warmline.core.clock import parse_zone, utcnow
 from warmline.core.errors import InvalidInput
 from warmline.core.phones import parse_number
+from warmline.lines import texts
 from warmline.lines.rules.languages import check_default, from_stored
 from warmline.lines.rules.settings import DEFAULT_CRISIS, DEFAULT_HOURS, parse_setting
+from warmline.messaging import wording
+from warmline.messaging.outgoing import with_crisis_numbers
 from warmline.models import Line, ShiftOccurrence
 
 
@@ -97,7 +100,19 @@ def set_line(
             raise InvalidInput(
                 "the line has upcoming shifts: cancel them before changing its time zone"
             )
+    greeting = str(changes.get("greeting", "")).strip()
+    if greeting:
+        _refuse_long_legacy_greeting(line, changes, greeting)
     for name, new_value in changes.items():
         setattr(line, name, new_value)
     session.commit()
     return changes
+
+
+def _refuse_long_legacy_greeting(line: Line, changes: dict[str, object], greeting: str) -> None:
+    """The greeting setting (the line's greeting in its default language) must fit a first reply."""
+    language = str(changes.get("default_language", line.default_language))
+    crisis = wording.setting_in(
+        "crisis_numbers", str(changes.get("crisis_numbers", line.crisis_numbers)), language
+    )
+    texts.refuse_long_greeting(with_crisis_numbers(greeting, crisis, language), language)

@@ -13,6 +13,9 @@ from warmline.lines import audit
 from warmline.lines.rules.languages import SUPPORTED
 from warmline.lines.rules.texts import checked_text
 from warmline.messaging import wording
+from warmline.messaging.outgoing import own_greeting_reply
+from warmline.messaging.rules.segments import first_reply_limit, segments
+from warmline.messaging.wording_parts import PIECES
 from warmline.models import Coordinator, Line, LineText
 
 # Versioned with every answer given to it, so it changes only as a new version (the settings).
@@ -24,7 +27,7 @@ NOT_HERE = {
 def _checked_key(key: str, language: str) -> None:
     if key in NOT_HERE:
         raise InvalidInput(NOT_HERE[key], "key")
-    if key not in wording.ENGLISH:
+    if key not in wording.ENGLISH or key in PIECES:
         raise InvalidInput(
             "{key!r} is not a text the line sends (see warmline line texts)", "key", key=key
         )
@@ -51,6 +54,8 @@ def set_text(
     language = language.strip().lower()
     _checked_key(key, language)
     cleaned = checked_text(key, SUPPORTED[language], text, wording.template(key))
+    if key == "greeting":
+        _check_first_reply_fits(session, line, language, cleaned)
     row = session.scalar(
         select(LineText).where(
             LineText.line_id == line.id, LineText.key == key, LineText.language == language
@@ -65,6 +70,32 @@ def set_text(
     audit.record(session, actor, "changed a text", f"{key} ({language})", now, line.id, "cli")
     session.commit()
     return row
+
+
+def _check_first_reply_fits(session: Session, line: Line, language: str, greeting: str) -> None:
+    """A line's own greeting, with the busy note it may carry, must fit a first reply."""
+    own_crisis = session.scalar(
+        select(LineText.text).where(
+            LineText.line_id == line.id,
+            LineText.key == "crisis_numbers",
+            LineText.language == language,
+        )
+    )
+    crisis = own_crisis or wording.setting_in("crisis_numbers", line.crisis_numbers, language)
+    refuse_long_greeting(greeting.format(line_name=line.name, crisis=crisis), language)
+
+
+def refuse_long_greeting(greeting: str, language: str) -> None:
+    """Refuse a filled-in greeting that, with the busy note, would not fit a first reply."""
+    made = segments(own_greeting_reply(greeting, language, busy=True))
+    limit = first_reply_limit(language)
+    if made > limit:
+        raise InvalidInput(
+            f"The {SUPPORTED[language]} greeting makes {made} SMS segments with the line's name, "
+            f"crisis numbers and the note that every peer is busy; a first reply may use "
+            f"{limit}: shorten it",
+            "text",
+        )
 
 
 def reset_text(

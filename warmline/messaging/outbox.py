@@ -333,9 +333,10 @@ def _tell_peer_not_delivered(session: Session, vault: Vault, row: Outbox, now: d
     volunteer = session.get(Volunteer, conversation.volunteer_id)
     if volunteer is None or not volunteer.is_active:
         return
-    why = failure_reason(row.error_code)
     line = session.get_one(Line, row.line_id)
     language = wording.first_of(volunteer.languages, line.default_language)
+    reason, reason_fields = failure_reason(row.error_code)
+    why = wording.say(reason, language, **reason_fields)
     notice = add(
         session,
         vault,

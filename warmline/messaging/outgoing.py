@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from warmline.core.crypto import Vault
-from warmline.messaging import outbox, wording
+from warmline.messaging import outbox, times, wording
 from warmline.messaging.rules import priority
 from warmline.messaging.rules.priority import Priority
 from warmline.messaging.rules.sms import MAX_BODY, split_body
@@ -116,10 +116,7 @@ class Turn:
         if own is None and key == "greeting" and language == self.line.default_language:
             legacy = self.line.greeting.strip()
             if legacy:
-                # Whatever a line writes, the first text always carries its crisis numbers.
-                if crisis in legacy:
-                    return legacy
-                return f"{legacy} {wording.say('greeting_crisis', language, crisis=crisis)}"
+                return with_crisis_numbers(legacy, crisis, language)
         template = own if own is not None else wording.template(key, language)
         return template.format(
             line_name=self.line.name,
@@ -127,6 +124,12 @@ class Turn:
             hours=self._filler("hours", language, self.line.hours_text),
             **fields,
         )
+
+    def greeting(self, language: str, busy: bool) -> str:
+        """The first reply to a new texter: the line's own greeting (saying when it's busy) or ours."""
+        if not self.has_own_greeting(language):
+            return self.say("greeting_busy" if busy else "greeting", language)
+        return own_greeting_reply(self.say("greeting", language), language, busy)
 
     def has_own_greeting(self, language: str) -> bool:
         """True when the line wrote its own first text in `language`."""
@@ -144,7 +147,10 @@ class Turn:
         own = self.own_text(key, language)
         if own is not None:
             return own
-        # A line that kept the default (English) wording gets the catalogue's in each language.
+        # A line that kept the default (English) wording, or whose hours the rota wrote, gets
+        # them in each language.
+        if key == "hours":
+            return times.hours_in(setting, language)
         return wording.setting_in(key, setting, language)
 
     def outbox_ids(self) -> list[int]:
@@ -155,3 +161,16 @@ class Turn:
 def first_language(volunteer: Volunteer, line: Line) -> str:
     """The language a peer or coordinator finds easiest: the first they listed."""
     return wording.first_of(volunteer.languages, line.default_language)
+
+
+def with_crisis_numbers(greeting: str, crisis: str, language: str) -> str:
+    """A line's own greeting, with the crisis numbers added when its words leave them out."""
+    # Whatever a line writes, the first text always carries its crisis numbers.
+    if crisis in greeting:
+        return greeting
+    return f"{greeting} {wording.say('greeting_crisis', language, crisis=crisis)}"
+
+
+def own_greeting_reply(greeting: str, language: str, busy: bool) -> str:
+    """A line's own greeting as one first reply, saying so when every peer is busy."""
+    return f"{greeting} {wording.say('busy_note', language)}" if busy else greeting

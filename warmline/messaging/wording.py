@@ -7,6 +7,9 @@ from functools import cache
 from pathlib import Path
 from typing import Final
 
+from warmline.messaging.wording_first import FIRST_REPLIES
+from warmline.messaging.wording_parts import PARTS
+
 # The catalogue's domain and the languages it translates into (English is the source itself).
 DOMAIN: Final = "wording"
 TRANSLATED: Final = ("es",)
@@ -357,6 +360,8 @@ ENGLISH: Final[dict[str, str]] = {
         "today, so we're keeping the line free for others until tomorrow. {hours} "
         "If you are in danger, {crisis}. Take care of yourself."
     ),
+    **FIRST_REPLIES,
+    **PARTS,
 }
 
 

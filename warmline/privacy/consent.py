@@ -134,6 +134,25 @@ def state(
     )
 
 
+def asked_in(session: Session, line: Line, contact_keys: list[str]) -> str | None:
+    """The language of the consent question last asked of the contact, if it was ever asked."""
+    return session.scalar(
+        select(ConsentWording.language)
+        .join(
+            ConsentRecord,
+            (ConsentRecord.line_id == ConsentWording.line_id)
+            & (ConsentRecord.version == ConsentWording.version),
+        )
+        .where(
+            ConsentRecord.line_id == line.id,
+            ConsentRecord.contact_key.in_(contact_keys),
+            ConsentRecord.answer == "asked",
+        )
+        .order_by(ConsentRecord.recorded_at.desc(), ConsentRecord.id.desc())
+        .limit(1)
+    )
+
+
 def record(
     session: Session,
     line: Line,

@@ -15,6 +15,8 @@ from warmline.lines.lines import get_line
 from warmline.lines.rules.settings import DEFAULT_HOURS, ROLES
 from warmline.lines.volunteers import get_volunteer
 from warmline.messaging.outgoing import Turn
+from warmline.messaging.times import weekly_hours
+from warmline.messaging.wording import SOURCE_LANGUAGE
 from warmline.models import Line, OpenShift, Shift, ShiftOccurrence, Volunteer
 from warmline.rota import service, texts
 from warmline.rota.rules.hours import InvalidHours, describe, parse_hours
@@ -176,7 +178,8 @@ def set_hours(session: Session, line_raw: str, spec: str) -> str:
         raise exc.at("") from None
     service.set_hours(session, line, windows)
     if windows:
-        line.hours_text = f"Our hours ({line.timezone}): {describe(windows)}."
+        # Stored in English; each text re-says it in its reader's language.
+        line.hours_text = weekly_hours(windows, line.timezone, SOURCE_LANGUAGE)
     else:
         line.hours_text = DEFAULT_HOURS
     session.commit()

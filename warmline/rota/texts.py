@@ -16,6 +16,8 @@ from warmline.mail import notices
 from warmline.mail.rules.compose import COVERAGE_GAP
 from warmline.messaging.outgoing import Turn, first_language
 from warmline.messaging.rules.refs import DIGITS, LETTERS
+from warmline.messaging.times import shift_when
+from warmline.messaging.wording import SOURCE_LANGUAGE
 from warmline.models import Line, OpenShift, RotaNotice, Shift, ShiftOccurrence, Volunteer
 from warmline.rota import service
 
@@ -55,7 +57,7 @@ def send_reminders(db: Database, vault: Vault, now: datetime) -> list[int]:
                 turn.tell_volunteer(
                     volunteer,
                     "shift_reminder",
-                    when=_when(line, occurrence.starts_at, occurrence.ends_at),
+                    when=_when(turn, volunteer, occurrence.starts_at, occurrence.ends_at),
                 )
             session.commit()
             written.extend(turn.outbox_ids())
@@ -76,9 +78,11 @@ def alert_gaps(db: Database, vault: Vault, now: datetime) -> list[int]:
                 key = start.strftime("%Y%m%dT%H%M")
                 if not _first_notice(session, line.id, "gap", key, now):
                     continue
-                when = _when(line, start, end)
                 for coordinator in coordinators:
+                    when = _when(turn, coordinator, start, end)
                     turn.tell_volunteer(coordinator, "gap_alert", when=when)
+                # The e-mail to coordinators is in English, like the rest of the mail.
+                when = _when(turn, None, start, end)
                 notices.record(session, line, COVERAGE_GAP, f"gap:{key}", now, when=when)
             session.commit()
             written.extend(turn.outbox_ids())
@@ -124,7 +128,7 @@ def post_open_shift(
         turn.tell_volunteer(
             volunteer,
             key,
-            when=_when(line, starts_at, ends_at),
+            when=_when(turn, volunteer, starts_at, ends_at),
             code=code,
             peer=asked_by.name if asked_by else "",
         )
@@ -154,7 +158,6 @@ def claim_open_shift(turn: Turn, volunteer: Volunteer, code: str) -> None:
     if won.rowcount != 1:  # type: ignore[attr-defined]
         turn.tell_volunteer(volunteer, "open_shift_gone", code=posted.code)
         return
-    when = _when(turn.line, posted.starts_at, posted.ends_at)
     try:
         if posted.occurrence_id is not None:
             occurrence = turn.session.get_one(ShiftOccurrence, posted.occurrence_id)
@@ -179,10 +182,12 @@ def claim_open_shift(turn: Turn, volunteer: Volunteer, code: str) -> None:
         reason = exc.translated(first_language(volunteer, turn.line))
         turn.tell_volunteer(volunteer, "open_shift_refused", code=posted.code, reason=reason)
         return
+    when = _when(turn, volunteer, posted.starts_at, posted.ends_at)
     turn.tell_volunteer(volunteer, "open_shift_yours", when=when)
     if posted.asked_by is not None:
         asker = turn.session.get(Volunteer, posted.asked_by)
         if asker is not None:
+            when = _when(turn, asker, posted.starts_at, posted.ends_at)
             turn.tell_volunteer(asker, "swap_taken", when=when, peer=volunteer.name)
 
 
@@ -206,7 +211,7 @@ def request_swap(turn: Turn, volunteer: Volunteer) -> None:
             OpenShift.occurrence_id == occurrence.id, OpenShift.claimed_at.is_(None)
         )
     )
-    when = _when(turn.line, occurrence.starts_at, occurrence.ends_at)
+    when = _when(turn, volunteer, occurrence.starts_at, occurrence.ends_at)
     if pending is not None:
         turn.tell_volunteer(volunteer, "swap_pending", when=when, code=pending)
         return
@@ -267,11 +272,11 @@ def _coordinators(session: Session, line: Line, now: datetime) -> list[Volunteer
     )
 
 
-def _when(line: Line, start: datetime, end: datetime) -> str:
-    """A shift's times as a person on the line reads them."""
-    zone = service.zone_of(line)
-    local_start, local_end = start.astimezone(zone), end.astimezone(zone)
-    return f"{local_start:%a %d %b %H:%M}-{local_end:%H:%M} ({local_start:%Z})"
+def _when(turn: Turn, reader: Volunteer | None, start: datetime, end: datetime) -> str:
+    """A shift's times on the line's clock, in the reader's language (None: English)."""
+    zone = service.zone_of(turn.line)
+    language = first_language(reader, turn.line) if reader is not None else SOURCE_LANGUAGE
+    return shift_when(start.astimezone(zone), end.astimezone(zone), language)
 
 
 def _code() -> str:

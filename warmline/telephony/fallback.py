@@ -9,6 +9,7 @@ country's crisis numbers.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from flask import Blueprint, Response, current_app, request
@@ -17,10 +18,12 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from twilio.twiml.messaging_response import MessagingResponse
 from twilio.twiml.voice_response import VoiceResponse
 
+from warmline.conversations.rules.languages import asked_language, detect
 from warmline.core import metrics, phones
 from warmline.core.clock import utcnow
 from warmline.lines.cards import LineCard
-from warmline.messaging import wording
+from warmline.messaging import times, wording
+from warmline.messaging.rules.segments import first_reply_limit, segments
 from warmline.telephony.fields import whole_number
 from warmline.telephony.signature import twilio_signed
 
@@ -45,7 +48,8 @@ def sms_fallback() -> Response:
         error or "unknown",
     )
     metrics.TEXTS_NOT_STORED.labels(reason="handler_failed").inc()
-    return safe_sms_reply(_rt(), request.form.get("To", ""), "sms_fallback")
+    form = request.form
+    return safe_sms_reply(_rt(), form.get("To", ""), "sms_fallback", form.get("Body", ""))
 
 
 @bp.post("/voice/fallback")
@@ -60,13 +64,32 @@ def voice_fallback() -> Response:
     return safe_voice_reply(_rt(), request.form.get("To", ""), "voice_fallback")
 
 
-def safe_sms_reply(rt: Runtime, to_raw: str, webhook: str) -> Response:
-    """TwiML replying with the line's hours and crisis numbers; always a 200."""
+def safe_sms_reply(rt: Runtime, to_raw: str, webhook: str, body: str = "") -> Response:
+    """TwiML replying with the line's hours and crisis numbers, in the text's language; a 200."""
     card = _card(rt, to_raw)
     metrics.SAFE_ANSWERS.labels(webhook=webhook).inc()
     response = MessagingResponse()
-    response.message(_words(card, "sms_safe_reply"))
+    response.message(_sms_words(card, reply_language(card, body)))
     return Response(str(response), mimetype="text/xml")
+
+
+def reply_language(card: LineCard, body: str) -> str:
+    """The language the text asks for or reads in, among the line's as last read, else its default."""
+    # No database: the card is the line as this process last read it; a line never read offers
+    # both languages with English the default, so a Spanish text still gets the Spanish reply.
+    asked = asked_language(body)
+    if asked in card.languages:
+        return asked
+    return detect(body, card.languages, card.default_language) if body else card.default_language
+
+
+def _sms_words(card: LineCard, language: str) -> str:
+    """The safe reply in `language`, within a first reply's segments: without the hours if need be."""
+    text = _words(card, "sms_safe_reply", language)
+    if segments(text) <= first_reply_limit(language):
+        return text
+    # The crisis numbers and "text again" matter more than the hours when both cannot fit.
+    return _words(replace(card, hours=""), "sms_safe_reply", language)
 
 
 def safe_voice_reply(
@@ -103,9 +126,15 @@ def _card(rt: Runtime, to_raw: str) -> LineCard:
     return rt.line_cards.get(rt.db, number, utcnow())
 
 
-def _words(card: LineCard, key: str) -> str:
+def _words(card: LineCard, key: str, language: str = wording.SOURCE_LANGUAGE) -> str:
     """The wording, with empty parts (no hours known) leaving no double spaces."""
-    text = wording.say(key, line_name=card.name, hours=card.hours, crisis=card.crisis)
+    text = wording.say(
+        key,
+        language,
+        line_name=card.name,
+        hours=times.hours_in(card.hours, language) if card.hours else "",
+        crisis=wording.setting_in("crisis_numbers", card.crisis, language),
+    )
     return " ".join(text.split())
 
 

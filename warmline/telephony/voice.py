@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from flask import Blueprint, Response, current_app, request
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 from twilio.twiml.voice_response import VoiceResponse
 
 from warmline.core import phones
@@ -34,6 +35,11 @@ View = Callable[[], Response]
 def _caller_hears_safe_words(rt: Runtime) -> Response:
     """The caller hears the hours and crisis numbers, as on a first call with the database down."""
     return safe_voice_reply(rt, request.form.get("To", ""), "voice_callback")
+
+
+def _new_caller_hears_safe_words(rt: Runtime) -> Response:
+    """A new call with the database down: the hours and crisis numbers, then goodbye."""
+    return safe_voice_reply(rt, request.form.get("To", ""), "voice")
 
 
 def _peer_hears_not_connected(rt: Runtime) -> Response:
@@ -76,9 +82,9 @@ def _when_database_down(reply: Callable[[Runtime], Response]) -> Callable[[View]
 
 @bp.post("")
 @twilio_signed
+@_when_database_down(_new_caller_hears_safe_words)
 def incoming_call() -> Response:
     """A call to one of our numbers: greet and ring peers, or fall back, or give the hours."""
-    rt = _rt()
     sid = _field("CallSid")[:64]
     if not sid:
         # Without a CallSid nothing can be idempotent, but the caller must still be routed.
@@ -89,15 +95,9 @@ def incoming_call() -> Response:
     except phones.InvalidNumber:
         to = None
     call = calls.IncomingCall(call_sid=sid, to=to, raw_from=request.form.get("From", ""))
-    try:
-        with rt.db.session() as session:
-            answer = calls.incoming(session, rt.keyring, rt.vault, call, utcnow())
-    except SQLAlchemyError as exc:
-        # Never a 5xx to a caller: the hours and crisis numbers, then goodbye.
-        log.error("incoming call not routed (database: %s): safe words said", type(exc).__name__)
-        rt.line_cards.database_failed(utcnow())
-        return safe_voice_reply(rt, request.form.get("To", ""), "voice")
-    return _answer(rt, answer)
+    return _served(
+        lambda session, rt: calls.incoming(session, rt.keyring, rt.vault, call, utcnow())
+    )
 
 
 @bp.post("/language")
@@ -105,12 +105,11 @@ def incoming_call() -> Response:
 @_when_database_down(_caller_hears_safe_words)
 def language_chosen() -> Response:
     """The caller pressed a key for their language, or none: greet in it and ring peers."""
-    rt = _rt()
-    with rt.db.session() as session:
-        answer = calls.choose_language(
+    return _served(
+        lambda session, rt: calls.choose_language(
             session, rt.vault, _arg("call"), _field("CallSid"), _field("Digits"), utcnow()
         )
-    return _answer(rt, answer)
+    )
 
 
 @bp.post("/dialed")
@@ -118,17 +117,16 @@ def language_chosen() -> Response:
 @_when_database_down(_caller_hears_safe_words)
 def dialed() -> Response:
     """A <Dial> ended: log the accepted call, or move to the next tier or the fallback."""
-    rt = _rt()
     report = calls.DialReport(
         dial_status=_field("DialCallStatus").lower(),
         caller_status=_field("CallStatus").lower(),
         duration_s=_int_field("DialCallDuration"),
     )
-    with rt.db.session() as session:
-        answer = calls.dialed(
+    return _served(
+        lambda session, rt: calls.dialed(
             session, rt.vault, _arg("call"), _arg("step"), _field("CallSid"), report, utcnow()
         )
-    return _answer(rt, answer)
+    )
 
 
 @bp.post("/screen")
@@ -136,9 +134,8 @@ def dialed() -> Response:
 @_when_database_down(_peer_hears_not_connected)
 def screen() -> Response:
     """A volunteer answered: who is calling, press 1 to accept."""
-    rt = _rt()
-    with rt.db.session() as session:
-        answer = calls.screen(
+    return _served(
+        lambda session, rt: calls.screen(
             session,
             _arg("call"),
             _arg("leg"),
@@ -146,7 +143,7 @@ def screen() -> Response:
             _field("CallSid"),
             utcnow(),
         )
-    return _answer(rt, answer)
+    )
 
 
 @bp.post("/accept")
@@ -154,10 +151,11 @@ def screen() -> Response:
 @_when_database_down(_peer_hears_not_connected)
 def accept() -> Response:
     """The volunteer's key: 1 bridges, anything else hangs up their phone."""
-    rt = _rt()
-    with rt.db.session() as session:
-        answer = calls.accept(session, _arg("call"), _arg("leg"), _field("Digits"), utcnow())
-    return _answer(rt, answer)
+    return _served(
+        lambda session, rt: calls.accept(
+            session, _arg("call"), _arg("leg"), _field("Digits"), utcnow()
+        )
+    )
 
 
 @bp.post("/status")
@@ -193,12 +191,11 @@ def recording() -> Response:
 @_when_database_down(_peer_hears_not_connected)
 def callback_answered() -> Response:
     """The volunteer answered the call-back: press 1 to hear the voicemail."""
-    rt = _rt()
-    with rt.db.session() as session:
-        answer = callbacks.callback_answered(
+    return _served(
+        lambda session, rt: callbacks.callback_answered(
             session, _arg("vm"), _arg("attempt"), _field("CallSid"), utcnow()
         )
-    return _answer(rt, answer)
+    )
 
 
 @bp.post("/callback/listen")
@@ -206,12 +203,11 @@ def callback_answered() -> Response:
 @_when_database_down(_peer_hears_not_connected)
 def callback_listen() -> Response:
     """Play the voicemail, then offer to call back."""
-    rt = _rt()
-    with rt.db.session() as session:
-        answer = callbacks.callback_listen(
+    return _served(
+        lambda session, rt: callbacks.callback_listen(
             session, rt.vault, _arg("vm"), _arg("attempt"), _field("Digits"), utcnow()
         )
-    return _answer(rt, answer)
+    )
 
 
 @bp.post("/callback/connect")
@@ -219,12 +215,11 @@ def callback_listen() -> Response:
 @_when_database_down(_peer_hears_not_connected)
 def callback_connect() -> Response:
     """Ring the caller from the line number and bridge them to the volunteer."""
-    rt = _rt()
-    with rt.db.session() as session:
-        answer = callbacks.callback_connect(
+    return _served(
+        lambda session, rt: callbacks.callback_connect(
             session, rt.vault, _arg("vm"), _arg("attempt"), _field("Digits")
         )
-    return _answer(rt, answer)
+    )
 
 
 @bp.post("/callback/dialed")
@@ -232,12 +227,11 @@ def callback_connect() -> Response:
 @_when_database_down(_peer_hears_not_connected)
 def callback_dialed() -> Response:
     """The call-back's dial ended: handled, or waiting for another try."""
-    rt = _rt()
-    with rt.db.session() as session:
-        answer = callbacks.callback_dialed(
+    return _served(
+        lambda session, rt: callbacks.callback_dialed(
             session, _arg("vm"), _arg("attempt"), _field("DialCallStatus").lower(), utcnow()
         )
-    return _answer(rt, answer)
+    )
 
 
 @bp.post("/callback/status")
@@ -266,6 +260,14 @@ def _take_recording() -> Answer:
         return voicemail.recorded(
             session, rt.vault, _arg("call"), _field("CallSid"), recording, utcnow()
         )
+
+
+def _served(use_case: Callable[[Session, Runtime], Answer]) -> Response:
+    """Run a call's use case in a session of its own, then answer Twilio with its plan."""
+    rt = _rt()
+    with rt.db.session() as session:
+        answer = use_case(session, rt)
+    return _answer(rt, answer)
 
 
 def _answer(rt: Runtime, answer: Answer) -> Response:

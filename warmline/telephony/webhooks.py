@@ -92,7 +92,8 @@ def incoming_sms() -> Response:
         )
         metrics.TEXTS_NOT_STORED.labels(reason="database").inc()
         rt.line_cards.database_failed(utcnow())
-        return safe_sms_reply(rt, request.form.get("To", ""), "sms")
+        form = request.form
+        return safe_sms_reply(rt, form.get("To", ""), "sms", form.get("Body", ""))
     return twiml()
 
 

@@ -12,7 +12,8 @@ from warmline.core.jobqueue import DELETE_RECORDING
 from warmline.core.statuses import VoicemailStatus
 from warmline.messaging.outgoing import Turn
 from warmline.models import Call, Line, Voicemail, Volunteer
-from warmline.voice import call_rows, calls
+from warmline.voice import call_rows
+from warmline.voice.languages import speak
 from warmline.voice.plans import (
     Answer,
     CallBack,
@@ -74,7 +75,7 @@ def callback_answered(
         return Answer(Goodbye())
     vm.updated_at = now
     session.commit()
-    words = calls.speak(line, "voice_callback_gate", spoken_ref=spoken_ref(vm.ref))
+    words = speak(line, "voice_callback_gate", spoken_ref=spoken_ref(vm.ref))
     return Answer(CallbackGate(vm.id, attempt, (words,), Speech.of(line)))
 
 
@@ -88,11 +89,11 @@ def callback_listen(
     call = session.get_one(Call, vm.call_id)
     url = vault.open(vm.recording_url_sealed)
     if call_rows.caller_number(session, vault, call) is not None:
-        prompt = calls.speak(line, "voice_callback_prompt")
+        prompt = speak(line, "voice_callback_prompt")
         return Answer(PlayMessage(vm.id, attempt, url, (prompt,), True, Speech.of(line)))
     mark_handled(session, vm, VoicemailStatus.DONE, now)
     session.commit()
-    prompt = calls.speak(line, "voice_callback_hidden")
+    prompt = speak(line, "voice_callback_hidden")
     return Answer(
         PlayMessage(vm.id, attempt, url, (prompt,), False, Speech.of(line)),
         jobs=((DELETE_RECORDING, vm.id),),
@@ -108,7 +109,7 @@ def callback_connect(
         return Answer(Goodbye())
     number = call_rows.caller_number(session, vault, session.get_one(Call, vm.call_id))
     if number is None:
-        return Answer(Goodbye((calls.speak(line, "voice_callback_hidden"),), Speech.of(line)))
+        return Answer(Goodbye((speak(line, "voice_callback_hidden"),), Speech.of(line)))
     return Answer(CallBack(vm.id, attempt, line.number, number, CALLBACK_RING_S))
 
 
@@ -122,18 +123,18 @@ def callback_dialed(
     line = session.get_one(Line, vm.line_id)
     speech = Speech.of(line)
     if vm.status == VoicemailStatus.DONE:
-        return Answer(Goodbye((calls.speak(line, "voice_callback_done"),), speech))
+        return Answer(Goodbye((speak(line, "voice_callback_done"),), speech))
     if vm.status != VoicemailStatus.CALLING:
         return Answer(Goodbye())
     if dial_status in BRIDGED:
         mark_handled(session, vm, VoicemailStatus.DONE, now)
         session.commit()
-        words = calls.speak(line, "voice_callback_done")
+        words = speak(line, "voice_callback_done")
         return Answer(Goodbye((words,), speech), jobs=((DELETE_RECORDING, vm.id),))
     vm.status = VoicemailStatus.WAITING
     vm.updated_at = now
     session.commit()
-    return Answer(Goodbye((calls.speak(line, "voice_callback_missed", ref=vm.ref),), speech))
+    return Answer(Goodbye((speak(line, "voice_callback_missed", ref=vm.ref),), speech))
 
 
 def callback_status(

@@ -11,17 +11,7 @@ from sqlalchemy.orm import Session
 
 from warmline.core.crypto import Keyring, Vault
 from warmline.core.statuses import CallStatus
-from warmline.lines.rules.languages import SUPPORTED, from_stored
-from warmline.messaging import wording
-from warmline.messaging.wording import SOURCE_LANGUAGE
-from warmline.models import (
-    Call,
-    CallLeg,
-    CallStep,
-    Contact,
-    Line,
-    Volunteer,
-)
+from warmline.models import Call, CallLeg, CallStep, Line, Volunteer
 from warmline.rota import service
 from warmline.rota.availability import (
     available_now,
@@ -39,10 +29,10 @@ from warmline.voice.call_rows import (
     locked_call,
     volunteer_numbers,
 )
+from warmline.voice.languages import choice, only_language, screen_words, speak, take_choice
 from warmline.voice.plans import (
     Answer,
     Bridge,
-    ChooseLanguage,
     Dial,
     Forward,
     Goodbye,
@@ -62,7 +52,6 @@ from warmline.voice.rules.calls import (
     fallback_of,
     next_ring,
 )
-from warmline.voice.rules.languages import chosen, key_for
 
 MISSING_SID_PREFIX = "missing-"
 
@@ -83,21 +72,6 @@ class DialReport:
     dial_status: str
     caller_status: str
     duration_s: int | None = None
-
-
-def speak(line: Line | None, key: str, language: str | None = None, **fields: object) -> str:
-    """The wording `key` for a call on `line` in `language` (None: the line's default), filled in."""
-    if line is None:
-        return wording.say(key, language or SOURCE_LANGUAGE, **fields)
-    language = language or line.default_language
-    return wording.say(
-        key,
-        language,
-        line_name=line.name,
-        crisis=wording.setting_in("crisis_numbers", line.crisis_numbers, language),
-        hours=wording.setting_in("hours", line.hours_text, language),
-        **fields,
-    )
 
 
 def incoming(
@@ -128,11 +102,10 @@ def incoming(
         existing = call_by_sid(session, call.call_sid)
         assert existing is not None
         return _again(session, vault, line, existing)
-    languages = from_stored(line.languages)
-    if len(languages) > 1:
+    row.language = only_language(line)
+    if row.language is None:
         session.commit()  # the choice comes first; what follows is decided once it is made
-        return Answer(_choice(line, row))
-    row.language = languages[0] if languages else line.default_language
+        return Answer(choice(line, row))
     _begin(session, row, line, now)
     session.commit()
     return Answer(plan_for_step(session, vault, row, 0))
@@ -147,29 +120,10 @@ def choose_language(
         return Answer(Goodbye())
     line = session.get_one(Line, call.line_id)
     if call_step(session, call.id, 0) is None:
-        languages = from_stored(line.languages) or (line.default_language,)
-        call.language = chosen(digits, languages, line.default_language)
-        contact = session.get(Contact, call.contact_id) if call.contact_id else None
-        if contact is not None and contact.language is None:
-            contact.language = call.language  # their texts, if they ever text, start in it
+        take_choice(session, line, call, digits)
         _begin(session, call, line, now)
         session.commit()
     return Answer(plan_for_step(session, vault, call, 0))
-
-
-def _choice(line: Line, call: Call) -> ChooseLanguage:
-    """The choice of language, each option said in its own language."""
-    languages = from_stored(line.languages)
-    return ChooseLanguage(
-        call.id,
-        tuple(
-            (
-                speak(line, "voice_choose_language", code, digit=key_for(languages, code)),
-                Speech.of(line, code),
-            )
-            for code in languages
-        ),
-    )
 
 
 def _begin(session: Session, call: Call, line: Line, now: datetime) -> None:
@@ -185,7 +139,7 @@ def _begin(session: Session, call: Call, line: Line, now: datetime) -> None:
 def _again(session: Session, vault: Vault, line: Line, call: Call) -> Answer:
     """The same first answer to a repeated request: the choice while it is still to be made."""
     if call.language is None and call_step(session, call.id, 0) is None:
-        return Answer(_choice(line, call))
+        return Answer(choice(line, call))
     return Answer(plan_for_step(session, vault, call, 0))
 
 
@@ -234,15 +188,8 @@ def screen(
     call.updated_at = now
     session.commit()
     line = session.get_one(Line, call.line_id)
-    volunteer = session.get_one(Volunteer, leg.volunteer_id)
-    # The peer hears it in their own first language, not the caller's.
-    language = wording.first_of(volunteer.languages, line.default_language)
-    words = speak(line, "voice_screen", language)
-    if call.language is not None and call.language != line.default_language:
-        # A caller who chose another language than the line's own: the peer knows before pressing 1.
-        name = SUPPORTED.get(call.language, call.language)
-        words = speak(line, "voice_screen_language", language, language_name=name)
-    return Answer(Screen(call.id, leg.id, (words,), Speech.of(line, language)))
+    words, speech = screen_words(line, session.get_one(Volunteer, leg.volunteer_id), call)
+    return Answer(Screen(call.id, leg.id, (words,), speech))
 
 
 def accept(session: Session, call_id: int, leg_id: int, digits: str, now: datetime) -> Answer:

@@ -22,7 +22,8 @@ from warmline.messaging.outgoing import Turn
 from warmline.messaging.rules.refs import REF_ATTEMPTS, new_ref
 from warmline.models import Call, Conversation, Line, Voicemail, Volunteer
 from warmline.rota.availability import available_now, coordinators_on_call
-from warmline.voice import call_ends, call_rows, calls
+from warmline.voice import call_ends, call_rows
+from warmline.voice.languages import speak
 from warmline.voice.plans import (
     Answer,
     Goodbye,
@@ -85,7 +86,7 @@ def recorded(
             call_ends.end_call(session, call, "abandoned", now)
         call_rows.release_contact(session, call)
         session.commit()
-        return Answer(Goodbye((calls.speak(line, "voice_no_message", call.language),), speech))
+        return Answer(Goodbye((speak(line, "voice_no_message", call.language),), speech))
     if vm is None:
         vm = _new_voicemail(session, call, now)
     _take_recording(vault, vm, recording, now)
@@ -101,7 +102,7 @@ def recorded(
     session.commit()
     jobs = ((DELETE_RECORDING, vm.id),) if vm.handled_at is not None else ()
     key = "voice_message_saved" if vm.status != VoicemailStatus.EMPTY else "voice_no_message"
-    said = calls.speak(line, key, call.language)
+    said = speak(line, key, call.language)
     return Answer(Goodbye((said,), speech), tuple(outbox_ids), jobs)
 
 

@@ -127,7 +127,7 @@ def test_olvidar_forgets_and_the_language_goes_with_the_contact(line: Line) -> N
 def test_ayuda_asks_for_help_and_still_reaches_a_peer(line: Line) -> None:
     line.add_volunteer("Sam", SAM)
     line.text(TEXTER, "AYUDA")
-    assert line.sent_to(TEXTER)[-1] == in_spanish("texter_help")
+    assert line.sent_to(TEXTER)[-1] == in_spanish("texter_help_first")
     assert len(offers(line, SAM)) == 1
 
 
@@ -136,17 +136,29 @@ def test_a_spanish_texter_is_offered_first_to_a_spanish_speaking_peer_then_to_al
 ) -> None:
     alex_speaks_spanish(line)
     assert line.sent_to(ALEX)[-1] == wording.say(
-        "languages_set", "en", languages="English, Español"
+        "languages_set", "en", languages="English, Spanish"
     )
 
     line.text(TEXTER, "hola, no puedo dormir y me siento sola")
 
     assert len(offers(line, ALEX)) == 1 and offers(line, SAM) == []
-    assert offers(line, ALEX)[0].endswith("(Español)")
+    assert offers(line, ALEX)[0].endswith("(Spanish)")
     for _ in range(2):  # the head start widens once, whichever sweep gets there
         sweep_at(line, 46)
-    assert len(offers(line, SAM)) == 1 and offers(line, SAM)[0].endswith("(Español)")
+    assert len(offers(line, SAM)) == 1 and offers(line, SAM)[0].endswith("(Spanish)")
     assert len(offers(line, ALEX)) == 1
+
+
+def test_a_spanish_speaking_peer_reads_the_offer_and_its_language_in_spanish(line: Line) -> None:
+    sam_and_alex(line)
+    line.text(ALEX, "LANG es,en")
+    assert line.sent_to(ALEX)[-1] == wording.say("languages_set", "es", languages="español, inglés")
+
+    line.text(TEXTER, "hola, no puedo dormir y me siento sola")
+
+    offer = offers(line, ALEX)[0]
+    assert offer.startswith("Test Warmline: alguien espera para hablar")
+    assert offer.endswith("(español)") and "Spanish" not in offer and "Español" not in offer
 
 
 def test_an_english_texter_is_offered_to_everyone_at_once_without_a_language(

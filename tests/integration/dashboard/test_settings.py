@@ -235,7 +235,9 @@ def test_hours_use_the_cli_syntax_are_described_and_audited(
     with line.rt.db.session() as session:
         windows = settings_board.hours(session, line_row(line))
     assert (0, 18 * 60, 23 * 60) in windows and (6, 12 * 60, 2 * 60) in windows
-    assert line_row(line).hours_text.startswith("Our hours (America/New_York): Mon 18:00")
+    assert line_row(line).hours_text == (
+        "Our hours (America/New_York): Mon-Fri 18:00-23:00, Sat-Sun 12:00-02:00."
+    )
     assert any(
         "changed hours" in r and "hours: “always” → “mon-fri 18:00-23:00; sat-sun 12:00-02:00”" in r
         for r in audit_rows(signed_in)

@@ -144,3 +144,17 @@ def test_the_greeting_setting_still_greets_and_a_spanish_greeting_is_its_own(lin
         "Hola, aquí Test Warmline: te escuchamos. "
         "Si estás en peligro, llama o escribe al 988, o llama al 911."
     )
+
+
+@pytest.mark.usefixtures("cli")
+def test_a_piece_filled_into_other_texts_is_not_a_text_the_line_can_replace(line: Line) -> None:
+    refused = run(
+        "line", "text", "--line", line.number, "--key", "when_tomorrow", "--language", "es", "ya"
+    )
+    assert refused.exit_code == 1
+    assert "'when_tomorrow' is not a text the line sends" in refused.output
+    listed = run("line", "texts", "--line", line.number).output.split()
+    assert "greeting" in listed and "texter_help_first" in listed
+    assert (
+        "when_tomorrow" not in listed and "hours_weekly" not in listed and "busy_note" not in listed
+    )

@@ -15,6 +15,7 @@ from tests.integration.conversations.test_sms_flow import ALEX, RILEY, SAM
 from warmline.core.clock import utcnow
 from warmline.core.errors import InvalidInput
 from warmline.lines.lines import get_line
+from warmline.messaging import times, wording
 from warmline.models import OpenShift, Shift, ShiftOccurrence, Volunteer
 from warmline.ops.sweeper import sweep
 from warmline.rota import calendar, service, shifts
@@ -235,3 +236,32 @@ def test_hours_in_the_texts_follow_the_line_hours(line: Line) -> None:
         assert service.opening_hours(
             session, target, utcnow(), utcnow() + timedelta(hours=1)
         ).windows
+
+
+ENGLISH_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def test_spanish_speaking_peers_read_shift_days_and_times_in_spanish(line: Line) -> None:
+    line.add_volunteer("Sam", SAM)
+    line.add_volunteer("Alex", ALEX)
+    for phone in (SAM, ALEX):
+        line.text(phone, "LANG es")
+    add_shift(line, SAM, timedelta(days=1), 3)
+    with line.rt.db.session() as session:
+        starts = session.scalars(
+            select(ShiftOccurrence.starts_at).where(ShiftOccurrence.starts_at > utcnow())
+        ).one()
+    local = starts.astimezone(NY)
+    when = times.shift_when(local, local + timedelta(hours=3), "es")
+
+    line.text(SAM, "SWAP")
+    offer = next(b for b in line.sent_to(ALEX) if "pide un cambio" in b)
+    code = offer.split("CLAIM ")[1].split(" ")[0]
+    line.text(ALEX, f"CLAIM {code}")
+
+    assert line.sent_to(SAM)[-2] == wording.say("swap_asked", "es", when=when)
+    assert when in offer
+    assert line.sent_to(ALEX)[-1] == wording.say("open_shift_yours", "es", when=when)
+    assert line.sent_to(SAM)[-1] == wording.say("swap_taken", "es", when=when, peer="Alex")
+    for body in line.sent_to(SAM)[-2:] + line.sent_to(ALEX)[-2:]:
+        assert not any(f"{day} " in body for day in ENGLISH_DAYS), body

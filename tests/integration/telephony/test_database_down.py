@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from flask import Flask
@@ -30,6 +31,9 @@ from warmline.core import metrics
 from warmline.core.clock import utcnow
 from warmline.lines.cards import FRESH_FOR
 from warmline.lines.lines import get_line
+from warmline.messaging import wording
+from warmline.messaging.rules.segments import is_gsm7, segments
+from warmline.rota import shifts
 from warmline.runtime import Runtime
 from warmline.telephony import voice_twiml as paths
 from warmline.telephony.fallback import VOICE_FALLBACK, database_unreachable
@@ -85,6 +89,61 @@ def test_a_text_that_cannot_be_stored_gets_the_crisis_numbers_a_200_and_a_log_wi
     logged = caplog.text
     assert "could not be stored" in logged and "will not send it again" in logged
     assert "9001" not in logged and "is anyone there" not in logged
+
+
+def reply_of(response: object) -> str:
+    """The text of the one <Message> a TwiML answer sends back."""
+    twiml = response.get_data(as_text=True)  # type: ignore[attr-defined]
+    message = ElementTree.fromstring(twiml).find("Message")
+    assert message is not None and message.text is not None
+    return message.text
+
+
+@pytest.mark.parametrize(
+    ("body", "language"),
+    [
+        ("hola, necesito hablar con alguien", "es"),
+        ("ESPAÑOL", "es"),
+        ("hi, is anyone there tonight?", "en"),
+        ("", "en"),
+    ],
+)
+def test_with_the_database_down_a_spanish_text_gets_the_safe_reply_in_spanish_within_its_segments(
+    down: Flask, body: str, language: str
+) -> None:
+    response = signed_post(down.test_client(), "/twilio/sms", sms_form(Body=body))
+
+    reply = reply_of(response)
+    crisis = wording.template("crisis_numbers", language)
+    assert reply == wording.say(
+        "sms_safe_reply", language, line_name="this line", hours="", crisis=crisis
+    ).replace("  ", " ")
+    assert segments(reply) <= {"en": 2, "es": 3}[language]
+    assert language == "es" or is_gsm7(reply)
+
+
+@pytest.mark.parametrize("languages", ["en,es", "en"])
+def test_the_fallback_answers_in_the_lines_languages_within_their_segments(
+    line: Line, languages: str
+) -> None:
+    with line.rt.db.session() as session:
+        ours = get_line(session, LINE_NUMBER)
+        ours.name = "Test Warmline Valley"
+        ours.languages = languages
+        shifts.set_hours(session, LINE_NUMBER, "mon-fri 18:00-23:00; sat,sun 12:00-02:00")
+        session.commit()
+    spanish = sms_form(ErrorCode="11200", Body="hola, necesito hablar con alguien")
+
+    reply = reply_of(signed_post(line.client, "/twilio/fallback", spanish))
+
+    if languages == "en,es":
+        assert reply.startswith("Test Warmline Valley tiene un problema técnico")
+        assert "llama o escribe al 988" in reply and "Our hours" not in reply
+        assert segments(reply) <= 3
+    else:  # a line that does not offer Spanish answers in its own language
+        assert reply.startswith("Sorry, Test Warmline Valley has a technical problem")
+        assert "Our hours (America/New_York): Mon-Fri 18:00-23:00, Sat-Sun 12:00-02:00." in reply
+        assert segments(reply) <= 2 and is_gsm7(reply)
 
 
 def test_a_call_with_the_database_down_hears_the_crisis_numbers_instead_of_an_error(

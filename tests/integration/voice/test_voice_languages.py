@@ -68,7 +68,7 @@ def test_a_caller_who_presses_2_hears_spanish_and_the_peer_is_told_the_language(
 
     screen = call.answer_leg(SAM)
     spoken = screen.one("Gather/Say")
-    assert spoken.text == "Test Warmline call, in Español. Press 1 to accept."
+    assert spoken.text == "Test Warmline call, in Spanish. Press 1 to accept."
     assert spoken.get("language") == "en-US"  # the peer hears the line's own language
     with line.rt.db.session() as session:
         assert session.scalar(select(Call.language)) == "es"

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from warmline.messaging import wording
 from warmline.messaging.rules.delivery import (
     advanced_status,
     failure_reason,
@@ -92,4 +93,5 @@ def test_clean_body_drops_nul_and_control_characters_but_keeps_lines_and_emoji()
 def test_a_failed_text_is_explained_to_the_peer_in_words(
     error_code: int | None, reason: str
 ) -> None:
-    assert failure_reason(error_code) == reason
+    key, fields = failure_reason(error_code)
+    assert wording.say(key, "en", **fields) == reason

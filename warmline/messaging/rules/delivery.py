@@ -37,24 +37,26 @@ RATE_LIMIT_ERROR_CODES = frozenset({20429})
 RATE_LIMIT_FIRST_WAIT = timedelta(seconds=5)
 
 
-# Why a text did not arrive, in words a peer can act on (Twilio's error codes).
+# Why a text did not arrive, in words a peer can act on: the wording key per Twilio error code.
 _FAILURE_REASONS = {
-    21610: "they have blocked texts from this number",
-    30003: "their phone is off or out of reach",
-    30005: "the number no longer exists",
-    30006: "the number cannot take texts (perhaps a landline)",
-    30007: "their carrier filtered it",
+    21610: "why_blocked",
+    30003: "why_out_of_reach",
+    30005: "why_no_number",
+    30006: "why_landline",
+    30007: "why_filtered",
 }
 _CANNOT_TAKE_TEXTS = frozenset({21211, 21408, 21612, 21614, 21617, 21635})
 
 
-def failure_reason(error_code: int | None) -> str:
-    """Why a text failed for good, for the peer who wrote it."""
+def failure_reason(error_code: int | None) -> tuple[str, dict[str, object]]:
+    """Why a text failed for good, for the peer who wrote it: a wording key and its fields."""
     if error_code in _FAILURE_REASONS:
-        return _FAILURE_REASONS[error_code]
+        return _FAILURE_REASONS[error_code], {}
     if error_code in _CANNOT_TAKE_TEXTS:
-        return "the number cannot take texts from this line"
-    return "the carrier refused it" + (f" (error {error_code})" if error_code else "")
+        return "why_cannot_take", {}
+    if error_code:
+        return "why_refused_code", {"code": error_code}
+    return "why_refused", {}
 
 
 def advanced_status(current: str, reported: str) -> OutboxStatus | None:

@@ -35,3 +35,13 @@ def segments(body: str) -> int:
             count, used = count + 1, 0
         used += unit
     return count
+
+
+# The most segments everything a new texter is sent back may cost, per language: English stays
+# GSM-7 (153 characters a part); Spanish accents make it UCS-2 (67 a part).
+FIRST_REPLY_SEGMENTS = {"en": 2, "es": 3}
+
+
+def first_reply_limit(language: str) -> int:
+    """How many segments the first reply to a new texter may cost in `language`."""
+    return FIRST_REPLY_SEGMENTS.get(language, FIRST_REPLY_SEGMENTS["en"])

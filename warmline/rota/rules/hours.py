@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from warmline.core.errors import InvalidInput
+from warmline.messaging.times import day_runs
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _TIME = re.compile(r"([01]?\d|2[0-4]):([0-5]\d)")
@@ -62,14 +63,9 @@ def as_spec(windows: list[tuple[int, int, int]]) -> str:
 
 def _day_ranges(days: list[int]) -> str:
     """Days as runs: [0, 1, 2, 4] → `mon-wed,fri`."""
-    runs: list[list[int]] = []
-    for day in days:
-        if runs and day == runs[-1][-1] + 1:
-            runs[-1].append(day)
-        else:
-            runs.append([day])
     return ",".join(
-        DAYS[run[0]] if len(run) == 1 else f"{DAYS[run[0]]}-{DAYS[run[-1]]}" for run in runs
+        DAYS[first] if first == last else f"{DAYS[first]}-{DAYS[last]}"
+        for first, last in day_runs(days)
     )
 
 
