@@ -91,10 +91,13 @@ def refuse_long_greeting(greeting: str, language: str) -> None:
     limit = first_reply_limit(language)
     if made > limit:
         raise InvalidInput(
-            f"The {SUPPORTED[language]} greeting makes {made} SMS segments with the line's name, "
-            f"crisis numbers and the note that every peer is busy; a first reply may use "
-            f"{limit}: shorten it",
+            "The {language} greeting makes {made} SMS segments with the line's name, "
+            "crisis numbers and the note that every peer is busy; a first reply may use "
+            "{limit}: shorten it",
             "text",
+            language=SUPPORTED[language],
+            made=made,
+            limit=limit,
         )
 
 
