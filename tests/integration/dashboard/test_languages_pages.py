@@ -157,7 +157,7 @@ def test_the_contact_log_reads_in_spanish(line: Line, signed_in: Dashboard) -> N
     talk_and_close(line, answer="YES", tag=None)
     in_spanish(signed_in)
     page = signed_in.text("/log")
-    assert "<h1>Registro de contactos</h1>" in page and "Cualquier canal" in page
+    assert "<h1>Registro de contactos</h1>" in page and ">Todos</option>" in page
     assert '<option value="sms">Mensajes</option>' in page
     assert '<td data-label="Canal">Mensaje</td>' in page
     assert '<td data-label="Resultado">terminada</td>' in page
