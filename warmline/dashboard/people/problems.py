@@ -7,6 +7,8 @@ from collections.abc import Callable
 
 from flask_babel import gettext, lazy_gettext
 
+from warmline.lines.volunteers import BAD_PHONE
+
 COLUMN_LABELS = {
     "name": lazy_gettext("Name"),
     "phone": lazy_gettext("Phone"),
@@ -30,6 +32,21 @@ _PROBLEMS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
         lambda m: gettext(
             "Not on this line's topic list: %(unknown)s (it has %(known)s).",
             unknown=m["unknown"],
+            known=m["known"],
+        ),
+    ),
+    (
+        re.compile("^" + re.escape(BAD_PHONE) + "$"),
+        lambda m: gettext(
+            "This is not a phone number we can text. Write it with its area code, like "
+            "(555) 010-4477, or with its country code, like +44 20 7946 0958."
+        ),
+    ),
+    (
+        re.compile(r"^'(?P<code>[^']*)' is not a language this line knows \(use (?P<known>.*)\)$"),
+        lambda m: gettext(
+            "'%(code)s' is not a language this line knows (use %(known)s)",
+            code=m["code"],
             known=m["known"],
         ),
     ),
