@@ -65,6 +65,7 @@ def init_app(app: Flask, settings: Settings) -> None:
     app.add_template_filter(present.until, "until")
     app.add_template_filter(present.span, "span")
     app.add_template_filter(present.zone_name, "zone_name")
+    app.add_template_filter(present.day, "day")
     app.add_template_global(lambda state: STATE_LABELS.get(state, state), "state_label")
     app.add_template_global(lambda role: ROLE_LABELS.get(role, role), "role_label")
     app.add_template_global(now.words, "now_words")

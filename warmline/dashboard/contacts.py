@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 
 from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext, lazy_gettext
 from werkzeug.wrappers import Response as BaseResponse
 
 from warmline.core.clock import utcnow
 from warmline.core.crypto import UnreadableSecret
 from warmline.core.errors import InvalidInput
 from warmline.core.phones import parse_number
-from warmline.core.refusals import refusal
 from warmline.dashboard.blueprint import bp
 from warmline.dashboard.context import chosen_line, coordinator, db, runtime
 from warmline.lines import blocks
@@ -20,7 +20,7 @@ from warmline.ops import contact_requests
 
 Page = str | tuple[str, int] | BaseResponse
 CONFIRM_WITHIN_S = 600
-BAD_NUMBER = refusal(
+BAD_NUMBER = lazy_gettext(
     "This is not a phone number. Write it as the person texts from, with its area code."
 )
 
@@ -34,7 +34,7 @@ def _number(line: Line, field: str) -> str:
     try:
         return parse_number(request.form.get("number", ""), line.region, field)
     except InvalidInput:
-        raise InvalidInput(BAD_NUMBER, field=field) from None
+        raise InvalidInput(str(BAD_NUMBER), field=field) from None
 
 
 @bp.get("/contacts", endpoint="contact_requests")
@@ -51,7 +51,7 @@ def contact_export() -> Page:
     try:
         e164 = _number(line, "export_number")
     except InvalidInput as exc:
-        return _page(line, lines, {exc.field: exc.translated()}), 400
+        return _page(line, lines, {exc.field: exc.sentence}), 400
     data = contact_requests.export(db(), runtime().keyring, line, e164, coordinator(), utcnow())
     day = utcnow().date().isoformat()
     return Response(
@@ -68,11 +68,11 @@ def contact_erase_check() -> Page:
     try:
         e164 = _number(line, "erase_number")
     except InvalidInput as exc:
-        return _page(line, lines, {exc.field: exc.translated()}), 400
+        return _page(line, lines, {exc.field: exc.sentence}), 400
     me, now = coordinator(), utcnow()
     found = contact_requests.held(db(), runtime().keyring, line, e164, me, now)
     if not found.anything:
-        flash("Nothing is held about that number on this line; nothing was erased.")
+        flash(gettext("Nothing is held about that number on this line; nothing was erased."))
         return redirect(url_for("dashboard.contact_requests", line=line.id))
     # The number travels on to the confirmation sealed (encrypted), never in the page's text.
     token = runtime().vault.seal(f"{me.id}|{line.id}|{int(now.timestamp())}|{e164}").decode()
@@ -85,16 +85,16 @@ def contact_erase() -> Page:
     line, _ = chosen_line()
     e164 = _confirmed_number(request.form.get("token", ""), line)
     if e164 is None:
-        flash("That confirmation has expired; nothing was erased. Type the number again.")
+        flash(gettext("That confirmation has expired; nothing was erased. Type the number again."))
         return redirect(url_for("dashboard.contact_requests", line=line.id))
     rt = runtime()
     erased = contact_requests.erase(
         db(), rt.vault, rt.keyring, rt.queue, line, e164, coordinator(), utcnow()
     )
     flash(
-        "Erased. Everything held about that number on this line is gone."
+        gettext("Erased. Everything held about that number on this line is gone.")
         if erased
-        else "Nothing was held about that number any more; nothing was erased."
+        else gettext("Nothing was held about that number any more; nothing was erased.")
     )
     return redirect(url_for("dashboard.contact_requests", line=line.id))
 
@@ -106,7 +106,7 @@ def contact_block() -> Page:
     try:
         e164 = _number(line, "block_number")
     except InvalidInput as exc:
-        return _page(line, lines, {exc.field: exc.translated()}), 400
+        return _page(line, lines, {exc.field: exc.sentence}), 400
     undo = request.form.get("undo") == "yes"
     changed = blocks.change(
         db(), runtime().keyring, line, e164, utcnow(), undo=undo, actor=coordinator()
@@ -114,15 +114,15 @@ def contact_block() -> Page:
     db().commit()
     if undo:
         flash(
-            "Unblocked: that number can text the line again."
+            gettext("Unblocked: that number can text the line again.")
             if changed
-            else "That number was not blocked."
+            else gettext("That number was not blocked.")
         )
     else:
         flash(
-            "Blocked: texts from that number now reach nobody."
+            gettext("Blocked: texts from that number now reach nobody.")
             if changed
-            else "That number was already blocked."
+            else gettext("That number was already blocked.")
         )
     return redirect(url_for("dashboard.contact_requests", line=line.id))
 

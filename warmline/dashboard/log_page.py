@@ -9,6 +9,7 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from flask import Response, render_template, request
+from flask_babel import gettext, lazy_gettext
 
 from warmline.core.clock import utcnow
 from warmline.dashboard.blueprint import bp
@@ -19,7 +20,17 @@ from warmline.privacy import log_search as search
 from warmline.privacy.log_search import LogFilters, LogRow
 
 FILTER_NAMES = ("from", "to", "channel", "outcome", "crisis", "volunteer")
+# The CSV file stays in English whatever the page's language: its columns feed other tools.
 CHANNEL_LABELS = {"sms": "Text", "voice": "Call"}
+CHANNEL_NAMES = {"sms": lazy_gettext("Text"), "voice": lazy_gettext("Call")}
+CHANNEL_PLURALS = {"sms": lazy_gettext("Texts"), "voice": lazy_gettext("Calls")}
+# How a conversation ended, as the system records it; a line's own outcome tags are shown as typed.
+ENDING_LABELS = {
+    "done": lazy_gettext("done"),
+    "idle": lazy_gettext("idle"),
+    "line_closed": lazy_gettext("line_closed"),
+    "opted_out": lazy_gettext("opted_out"),
+}
 # A spreadsheet runs a cell that starts like a formula; a leading quote keeps it text.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_ROWS_PER_CHUNK = 500
@@ -34,11 +45,11 @@ def _filters(line: Line) -> tuple[LogFilters, dict[str, str], dict[str, str]]:
         try:
             dates[name] = date.fromisoformat(raw[name]) if raw[name] else None
         except ValueError:
-            errors[name] = "Enter a date like 2026-12-24."
+            errors[name] = gettext("Enter a date like 2026-12-24.")
             dates[name] = None
     since, until = dates["from"], dates["to"]
     if since and until and until < since:
-        errors["to"] = "The end date is before the start date."
+        errors["to"] = gettext("The end date is before the start date.")
         until = None
     volunteer = int(raw["volunteer"]) if raw["volunteer"].isdigit() else None
     filters = LogFilters(
@@ -72,7 +83,9 @@ def contact_log() -> str | tuple[str, int]:
         query=query,
         outcomes=search.outcomes(line),
         volunteers=search.volunteers(db()),
-        channels=CHANNEL_LABELS,
+        channels=CHANNEL_NAMES,
+        channel_plurals=CHANNEL_PLURALS,
+        outcome_label=_outcome_label,
         extra_params=query,
     )
     return (page, 400) if errors else page
@@ -105,6 +118,11 @@ def contact_log_csv() -> Response:
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="contact-log-{today}.csv"'},
     )
+
+
+def _outcome_label(outcome: str) -> str:
+    """An outcome as the page shows it: a system ending in the page's language, a tag as typed."""
+    return str(ENDING_LABELS.get(outcome, outcome))
 
 
 def _header(zone: str) -> list[str]:

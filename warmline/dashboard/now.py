@@ -135,6 +135,17 @@ def words() -> dict[str, object]:
         "offer_at": gettext("%(name)s at %(time)s", name="{name}", time="{time}"),
         "offered_to": gettext("offered to %(list)s", list="{list}"),
         "unreachable": gettext("Cannot reach the server; still trying."),
+        "alerts_turn_on": gettext("Turn on crisis alerts"),
+        "alerts_turn_off": gettext("Crisis alerts are on (turn off)"),
+        "alerts_off": gettext("Crisis alerts are off in this browser."),
+        "alerts_granted": gettext(
+            "This browser will notify you and sound a tone when crisis words come in."
+        ),
+        "alerts_refused": gettext(
+            "The browser refused notifications: allow them for this site in its settings."
+        ),
+        "alert_title": gettext("Crisis words on %(line)s", line="{line}"),
+        "alert_body": gettext("Conversation #%(ref)s used crisis words.", ref="{ref}"),
     }
 
 

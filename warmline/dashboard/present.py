@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
+from babel.dates import format_date, format_datetime
 from flask import g, has_request_context, redirect, request, session
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
 from werkzeug.wrappers import Response
 
 from warmline.core import refusals
@@ -18,7 +18,17 @@ from warmline.dashboard.blueprint import bp
 LANGUAGES = {"en": "English", "es": "Español"}
 LANGUAGE = "language"  # the session's key for the coordinator's choice
 # The strftime patterns the pages use, as CLDR patterns Babel renders in the page's language.
-_PATTERNS = {"%a %d %b %H:%M": "EEE dd MMM HH:mm", "%a %H:%M": "EEE HH:mm", "%H:%M": "HH:mm"}
+_PATTERNS = {
+    "%a %d %b %Y %H:%M": "EEE dd MMM y HH:mm",
+    "%a %d %b %H:%M": "EEE dd MMM HH:mm",
+    "%a %H:%M": "EEE HH:mm",
+    "%H:%M": "HH:mm",
+}
+_DAY_PATTERNS = {
+    "%a %d %b %Y": "EEE dd MMM y",
+    "%a %d %b": "EEE dd MMM",
+    "%A %d %B": "EEEE dd MMMM",
+}
 
 
 def select_locale() -> str:
@@ -85,7 +95,7 @@ def until(moment: datetime, now: datetime, timezone: str) -> str:
     if days <= 0:
         return clock(moment, timezone)
     if days == 1:
-        return f"{clock(moment, timezone)} tomorrow"
+        return str(gettext("%(time)s tomorrow", time=clock(moment, timezone)))
     return local(moment, timezone, "%a %H:%M")
 
 
@@ -93,8 +103,19 @@ def span(starts: datetime, ends: datetime, timezone: str, sep: str = " – ") ->
     """A shift's hours; one that ends after midnight says so: 15:42 - 14:42 (next day), with an en dash."""
     zone = ZoneInfo(timezone)
     later = (ends.astimezone(zone).date() - starts.astimezone(zone).date()).days
-    tail = " (next day)" if later == 1 else f" ({local(ends, timezone, '%a')})" if later > 1 else ""
+    tail = (
+        gettext(" (next day)")
+        if later == 1
+        else f" ({local(ends, timezone, '%a')})"
+        if later > 1
+        else ""
+    )
     return f"{clock(starts, timezone)}{sep}{clock(ends, timezone)}{tail}"
+
+
+def day(value: date, fmt: str = "%a %d %b") -> str:
+    """A calendar day with its day and month names in the page's language: Tue 01 Dec."""
+    return format_date(value, _DAY_PATTERNS[fmt], locale=language())
 
 
 def zone_name(moment: datetime, timezone: str) -> str:

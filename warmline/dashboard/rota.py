@@ -6,12 +6,14 @@ from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext, ngettext
 from werkzeug.wrappers import Response
 
 from warmline.core.clock import utcnow
 from warmline.core.errors import InvalidInput
 from warmline.dashboard.blueprint import bp
 from warmline.dashboard.context import chosen_line, coordinator, db, runtime
+from warmline.dashboard.rota_notes import note_label
 from warmline.models import Line
 from warmline.rota import week as rota_board
 
@@ -73,7 +75,10 @@ def rota_add() -> Page:
     except InvalidInput as exc:
         db().rollback()
         return _page(line, lines, {exc.field: exc.sentence}, form), 400
-    flash("Shift added." + "".join(f" Note: {n}." for n in notes))
+    flash(
+        gettext("Shift added.")
+        + "".join(" " + gettext("Note: %(note)s.", note=note_label(n)) for n in notes)
+    )
     return _back(line, form["date"])
 
 
@@ -85,7 +90,7 @@ def rota_cancel(shift_id: int) -> Response:
         rota_board.cancel_date(
             db(), line, shift_id, request.form.get("date", ""), coordinator(), utcnow()
         )
-        flash("That date is cancelled.")
+        flash(gettext("That date is cancelled."))
     except InvalidInput as exc:
         db().rollback()
         flash(exc.sentence)
@@ -98,7 +103,13 @@ def rota_cancel_shift(shift_id: int) -> Response:
     line, _ = chosen_line()
     try:
         removed = rota_board.cancel_whole(db(), line, shift_id, coordinator(), utcnow())
-        flash(f"The shift is cancelled: {removed} date{'s' if removed != 1 else ''} removed.")
+        flash(
+            ngettext(
+                "The shift is cancelled: %(num)d date removed.",
+                "The shift is cancelled: %(num)d dates removed.",
+                removed,
+            )
+        )
     except InvalidInput as exc:
         db().rollback()
         flash(exc.sentence)
@@ -119,7 +130,7 @@ def rota_hand_over(shift_id: int) -> Response:
             coordinator(),
             utcnow(),
         )
-        flash("That date is handed over.")
+        flash(gettext("That date is handed over."))
     except InvalidInput as exc:
         db().rollback()
         flash(exc.sentence)
@@ -140,5 +151,9 @@ def rota_post_open() -> Page:
         return _page(
             line, lines, errors, {"date": _today(line).isoformat(), "role": "primary"}
         ), 400
-    flash(f"Open shift posted; volunteers can text CLAIM {posted.code} to take it.")
+    flash(
+        gettext(
+            "Open shift posted; volunteers can text CLAIM %(code)s to take it.", code=posted.code
+        )
+    )
     return _back(line, form["date"])

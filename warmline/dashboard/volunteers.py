@@ -5,6 +5,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext, ngettext
 from werkzeug.wrappers import Response
 
 from warmline.core.clock import utcnow
@@ -124,9 +125,9 @@ def volunteer_add() -> str | tuple[str, int] | Response:
         )
     except InvalidInput as exc:
         db().rollback()
-        return _page({exc.field: exc.translated()}, form), 400
-    told = f" {line.name} texted them a welcome." if line else ""
-    flash(f"{added.name} is added.{told}")
+        return _page({exc.field: exc.sentence}, form), 400
+    told = " " + gettext("%(line)s texted them a welcome.", line=line.name) if line else ""
+    flash(gettext("%(name)s is added.", name=added.name) + told)
     return _back()
 
 
@@ -140,9 +141,9 @@ def volunteer_rename(volunteer_id: int) -> str | tuple[str, int] | Response:
         )
     except InvalidInput as exc:
         db().rollback()
-        flash(exc.translated())
+        flash(exc.sentence)
         return _back()
-    flash(f"Renamed to {renamed.name}.")
+    flash(gettext("Renamed to %(name)s.", name=renamed.name))
     return _back()
 
 
@@ -209,8 +210,8 @@ def volunteer_edit(volunteer_id: int) -> str | tuple[str, int] | Response:
         )
     except InvalidInput as exc:
         db().rollback()
-        return _edit_page(volunteer_id, {exc.field: exc.translated()}), 400
-    flash(f"Saved {saved.name}.")
+        return _edit_page(volunteer_id, {exc.field: exc.sentence}), 400
+    flash(gettext("Saved %(name)s.", name=saved.name))
     return _back()
 
 
@@ -230,9 +231,15 @@ def volunteer_pause(volunteer_id: int) -> str | tuple[str, int] | Response:
         )
     except InvalidInput as exc:
         db().rollback()
-        return _edit_page(volunteer_id, {exc.field: exc.translated()}), 400
+        return _edit_page(volunteer_id, {exc.field: exc.sentence}), 400
     assert paused.paused_until is not None
-    flash(f"{paused.name} is paused until {local(paused.paused_until, line.timezone)}.")
+    flash(
+        gettext(
+            "%(name)s is paused until %(time)s.",
+            name=paused.name,
+            time=local(paused.paused_until, line.timezone),
+        )
+    )
     return _back()
 
 
@@ -242,7 +249,7 @@ def volunteer_resume(volunteer_id: int) -> Response:
     _in_reach(volunteer_id)
     line, _ = chosen_line()
     resumed = volunteers.resume(db(), volunteer_id, line=line, actor=coordinator(), now=utcnow())
-    flash(f"{resumed.name} can be offered conversations again.")
+    flash(gettext("%(name)s can be offered conversations again.", name=resumed.name))
     return _back()
 
 
@@ -256,10 +263,15 @@ def volunteer_deactivate(volunteer_id: int) -> Response:
             db(), rt.vault, rt.queue, volunteer_id, coordinator(), utcnow()
         )
     except InvalidInput as exc:
-        flash(exc.translated())
+        flash(exc.sentence)
         return _back()
-    plural = "conversation" if returned == 1 else "conversations"
-    flash(f"Deactivated. {returned} {plural} went back to the queue.")
+    flash(
+        ngettext(
+            "Deactivated. %(num)s conversation went back to the queue.",
+            "Deactivated. %(num)s conversations went back to the queue.",
+            returned,
+        )
+    )
     return _back()
 
 
@@ -270,7 +282,7 @@ def volunteer_reactivate(volunteer_id: int) -> Response:
     try:
         volunteers.reactivate(db(), volunteer_id, coordinator(), utcnow())
     except InvalidInput as exc:
-        flash(exc.translated())
+        flash(exc.sentence)
         return _back()
-    flash("Reactivated.")
+    flash(gettext("Reactivated."))
     return _back()

@@ -88,7 +88,8 @@ def test_a_topic_the_line_does_not_list_and_no_language_are_refused(
         f"/volunteers/{sam}", {"name": "Sam", "topics": "astrology", "languages": "en"}
     )
     assert bad_topic.status_code == 400
-    assert "astrology is not on this line&#39;s topic list" in bad_topic.get_data(as_text=True)
+    # Shown as a sentence (`InvalidInput.sentence`), so it starts with a capital.
+    assert "Astrology is not on this line&#39;s topic list" in bad_topic.get_data(as_text=True)
     no_language = signed_in.post(f"/volunteers/{sam}", {"name": "Sam"})
     assert no_language.status_code == 400
     assert "Give at least one language" in no_language.get_data(as_text=True)

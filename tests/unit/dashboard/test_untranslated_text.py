@@ -20,9 +20,33 @@ TEMPLATES = Path(warmline.dashboard.__file__).parent / "templates"
 # Attributes a person sees or a screen reader speaks.
 _SPOKEN = {"aria-label", "placeholder", "title", "alt", "value", "data-confirm", "data-prefix"}
 # Names and the commands peers type are the same in every language.
-_SAME_IN_EVERY_LANGUAGE = {"Warmline", "ESCALATE", "RES", "DONE", "PAUSE", "ON", "OFF", "CSV"}
+_SAME_IN_EVERY_LANGUAGE = {
+    "Warmline",
+    "ESCALATE",
+    "RES",
+    "DONE",
+    "PAUSE",
+    "ON",
+    "OFF",
+    "CSV",
+    "CLAIM",
+    "FORGET",
+}
+# Only a button's value is shown; an option's or a checkbox's value goes to the server unread.
+_SHOWN_VALUE = {"submit", "button", "reset"}
 # The pages translated so far; each page joins when its last English word goes.
-TRANSLATED = ["base.html", "signin.html"]
+TRANSLATED = [
+    "base.html",
+    "signin.html",
+    "now.html",
+    "rota.html",
+    "volunteers.html",
+    "volunteer_edit.html",
+    "volunteers_import.html",
+    "log.html",
+    "contacts.html",
+    "erase_confirm.html",
+]
 
 
 class _Reader(HTMLParser):
@@ -35,7 +59,12 @@ class _Reader(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self._in_script += tag in ("script", "style")
-        self.read.extend(value for name, value in attrs if name in _SPOKEN and value)
+        shown = tag == "input" and dict(attrs).get("type") in _SHOWN_VALUE
+        self.read.extend(
+            value
+            for name, value in attrs
+            if name in _SPOKEN and value and (name != "value" or shown)
+        )
 
     def handle_endtag(self, tag: str) -> None:
         self._in_script -= tag in ("script", "style")
@@ -71,6 +100,11 @@ def test_the_reader_finds_english_left_in_a_template() -> None:
         '<h1>{{ _("Rota") }}</h1><p title="Next week">{{ x }} shifts</p><script>let a = 1;</script>'
     )
     assert untranslated_words(source) == ["Next", "week", "shifts"]
+
+
+def test_a_button_value_is_read_but_an_option_value_is_not() -> None:
+    source = '<input type="submit" value="Save"><option value="yes">{{ _("Yes") }}</option>'
+    assert untranslated_words(source) == ["Save"]
 
 
 @pytest.mark.parametrize("name", TRANSLATED)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext, ngettext
 from werkzeug.wrappers import Response as Redirect
 
 from warmline.core.clock import utcnow
@@ -12,12 +13,13 @@ from warmline.core.crypto import UnreadableSecret
 from warmline.core.errors import InvalidInput
 from warmline.dashboard.blueprint import bp
 from warmline.dashboard.context import chosen_line, coordinator, db, runtime
+from warmline.dashboard.people.problems import column_label, problem_label
 from warmline.dashboard.volunteers import page_with_errors, visible_volunteer_ids
 from warmline.lines import volunteer_files
 from warmline.lines.volunteer_files import ImportPreview
 from warmline.ops import volunteer_hours
 
-STALE = "This preview can no longer be read: choose the file again."
+STALE = lazy_gettext("This preview can no longer be read: choose the file again.")
 
 
 def _attachment(text: str, filename: str) -> Response:
@@ -32,7 +34,13 @@ def _attachment(text: str, filename: str) -> Response:
 def _preview_page(checked: ImportPreview, sealed: str) -> str:
     line, lines = chosen_line()
     return render_template(
-        "volunteers_import.html", line=line, lines=lines, preview=checked, sealed=sealed
+        "volunteers_import.html",
+        line=line,
+        lines=lines,
+        preview=checked,
+        sealed=sealed,
+        column_label=column_label,
+        problem_label=problem_label,
     )
 
 
@@ -46,7 +54,7 @@ def volunteer_import() -> str | tuple[str, int]:
         text = volunteer_files.read_upload(upload.read() if upload else b"")
         checked = volunteer_files.preview(db(), rt.keyring, text, line)
     except InvalidInput as exc:
-        return page_with_errors({exc.field: exc.translated()}), 400
+        return page_with_errors({exc.field: exc.sentence}), 400
     # The file travels to the confirmation sealed, so its numbers are never in the page.
     sealed = rt.vault.seal(text).decode() if checked.ok else ""
     return _preview_page(checked, sealed)
@@ -60,7 +68,7 @@ def volunteer_import_confirm() -> str | tuple[str, int] | Redirect:
     try:
         text = rt.vault.open(request.form.get("file", "").encode())
     except UnreadableSecret:
-        return page_with_errors({"file": STALE}), 400
+        return page_with_errors({"file": str(STALE)}), 400
     try:
         added = volunteer_files.import_volunteers(
             db(), rt.keyring, rt.vault, rt.queue, text, line=line, actor=coordinator(), now=utcnow()
@@ -68,7 +76,14 @@ def volunteer_import_confirm() -> str | tuple[str, int] | Redirect:
     except InvalidInput:
         db().rollback()
         return _preview_page(volunteer_files.preview(db(), rt.keyring, text, line), ""), 400
-    flash(f"Imported {added} volunteers; {line.name} texted each a welcome.")
+    flash(
+        ngettext(
+            "Imported %(num)s volunteer; %(line)s texted them a welcome.",
+            "Imported %(num)s volunteers; %(line)s texted each a welcome.",
+            added,
+            line=line.name,
+        )
+    )
     return redirect(url_for("dashboard.volunteers_page", line=line.id))
 
 
@@ -98,5 +113,5 @@ def volunteer_hours_csv() -> str | tuple[str, int] | Response:
         text = volunteer_hours.month_csv(db(), line, month, coordinator(), utcnow())
     except InvalidInput as exc:
         db().rollback()
-        return page_with_errors({exc.field: exc.translated()}), 400
+        return page_with_errors({exc.field: exc.sentence}), 400
     return _attachment(text, f"volunteer-hours-{line.id}-{month.strip()}.csv")

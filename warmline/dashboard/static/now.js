@@ -230,7 +230,7 @@
 
   function showToggle() {
     var on = alertsOn() && Notification.permission === "granted";
-    toggle.textContent = on ? "Crisis alerts are on (turn off)" : "Turn on crisis alerts";
+    toggle.textContent = on ? say("alerts_turn_off", "Crisis alerts are on (turn off)") : say("alerts_turn_on", "Turn on crisis alerts");
     toggle.setAttribute("aria-pressed", on ? "true" : "false");
   }
 
@@ -257,8 +257,8 @@
     Object.keys(now).forEach(function (key) {
       if (seen[key]) { return; }
       if (alertsOn() && window.Notification && Notification.permission === "granted") {
-        new Notification("Crisis words on " + now[key].line, {
-          body: "Conversation #" + now[key].ref + " used crisis words.", tag: key
+        new Notification(say("alert_title", "Crisis words on {line}", { line: now[key].line }), {
+          body: say("alert_body", "Conversation #{ref} used crisis words.", { ref: now[key].ref }), tag: key
         });
         beep();
       }
@@ -274,7 +274,7 @@
     toggle.addEventListener("click", function () {
       if (alertsOn() && Notification.permission === "granted") {
         window.localStorage.removeItem(OPT_IN);
-        note.textContent = "Crisis alerts are off in this browser.";
+        note.textContent = say("alerts_off", "Crisis alerts are off in this browser.");
         showToggle();
         return;
       }
@@ -282,10 +282,10 @@
       Notification.requestPermission().then(function (answer) {
         if (answer === "granted") {
           window.localStorage.setItem(OPT_IN, "on");
-          note.textContent = "This browser will notify you and sound a tone when crisis words come in.";
+          note.textContent = say("alerts_granted", "This browser will notify you and sound a tone when crisis words come in.");
           beep();
         } else {
-          note.textContent = "The browser refused notifications: allow them for this site in its settings.";
+          note.textContent = say("alerts_refused", "The browser refused notifications: allow them for this site in its settings.");
         }
         showToggle();
       });
