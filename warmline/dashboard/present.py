@@ -17,7 +17,13 @@ from warmline.dashboard.blueprint import bp
 LANGUAGES = {"en": "English", "es": "Español"}
 LANGUAGE = "language"  # the session's key for the coordinator's choice
 # The strftime patterns the pages use, as CLDR patterns Babel renders in the page's language.
-_PATTERNS = {"%a %d %b %H:%M": "EEE dd MMM HH:mm", "%a %H:%M": "EEE HH:mm", "%H:%M": "HH:mm"}
+_PATTERNS = {
+    "%a %d %b %H:%M": "EEE dd MMM HH:mm",
+    "%a %H:%M": "EEE HH:mm",
+    "%H:%M": "HH:mm",
+    "%a %d %b %Y %H:%M": "EEE dd MMM yyyy HH:mm",
+    "%d %b %H:%M": "dd MMM HH:mm",
+}
 
 
 def select_locale() -> str:
