@@ -34,9 +34,7 @@ Page = str | tuple[str, int] | Response
 
 CLOSURE_FIELDS = ("start_date", "start_time", "end_date", "end_time", "reason")
 # Any case: a sentence starts with a capital, so `default_language` may read `Default_language`.
-_SETTING_NAME = re.compile(
-    r"\b(" + "|".join(name for name, _, _ in FIELDS) + r")\b", re.IGNORECASE
-)
+_SETTING_NAME = re.compile(r"\b(" + "|".join(name for name, _, _ in FIELDS) + r")\b", re.IGNORECASE)
 
 
 def _known() -> set[str]:
@@ -219,7 +217,7 @@ def _settings_error(
 def hours_words(windows: list[tuple[int, int, int]]) -> str:
     """Weekly hours in words, with day names in the page's language: `Mon 18:00-23:00, ...`."""
     if not windows:
-        return gettext("always open")
+        return str(gettext("always open"))
     days = get_day_names("abbreviated", locale=language())
     return ", ".join(
         f"{days[d].title()} {o // 60:02d}:{o % 60:02d}-{c // 60:02d}:{c % 60:02d}"

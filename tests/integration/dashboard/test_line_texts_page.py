@@ -95,7 +95,9 @@ def test_back_to_the_default_sends_the_default_again(line: Line, signed_in: Dash
     reset = signed_in.post("/settings/texts/reset?group=texters", form)
     assert reset.status_code == 302
     assert "“greeting” in English is back to the default." in signed_in.followed
-    assert box(signed_in.followed, "text-greeting-en").startswith("Hi, this is {line_name}, peer support")
+    assert box(signed_in.followed, "text-greeting-en").startswith(
+        "Hi, this is {line_name}, peer support"
+    )
     line.text(SECOND_TEXTER, "hi")
     assert line.sent_to(SECOND_TEXTER)[0].startswith("Hi, this is Test Warmline, peer support")
     assert any("reset a text" in r and "greeting (en)" in r for r in audit_rows(signed_in))
@@ -133,4 +135,4 @@ def test_the_texts_page_reads_in_spanish_with_each_group_of_people(
         "/settings/texts?group=callers",
         {"key": "voice_thanks", "language": "es", "text": "Gracias por llamar a {line_name}."},
     )
-    assert "Guardado el texto propio de la línea «voice_thanks» en Español." in signed_in.followed
+    assert "Se guardó el texto propio de la línea «voice_thanks» en Español." in signed_in.followed

@@ -22,7 +22,23 @@ _SPOKEN = {"aria-label", "placeholder", "title", "alt", "value", "data-confirm",
 # Names and the commands peers type are the same in every language.
 _SAME_IN_EVERY_LANGUAGE = {"Warmline", "ESCALATE", "RES", "DONE", "PAUSE", "ON", "OFF", "CSV"}
 # The pages translated so far; each page joins when its last English word goes.
-TRANSLATED = ["base.html", "signin.html"]
+TRANSLATED = [
+    "base.html",
+    "signin.html",
+    "settings.html",
+    "line_texts.html",
+    "stats.html",
+    "audit.html",
+    "resources.html",
+    "resource_edit.html",
+    "_resource_fields.html",
+    "coordinators.html",
+    "password.html",
+    "message.html",
+    "_error_summary.html",
+    "_line_picker.html",
+    "training.html",
+]
 
 
 class _Reader(HTMLParser):
@@ -35,7 +51,13 @@ class _Reader(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self._in_script += tag in ("script", "style")
-        self.read.extend(value for name, value in attrs if name in _SPOKEN and value)
+        # The value of a radio button, a checkbox or a hidden field is sent, never shown.
+        unseen = tag == "input" and dict(attrs).get("type") in ("radio", "checkbox", "hidden")
+        self.read.extend(
+            value
+            for name, value in attrs
+            if name in _SPOKEN and value and not (unseen and name == "value")
+        )
 
     def handle_endtag(self, tag: str) -> None:
         self._in_script -= tag in ("script", "style")
@@ -69,8 +91,9 @@ def test_the_reader_finds_english_left_in_a_template() -> None:
     source = (
         '{% macro bad(n) %} aria-invalid="true"{% endmacro %}'
         '<h1>{{ _("Rota") }}</h1><p title="Next week">{{ x }} shifts</p><script>let a = 1;</script>'
+        '<input type="radio" name="a" value="lines"><input type="submit" value="Go">'
     )
-    assert untranslated_words(source) == ["Next", "week", "shifts"]
+    assert untranslated_words(source) == ["Next", "week", "shifts", "Go"]
 
 
 @pytest.mark.parametrize("name", TRANSLATED)

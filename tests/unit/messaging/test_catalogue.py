@@ -88,10 +88,15 @@ def test_every_marked_dashboard_string_is_translated_with_its_fields(language: s
     for source in marked:
         message = catalog.get(source.id, context=source.context)
         assert message is not None, f"{source.id!r} is missing from the {language} dashboard"
-        assert isinstance(message.string, str) and message.string.strip(), source.id
         assert not message.fuzzy, f"{source.id!r}: re-read the {language} translation"
-        assert set(re.findall(r"%\((\w+)\)s", message.string)) == set(
-            re.findall(r"%\((\w+)\)s", str(source.id))
-        ), source.id
+        # A plural (ngettext) has a form for each of the language's plural categories.
+        forms = message.string if isinstance(message.string, tuple) else (message.string,)
+        english = source.id[-1] if isinstance(source.id, tuple) else source.id
+        assert len(forms) == (catalog.num_plurals if isinstance(source.id, tuple) else 1)
+        for form in forms:
+            assert isinstance(form, str) and form.strip(), source.id
+            assert set(re.findall(r"%\((\w+)\)[sd]", form)) == set(
+                re.findall(r"%\((\w+)\)[sd]", english)
+            ), source.id
     shipped = catalogue.dashboard_po_path(language).with_suffix(".mo").read_bytes()
     assert shipped == catalogue.compiled(catalog), "run: python tools/catalogue.py"
