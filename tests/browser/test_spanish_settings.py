@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import Screen
+from tests.browser.conftest import SCREENSHOTS, Screen
 from tests.browser.test_languages import sign_in_in_spanish
 from tests.browser.test_pages import overflow
 
@@ -40,6 +40,8 @@ def test_the_lines_texts_are_changed_refused_and_reset_in_spanish_on_a_phone(
         re.compile(r"\{crisis\}")
     )
     phone.shot("line-texts-refused-es")
+    page.screenshot(path=str(SCREENSHOTS / "line-texts-refused-top-es-390.png"))
+    page.locator("#t-greeting").screenshot(path=str(SCREENSHOTS / "line-texts-greeting-es-390.png"))
     assert overflow(phone) <= 0
 
     own = page.locator("#text-consent_no-es")
@@ -49,6 +51,7 @@ def test_the_lines_texts_are_changed_refused_and_reset_in_spanish_on_a_phone(
     card = page.locator("#t-consent_no")
     expect(card).to_contain_text("Se usa el texto propio de la línea. El predeterminado:")
     phone.shot("line-texts-es")
+    card.screenshot(path=str(SCREENSHOTS / "line-texts-own-es-390.png"))
     assert overflow(phone) <= 0
     card.get_by_role("button", name="Volver al predeterminado").click()
     expect(
