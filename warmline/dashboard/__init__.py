@@ -36,6 +36,7 @@ def init_app(app: Flask, settings: Settings) -> None:
         audit_log,
         contacts,
         line_settings,
+        line_texts,
         log_page,
         now,
         present,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from babel.numbers import format_decimal
 from markupsafe import Markup, escape
 
 # Drawn at a phone card's width, so the text stays legible there; wider cards scale it up.
@@ -19,14 +20,18 @@ DURATION_STEPS = (1, 2, 5, 10, 15, 30, 60, 120, 180, 300, 600, 900, 1800, 3600)
 
 
 def bars(
-    title: str, labels: Sequence[str], series: Sequence[tuple[str, Sequence[float]]]
+    title: str,
+    labels: Sequence[str],
+    series: Sequence[tuple[str, Sequence[float]]],
+    locale: str = "en",
 ) -> Markup:
-    """Grouped bars, one group per label; each series a colour, with a legend."""
+    """Grouped bars, one group per label; each series a colour, with a legend; numbers in
+    `locale`."""
     top = _nice(max((v for _, values in series for v in values), default=0))
     plot_w = WIDTH - LEFT - RIGHT
     group = plot_w / max(1, len(labels))
     bar = max(1.0, group * 0.8 / max(1, len(series)))
-    parts = [_frame(title, top, len(series) > 1, series)]
+    parts = [_frame(title, top, len(series) > 1, series, locale=locale)]
     for i, _label in enumerate(labels):
         for s, (_name, values) in enumerate(series):
             value = values[i]
@@ -45,6 +50,7 @@ def lines(
     labels: Sequence[str],
     series: Sequence[tuple[str, Sequence[float | None]]],
     unit: str,
+    locale: str = "en",
 ) -> Markup:
     """One line per series over the labels; days with no value leave a break."""
     top = _nice(
@@ -53,7 +59,7 @@ def lines(
     )
     plot_w = WIDTH - LEFT - RIGHT
     step = plot_w / max(1, len(labels))
-    parts = [_frame(title, top, True, series, unit)]
+    parts = [_frame(title, top, True, series, unit, locale)]
     # The first series is drawn last, so it stays visible where the others meet it.
     for s, (_name, values) in reversed(list(enumerate(series))):
         path: list[str] = []
@@ -96,6 +102,7 @@ def _frame(
     legend: bool,
     series: Sequence[tuple[str, Sequence[float | None]]],
     unit: str = "",
+    locale: str = "en",
 ) -> str:
     out = []
     for k in range(5):
@@ -106,15 +113,18 @@ def _frame(
         )
         out.append(
             f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" fill="{MUTED}">'
-            f"{escape(_tick(value, unit))}</text>"
+            f"{escape(_tick(value, unit, locale))}</text>"
         )
     if legend:
-        x = LEFT
+        x, y = LEFT, 4
         for s, (name, _) in enumerate(series):
             colour = SERIES[s * (2 if unit else 1) % len(SERIES)]
-            out.append(f'<rect x="{x}" y="4" width="12" height="12" fill="{colour}"/>')
-            out.append(f'<text x="{x + 16}" y="15" fill="{INK}">{escape(name)}</text>')
-            x += 26 + 7 * len(name)
+            width = 26 + 7 * len(name)
+            if x > LEFT and x + width - 10 > WIDTH - RIGHT:
+                x, y = LEFT, y + 15  # longer words (Spanish) wrap to a second row of the legend
+            out.append(f'<rect x="{x}" y="{y}" width="12" height="12" fill="{colour}"/>')
+            out.append(f'<text x="{x + 16}" y="{y + 11}" fill="{INK}">{escape(name)}</text>')
+            x += width
     return "".join(out)
 
 
@@ -143,8 +153,8 @@ def _nice(value: float, steps: Sequence[float] = ()) -> float:
     return value * 1.1
 
 
-def _tick(value: float, unit: str) -> str:
+def _tick(value: float, unit: str, locale: str = "en") -> str:
     if unit == "s":
         # Duration steps are whole minutes from a minute up, so a tick never rounds.
         return f"{value / 60:g}m" if value >= 60 else f"{value:.0f}s"
-    return f"{value:.0f}"
+    return str(format_decimal(round(value), locale=locale))

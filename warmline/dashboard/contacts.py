@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 
 from flask import Response, flash, redirect, render_template, request, url_for
-from flask_babel import gettext, lazy_gettext
+from flask_babel import gettext
 from werkzeug.wrappers import Response as BaseResponse
 
 from warmline.core.clock import utcnow
 from warmline.core.crypto import UnreadableSecret
 from warmline.core.errors import InvalidInput
 from warmline.core.phones import parse_number
+from warmline.core.refusals import refusal
 from warmline.dashboard.blueprint import bp
 from warmline.dashboard.context import chosen_line, coordinator, db, runtime
 from warmline.lines import blocks
@@ -20,7 +21,7 @@ from warmline.ops import contact_requests
 
 Page = str | tuple[str, int] | BaseResponse
 CONFIRM_WITHIN_S = 600
-BAD_NUMBER = lazy_gettext(
+BAD_NUMBER = refusal(
     "This is not a phone number. Write it as the person texts from, with its area code."
 )
 
@@ -34,7 +35,7 @@ def _number(line: Line, field: str) -> str:
     try:
         return parse_number(request.form.get("number", ""), line.region, field)
     except InvalidInput:
-        raise InvalidInput(str(BAD_NUMBER), field=field) from None
+        raise InvalidInput(BAD_NUMBER, field=field) from None
 
 
 @bp.get("/contacts", endpoint="contact_requests")

@@ -23,6 +23,7 @@ _PATTERNS = {
     "%a %d %b %H:%M": "EEE dd MMM HH:mm",
     "%a %H:%M": "EEE HH:mm",
     "%H:%M": "HH:mm",
+    "%d %b %H:%M": "dd MMM HH:mm",
 }
 _DAY_PATTERNS = {
     "%a %d %b %Y": "EEE dd MMM y",

@@ -15,6 +15,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext, ngettext
 from werkzeug.wrappers import Response
 
 from warmline.conversations import trainer
@@ -40,6 +41,13 @@ def _phones_and_screens(line: Line) -> tuple[list[trainer.Phone], dict[str, list
     return phones, trainer.screens(db(), rt.keyring, rt.vault, line, phones, utcnow())
 
 
+def phone_label(phone: trainer.Phone) -> str:
+    """A simulated texter's name in the page's language (Texter 1); a volunteer's own name."""
+    if phone.is_volunteer:
+        return phone.label
+    return str(gettext("Texter %(number)s", number=phone.key.removeprefix("t")))
+
+
 @bp.get("/training")
 def training_page() -> str:
     """Phones for simulated texters and volunteers, and a form to text as one of them."""
@@ -54,6 +62,7 @@ def training_page() -> str:
         screens=screens,
         chosen=request.args.get("sender", "t1"),
         poll_ms=POLL_MS,
+        phone_label=phone_label,
     )
 
 
@@ -67,7 +76,7 @@ def training_json() -> Response:
         phones=[
             {
                 "key": p.key,
-                "label": p.label,
+                "label": phone_label(p),
                 "texts": [
                     {"direction": t.direction, "body": t.body, "at": clock(t.at, line.timezone)}
                     for t in screens[p.key]
@@ -88,13 +97,21 @@ def training_text() -> Response:
     body = request.form.get("body", "").strip()[: trainer.MAX_BODY]
     phone = next((p for p in trainer.phones(db(), rt.vault) if p.key == key), None)
     if phone is None or not body:
-        flash("Choose a phone and write a text." if body else "Write a text to send.")
+        flash(
+            gettext("Choose a phone and write a text.")
+            if body
+            else gettext("Write a text to send.")
+        )
         return redirect(url_for("dashboard.training_page", line=line.id, sender=key))
     trainer.remember(db(), rt.keyring, rt.vault, line, phone.number, "sent", body, utcnow())
     db().commit()
     status = post_text(current_app, rt.settings, line, phone.number, body)
     if status != 200:
-        flash(f"The line's webhook answered {status}: the text was not taken.")
+        flash(
+            gettext(
+                "The line's webhook answered %(status)s: the text was not taken.", status=status
+            )
+        )
     return redirect(url_for("dashboard.training_page", line=line.id, sender=key))
 
 
@@ -106,5 +123,5 @@ def training_clear() -> Response:
     removed = trainer.clear(db(), line)
     audit.record(db(), coordinator(), "cleared training phones", "", utcnow(), line.id)
     db().commit()
-    flash(f"Cleared {removed} simulated text{'' if removed == 1 else 's'}.")
+    flash(ngettext("Cleared %(num)d simulated text.", "Cleared %(num)d simulated texts.", removed))
     return redirect(url_for("dashboard.training_page", line=line.id))

@@ -46,6 +46,19 @@ TRANSLATED = [
     "log.html",
     "contacts.html",
     "erase_confirm.html",
+    "settings.html",
+    "line_texts.html",
+    "stats.html",
+    "audit.html",
+    "resources.html",
+    "resource_edit.html",
+    "_resource_fields.html",
+    "coordinators.html",
+    "password.html",
+    "message.html",
+    "_error_summary.html",
+    "_line_picker.html",
+    "training.html",
 ]
 
 
@@ -98,8 +111,9 @@ def test_the_reader_finds_english_left_in_a_template() -> None:
     source = (
         '{% macro bad(n) %} aria-invalid="true"{% endmacro %}'
         '<h1>{{ _("Rota") }}</h1><p title="Next week">{{ x }} shifts</p><script>let a = 1;</script>'
+        '<input type="radio" name="a" value="lines"><input type="submit" value="Go">'
     )
-    assert untranslated_words(source) == ["Next", "week", "shifts"]
+    assert untranslated_words(source) == ["Next", "week", "shifts", "Go"]
 
 
 def test_a_button_value_is_read_but_an_option_value_is_not() -> None:

@@ -122,10 +122,10 @@ def password() -> Page:
         if attempt.first_refusal:
             audit.record(db(), me, "password form limit reached", me.email, utcnow())
             db().commit()
-        return _password_page("Too many attempts. Wait an hour, then try again.", 429)
+        return _password_page(gettext("Too many attempts. Wait an hour, then try again."), 429)
     new = request.form.get("new_password", "")
     if new != request.form.get("confirm_password", ""):
-        return _password_page("The two new passwords differ.", 400)
+        return _password_page(gettext("The two new passwords differ."), 400)
     try:
         coordinators.change_password(
             db(), me, request.form.get("current_password", ""), new, utcnow()
@@ -136,7 +136,7 @@ def password() -> Page:
     audit.record(db(), me, "changed password", me.email, utcnow())
     db().commit()
     login_user(SignedIn(me))  # this session carries on with the new generation
-    flash("Your password is changed. Other devices are signed out.")
+    flash(gettext("Your password is changed. Other devices are signed out."))
     return redirect(url_for("dashboard.now"))
 
 
@@ -165,8 +165,10 @@ def csrf_refused(_exc: CSRFError) -> tuple[str, int]:
     """A form without a valid CSRF token: refused, with a way forward."""
     return render_template(
         "message.html",
-        title="This form has expired",
-        message="For your safety the form was not sent. Go back, reload the page and try again.",
+        title=gettext("This form has expired"),
+        message=gettext(
+            "For your safety the form was not sent. Go back, reload the page and try again."
+        ),
     ), 400
 
 

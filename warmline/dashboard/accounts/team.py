@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from werkzeug.wrappers import Response
 
 from warmline.core.clock import utcnow
@@ -72,7 +73,8 @@ def coordinator_add() -> Page:
     form = {"email": request.form.get("email", ""), "access": request.form.get("access", "")}
     if not administrator and not lines:
         return _page(
-            {"lines": "Tick the lines they coordinate, or make them an administrator."}, form
+            {"lines": gettext("Tick the lines they coordinate, or make them an administrator.")},
+            form,
         ), 400
     password = coordinators.one_time_password()
     try:
@@ -106,7 +108,7 @@ def coordinator_lines(coordinator_id: int) -> Response:
         return redirect(url_for("dashboard.coordinators_page"))
     audit.record(db(), me, "changed lines", account.email, utcnow())
     db().commit()
-    flash(f"Saved what {account.email} sees.")
+    flash(gettext("Saved what %(email)s sees.", email=account.email))
     return redirect(url_for("dashboard.coordinators_page"))
 
 
@@ -116,7 +118,7 @@ def coordinator_deactivate(coordinator_id: int) -> Response:
     me = _administrator()
     account = _account(coordinator_id)
     if account.id == me.id:
-        flash("You cannot deactivate your own account here.")
+        flash(gettext("You cannot deactivate your own account here."))
         return redirect(url_for("dashboard.coordinators_page"))
     try:
         coordinators.deactivate(db(), account)
@@ -126,7 +128,7 @@ def coordinator_deactivate(coordinator_id: int) -> Response:
         return redirect(url_for("dashboard.coordinators_page"))
     audit.record(db(), me, "deactivated coordinator", account.email, utcnow())
     db().commit()
-    flash(f"{account.email} is deactivated and signed out everywhere.")
+    flash(gettext("%(email)s is deactivated and signed out everywhere.", email=account.email))
     return redirect(url_for("dashboard.coordinators_page"))
 
 
@@ -136,7 +138,7 @@ def coordinator_reset(coordinator_id: int) -> Page:
     me = _administrator()
     account = _account(coordinator_id)
     if account.id == me.id:
-        flash("Change your own password under Account.")
+        flash(gettext("Change your own password under Account."))
         return redirect(url_for("dashboard.coordinators_page"))
     password = coordinators.one_time_password()
     coordinators.reset(db(), account, password, utcnow())

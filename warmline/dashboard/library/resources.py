@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext, lazy_gettext
 from werkzeug.wrappers import Response
 
 from warmline.conversations import resources
 from warmline.conversations.rules.resources import LANGUAGES
 from warmline.core.clock import utcnow
-from warmline.core.errors import InvalidInput, sentence
+from warmline.core.errors import InvalidInput
 from warmline.dashboard.blueprint import bp
 from warmline.dashboard.context import chosen_line, coordinator, db
 from warmline.lines import topic_list
@@ -20,21 +21,19 @@ from warmline.models import Line, Resource
 Page = str | tuple[str, int] | Response
 RESOURCE_FIELDS = ("title", "text", "link", "topics", "language")
 LABELS = {
-    "title": "Title",
-    "text": "Text",
-    "link": "Link or number",
-    "topics": "Topics",
-    "language": "Language",
+    "title": lazy_gettext("Title"),
+    "text": lazy_gettext("Text"),
+    "link": lazy_gettext("Link or number"),
+    "topics": lazy_gettext("Topics"),
+    "language": lazy_gettext("Language"),
 }
-LANGUAGE_NAMES = {"en": "English", "es": "Spanish"}
+LANGUAGE_NAMES = {"en": lazy_gettext("English"), "es": lazy_gettext("Spanish")}
 _OPTION = re.compile(r"--(\w+)")
 
 
 def _plain(exc: InvalidInput) -> str:
     """The use case's message with its command-line option names swapped for this form's labels."""
-    return sentence(
-        _OPTION.sub(lambda m: f"“{LABELS.get(m.group(1), m.group(1))}”", exc.translated())
-    )
+    return _OPTION.sub(lambda m: f"“{LABELS.get(m.group(1), m.group(1))}”", exc.sentence)
 
 
 def _form(resource: Resource | None = None) -> dict[str, str]:
@@ -103,7 +102,7 @@ def resource_add() -> Page:
         db().rollback()
         errors = {exc.field or "title": _plain(exc)}
         return library_page(line, lines, errors=errors, form=form), 400
-    flash(f"Resource added: {added.title}.")
+    flash(gettext("Resource added: %(title)s.", title=added.title))
     return redirect(url_for("dashboard.resources_page", line=line.id, _anchor="library"))
 
 
@@ -152,7 +151,7 @@ def resource_save(resource_id: int) -> Page:
         resource = _resource(line, resource_id)
         errors = {exc.field or "title": _plain(exc)}
         return _edit_page(line, lines, resource, form, errors), 400
-    flash(f"Resource saved: {resource.title}.")
+    flash(gettext("Resource saved: %(title)s.", title=resource.title))
     return redirect(url_for("dashboard.resources_page", line=line.id, _anchor="library"))
 
 
@@ -162,5 +161,5 @@ def resource_remove(resource_id: int) -> Response:
     line, _ = chosen_line()
     resource = _resource(line, resource_id)
     resources.retire(db(), line, resource.id, utcnow(), actor=coordinator())
-    flash(f"Resource removed: {resource.title}.")
+    flash(gettext("Resource removed: %(title)s.", title=resource.title))
     return redirect(url_for("dashboard.resources_page", line=line.id, _anchor="library"))

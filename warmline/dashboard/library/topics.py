@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, request, url_for
+from flask_babel import gettext
 from werkzeug.wrappers import Response
 
 from warmline.core.clock import utcnow
@@ -41,7 +42,7 @@ def topic_add() -> Page:
         db().rollback()
         errors = {exc.field or "name": exc.sentence}
         return library_page(line, lines, topic_errors=errors, topic_form=form), 400
-    flash(f"Topic added: {name}.")
+    flash(gettext("Topic added: %(name)s.", name=name))
     return _back(line.id)
 
 
@@ -61,7 +62,7 @@ def topic_change() -> Page:
         # The summary links to the row being edited, not the form for a new topic.
         anchor = {field: _row(line, form["old_name"], field)}
         return library_page(line, lines, topic_errors=errors, topic_form=form, anchors=anchor), 400
-    flash(f"Topic saved: {name}.")
+    flash(gettext("Topic saved: %(name)s.", name=name))
     return _back(line.id)
 
 
@@ -78,5 +79,5 @@ def topic_remove() -> Page:
         anchor = {"name": _row(line, name, "name")}
         form = {"name": name, "synonyms": "", "old_name": name}
         return library_page(line, lines, topic_errors=errors, topic_form=form, anchors=anchor), 400
-    flash(f"Topic removed: {name}.")
+    flash(gettext("Topic removed: %(name)s.", name=name))
     return _back(line.id)

@@ -7,6 +7,11 @@
   var url = status.getAttribute("data-poll-url");
   var every = parseInt(status.getAttribute("data-poll-ms"), 10) || 1500;
   var last = "";
+  // The page's words in its language, from the template (English if they are missing).
+  var source = document.getElementById("training-words");
+  var words = source ? JSON.parse(source.textContent) : {};
+  var SENT = words.sent || " · sent";
+  var QUIET = words.quiet || "No texts yet.";
 
   function bubble(text) {
     var li = document.createElement("li");
@@ -16,7 +21,7 @@
     body.textContent = text.body;
     var at = document.createElement("span");
     at.className = "at";
-    at.textContent = text.at + (text.direction === "sent" ? " · sent" : "");
+    at.textContent = text.at + (text.direction === "sent" ? SENT : "");
     li.appendChild(body);
     li.appendChild(at);
     return li;
@@ -30,7 +35,7 @@
       if (items.length === 0) {
         var quiet = document.createElement("li");
         quiet.className = "quiet";
-        quiet.textContent = "No texts yet.";
+        quiet.textContent = QUIET;
         items = [quiet];
       }
       screen.replaceChildren.apply(screen, items);
