@@ -55,6 +55,7 @@ def test_a_greeting_of_the_lines_own_greets_the_next_texter_and_is_audited(
     line.text(TEXTER, "hi")
     assert line.sent_to(TEXTER)[0] == (
         "Hello from Test Warmline, we're here. If you are in danger, call or text 988, or call 911."
+        " Every peer is busy right now, but one will text you here as soon as they can."
     )
     (entry,) = [r for r in audit_rows(signed_in) if "changed a text" in r]
     assert "greeting (en)" in entry and coordinator in entry and "here" not in entry
