@@ -35,8 +35,6 @@ def init_app(app: Flask, settings: Settings) -> None:
     from warmline.dashboard import (  # noqa: F401  (each module adds its views to the blueprint)
         audit_log,
         contacts,
-        line_settings,
-        line_texts,
         log_page,
         now,
         present,
@@ -49,6 +47,7 @@ def init_app(app: Flask, settings: Settings) -> None:
     from warmline.dashboard.blueprint import bp
     from warmline.dashboard.library import resources, topics  # noqa: F401
     from warmline.dashboard.people import files  # noqa: F401
+    from warmline.dashboard.settings import line_settings, line_texts  # noqa: F401
 
     app.register_blueprint(bp)
     Babel(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from warmline.dashboard.text_catalogue import GROUP_NAMES, WHEN
+from warmline.dashboard.settings.text_catalogue import GROUP_NAMES, WHEN
 from warmline.lines.texts import NOT_HERE
 from warmline.messaging import wording
 from warmline.messaging.wording_parts import PIECES

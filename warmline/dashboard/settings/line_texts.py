@@ -12,7 +12,7 @@ from warmline.core.clock import utcnow
 from warmline.core.errors import InvalidInput
 from warmline.dashboard.blueprint import bp
 from warmline.dashboard.context import chosen_line, coordinator, db
-from warmline.dashboard.text_catalogue import GROUP_NAMES, PEERS, TEXTERS, WHEN
+from warmline.dashboard.settings.text_catalogue import GROUP_NAMES, PEERS, TEXTERS, WHEN
 from warmline.lines import texts
 from warmline.lines.rules.languages import SUPPORTED, from_stored
 from warmline.lines.rules.texts import placeholders

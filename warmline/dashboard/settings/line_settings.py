@@ -14,7 +14,7 @@ from warmline.core.errors import InvalidInput, sentence
 from warmline.dashboard.blueprint import bp
 from warmline.dashboard.context import chosen_line, coordinator, db
 from warmline.dashboard.present import language
-from warmline.dashboard.settings_fields import (
+from warmline.dashboard.settings.settings_fields import (
     CHOICE_LABELS,
     CHOICES,
     DECIMALS,
