@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 import sys
 import threading
@@ -9,6 +10,7 @@ from collections.abc import Callable
 from typing import Any, TextIO
 
 from requests.adapters import HTTPAdapter
+from requests.utils import get_environ_proxies
 from twilio.http.http_client import TwilioHttpClient
 from twilio.http.response import Response
 from twilio.rest import Client
@@ -28,6 +30,13 @@ class RebasedHttpClient(TwilioHttpClient):  # type: ignore[misc]
         # opens a fresh connection and throws it away.
         for scheme in ("https://", "http://"):
             self.session.mount(scheme, HTTPAdapter(pool_maxsize=connections))
+        # requests reads proxies and CA bundles from the environment on every request by
+        # default, walking all of os.environ each time (milliseconds a text in a worker): read
+        # them once, here, and never again.
+        self.proxy = get_environ_proxies(self.base_url)
+        bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+        self.session.verify = bundle or True
+        self.session.trust_env = False
 
     def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Response:
         """Swap the public API host for the configured base URL."""
