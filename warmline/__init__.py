@@ -19,7 +19,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from warmline.core import logs
     from warmline.lines import coordinators
     from warmline.telephony import fallback, voice, webhooks
-    from warmline.web import calendar_feed, health, monitoring
+    from warmline.web import calendar_feed, health, monitoring, sessions
 
     logs.configure()
     settings = settings or load_settings()
@@ -50,4 +50,5 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(fallback.bp)
     monitoring.init_app(app)
     dashboard.init_app(app, settings)
+    app.session_interface = sessions.DashboardSessions()
     return app
