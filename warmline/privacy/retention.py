@@ -21,6 +21,7 @@ from warmline.models import (
     Contact,
     ContactLogEntry,
     Conversation,
+    EmailNotice,
     InboundMessage,
     Line,
     Outbox,
@@ -191,6 +192,22 @@ def _purge_line(session: Session, line: Line, now: datetime, report: PurgeReport
                     Conversation.line_id == line.id,
                     Conversation.status == ConversationStatus.CLOSED,
                     Conversation.closed_at < numbers_until,
+                )
+            )
+        ),
+    )
+
+    # Alert e-mails (a reference, counts, a peer's first name) once they have gone or were
+    # dropped: kept for the line's number window, like a closed conversation, so that an alert
+    # is mailed once; the same alert happening again after that is mailed again.
+    report.add(
+        "alert e-mails removed",
+        _rowcount(
+            session.execute(
+                delete(EmailNotice).where(
+                    EmailNotice.line_id == line.id,
+                    EmailNotice.next_attempt_at.is_(None),
+                    EmailNotice.created_at < numbers_until,
                 )
             )
         ),

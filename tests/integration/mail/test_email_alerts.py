@@ -27,6 +27,7 @@ from warmline.mail.smtp import SmtpMailer
 from warmline.messaging import outbox
 from warmline.models import EmailNotice
 from warmline.ops.sweeper import sweep
+from warmline.privacy import retention
 from warmline.rota import texts as rota_sms
 
 CRISIS_TEXT = "I want to die tonight, nobody would notice"
@@ -267,3 +268,22 @@ def test_turning_email_off_stops_alerts_already_waiting_to_go(line: Line, mailed
     with line.rt.db.session() as session:
         notice = session.scalars(select(EmailNotice)).one()
     assert notice.sent_at is None and notice.next_attempt_at is None
+
+
+def test_a_sent_alert_email_is_kept_only_as_long_as_a_closed_conversation(
+    line: Line, mailed: Inbox
+) -> None:
+    line.text(TEXTER, CRISIS_TEXT)
+    line.text(SAM, ref_offered(line, SAM))
+    line.text(SAM, "DONE")
+    deliver(line)
+    assert len(mailed.to("admin@example.org")) == 1
+
+    def notices() -> int:
+        with line.rt.db.session() as session:
+            return int(session.scalar(select(func.count()).select_from(EmailNotice)) or 0)
+
+    retention.purge(line.rt.db, line.rt.records, utcnow() + timedelta(hours=23))
+    assert notices() == 1
+    retention.purge(line.rt.db, line.rt.records, utcnow() + timedelta(hours=25))
+    assert notices() == 0
