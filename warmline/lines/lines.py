@@ -103,8 +103,23 @@ def set_line(
     greeting = str(changes.get("greeting", "")).strip()
     if greeting:
         _refuse_long_legacy_greeting(line, changes, greeting)
+    wordings = [name for name in texts.FIRST_REPLY_SETTINGS if name in changes]
+    # Everything else first (a new name, new languages), so that only what the wordings
+    # themselves add to a first reply is held against them.
     for name, new_value in changes.items():
-        setattr(line, name, new_value)
+        if name not in wordings:
+            setattr(line, name, new_value)
+    languages = from_stored(line.languages)
+    before = {lang: texts.first_replies(session, line, lang) for lang in languages if wordings}
+    for name in wordings:
+        setattr(line, name, changes[name])
+    try:
+        for language, made in before.items():
+            after = texts.first_replies(session, line, language)
+            texts.refuse_longer_first_replies(made, after, language, wordings[0])
+    except InvalidInput:
+        session.rollback()
+        raise
     session.commit()
     return changes
 

@@ -158,3 +158,54 @@ def test_a_piece_filled_into_other_texts_is_not_a_text_the_line_can_replace(line
     assert (
         "when_tomorrow" not in listed and "hours_weekly" not in listed and "busy_note" not in listed
     )
+
+
+LONG_CRISIS_ES = (
+    "llama o escribe al 988 a cualquier hora, o llama al 911 si corres peligro inmediato, o "
+    "escribe HOLA al 741741, o llama a tu servicio local de salud mental"
+)
+
+
+@pytest.mark.usefixtures("cli")
+def test_crisis_numbers_that_would_lengthen_a_first_reply_too_far_are_refused(
+    line: Line,
+) -> None:
+    refused = run(
+        "line", "text", "--line", line.number, "--key", "crisis_numbers", "--language", "es",
+        LONG_CRISIS_ES,
+    )  # fmt: skip
+    assert refused.exit_code == 1
+    assert refused.output.strip() == (
+        "Error: With this change the Español first reply 'greeting' makes 5 SMS segments; "
+        "a first reply may use 3: shorten it"
+    )
+    with line.rt.db.session() as session:
+        assert session.scalars(select(LineText)).all() == []
+
+    shorter = run(
+        "line", "text", "--line", line.number, "--key", "crisis_numbers", "--language", "es",
+        "llama o escribe al 988",
+    )  # fmt: skip
+    assert shorter.exit_code == 0
+
+
+@pytest.mark.usefixtures("cli")
+def test_a_long_help_text_or_hours_text_is_refused_before_a_texter_gets_it(line: Line) -> None:
+    help_first = (
+        "{line_name} is a peer support line: people who have been there answer your texts. "
+        "It is not a crisis service. If you are in danger, {crisis}. Text STOP to stop, "
+        "FORGET to have us erase everything, ESPAÑOL for Spanish, and anything else to talk: "
+        "a peer will answer you as soon as one is free, usually within a few minutes."
+    )
+    refused = run("line", "text", "--line", line.number, "--key", "texter_help_first", help_first)
+    assert refused.exit_code == 1
+    assert "the English first reply 'texter_help_first' makes 3 SMS segments" in refused.output
+    hours = "Monday to Friday from six in the evening until eleven at night, " * 3
+    refused_hours = run("line", "set", line.number, f"hours_text={hours.strip()}")
+    assert refused_hours.exit_code == 1
+    assert "first reply 'closed_now'" in refused_hours.output
+    with line.rt.db.session() as session:
+        assert session.scalars(select(LineText)).all() == []
+        from warmline.lines.lines import get_line
+
+        assert get_line(session, line.number).hours_text != hours.strip()
