@@ -139,8 +139,7 @@ def test_an_import_preview_and_its_problems_read_in_spanish(
     status, page = upload(signed_in, GOOD + ",555 000 7009,,\r\n" + "Jo,555-01,,fr\r\n")
     assert status == 200
     assert "No se añadió nada: 3 problemas en 2 de 5 filas." in page
-    # Each row's problem is named by its Spanish field, in Spanish words (the refusal catalogue's or
-    # the page's own), never the English ones.
+    # Each row's problem is named by its Spanish field, in the refusal catalogue's Spanish words.
     assert "<li>Nombre: " in page and "Fila 5" in page
     assert "<li>Teléfono: " in page and "<li>Idiomas: " in page and "no es un idioma" in page
     assert "is empty" not in page and "not a phone number" not in page
