@@ -7,7 +7,6 @@ import html
 from tests.integration.conftest import Line
 from tests.integration.conversations.test_sms_flow import SAM
 from tests.integration.dashboard.conftest import Dashboard
-from tests.integration.dashboard.test_languages_pages import in_spanish
 from tests.integration.dashboard.test_volunteer_files import upload
 from warmline.core.refusals import reading_in
 from warmline.lines import volunteer_files
@@ -55,11 +54,10 @@ def sentences(line: Line, build_in: str, read_in: str) -> list[tuple[int, str]]:
 
 
 def test_every_import_problem_reads_in_the_refusals_spanish_on_the_preview(
-    line: Line, signed_in: Dashboard
+    line: Line, spanish: Dashboard
 ) -> None:
     line.add_volunteer("Sam", SAM)
-    in_spanish(signed_in)
-    status, page = upload(signed_in, EVERY_PROBLEM)
+    status, page = upload(spanish, EVERY_PROBLEM)
     assert status == 200
     assert "No se añadió nada: 8 problemas en 8 de 8 filas." in page
     shown = html.unescape(page)
