@@ -5,13 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from warmline.config import Settings, load_settings
-from warmline.core.calling import VoiceCarrier
 from warmline.core.clock import utcnow
 from warmline.core.crypto import Keyring, Vault
 from warmline.core.db import Database
 from warmline.core.jobqueue import JobQueue, RedisJobQueue, ThreadJobQueue
-from warmline.core.ports import Transport
-from warmline.core.records import CarrierRecords
+from warmline.core.ports import CarrierRecords, Transport, VoiceCarrier
 from warmline.lines.cards import LineCards
 from warmline.mail.smtp import Mailer, SmtpMailer
 from warmline.messaging.pacer import LocalPacer, Pacer, RedisPacer

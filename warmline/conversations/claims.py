@@ -10,10 +10,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from warmline.conversations import care, timers
+from warmline.conversations.offer_wording import joined_text as _joined_text
+from warmline.conversations.offer_wording import texter_language as _texter_language
 from warmline.conversations.rules import floods
 from warmline.conversations.rules.offers import longest_idle
 from warmline.core.statuses import ConversationStatus
-from warmline.lines.rules.languages import SUPPORTED
 from warmline.lines.rules.languages import from_stored as languages_of
 from warmline.lines.rules.settings import outcome_tags
 from warmline.lines.rules.topics import from_stored
@@ -114,15 +115,6 @@ def offer_to(
         body = turn.say(key, reader, ref=conversation.ref, **fields)
         note = f" ({language_name(texter_language, reader)})" if texter_language else ""
         turn.text_volunteer(volunteer, body + note, conversation.id, priority.of_key(key))
-
-
-def _texter_language(turn: Turn, conversation: Conversation) -> str | None:
-    """The texter's language when an offer names it: another than the line's own."""
-    contact = contact_of(turn.session, conversation)
-    language = contact.language if contact is not None else None
-    if language is None or language == turn.line.default_language or language not in SUPPORTED:
-        return None
-    return language
 
 
 def offer_next_to(turn: Turn, volunteer: Volunteer) -> None:
@@ -235,17 +227,6 @@ def claim(turn: Turn, volunteer: Volunteer, ref: str) -> None:
     relay_held(turn, conversation, volunteer)
     for other in _offered(turn.session, conversation, exclude=volunteer.id):
         turn.tell_volunteer(other, "taken", conversation.id, ref=ref)
-
-
-def _joined_text(
-    turn: Turn, conversation: Conversation, volunteer: Volunteer, language: str
-) -> str:
-    """What the texter reads when a peer takes their conversation; a returning peer says so."""
-    if conversation.prefer_volunteer_id != volunteer.id:
-        return turn.say("peer_joined", language)
-    if volunteer.shown_name:  # a first name the peer chose, never anything else about them
-        return turn.say("peer_returned_named", language, name=volunteer.shown_name)
-    return turn.say("peer_returned", language)
 
 
 def relay_held(

@@ -1,4 +1,4 @@
-"""What sending a text needs from the outside world, whoever carries it."""
+"""What the platform needs from the outside world, whoever carries it: texts, calls, records."""
 
 from __future__ import annotations
 
@@ -19,3 +19,25 @@ class Transport(Protocol):
 
     def send(self, *, from_number: str, to_number: str, body: str, label: str) -> str:
         """Send `body`; `label` names the recipient for humans without revealing the number."""
+
+
+class VoiceCarrier(Protocol):
+    """Places masked call-backs and deletes recordings; raises SendError when it cannot."""
+
+    def call_back(
+        self, *, to_number: str, from_number: str, voicemail_id: int, attempt: int, timeout_s: int
+    ) -> str:
+        """Call a volunteer from the line number about a voicemail; returns the call's id."""
+
+    def delete_recording(self, recording_sid: str) -> None:
+        """Delete a recording at the carrier; one already gone counts as deleted."""
+
+
+class CarrierRecords(Protocol):
+    """Deletes the carrier's stored records (they hold numbers); raises SendError when it cannot."""
+
+    def delete_message(self, message_sid: str) -> None:
+        """Delete a message record at the carrier; one already gone counts as deleted."""
+
+    def delete_call(self, call_sid: str) -> None:
+        """Delete a call record at the carrier; one already gone counts as deleted."""

@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 from warmline.core.crypto import Keyring, Vault
 from warmline.core.errors import InvalidInput
 from warmline.core.jobqueue import JobQueue
-from warmline.core.refusals import refusal_text
 from warmline.lines import audit
 from warmline.lines.rules.languages import as_text, parse_languages
 from warmline.lines.rules.spreadsheet import inert
@@ -33,11 +32,17 @@ EXPORT_COLUMNS = ("name", "phone", "topics", "languages", "active", "paused_unti
 
 @dataclass(frozen=True)
 class RowProblem:
-    """Why one row of the file cannot be imported: its row number, the column and a sentence."""
+    """Why one row of the file cannot be imported: its row number, the column and the refusal."""
 
     row: int
     field: str
-    sentence: str
+    refusal: InvalidInput
+
+    @property
+    def sentence(self) -> str:
+        """The problem in the language refusals are read in when it is shown."""
+        # Worded when read, not when found: the page's language may be chosen after the check.
+        return self.refusal.translated()
 
 
 @dataclass(frozen=True)
@@ -116,26 +121,26 @@ def preview(session: Session, keyring: Keyring, text: str, line: Line) -> Import
         # Kept exactly as written (spaces tidied): a formula stays text, shown and exported inert.
         name = " ".join(cells["name"].split())
         if not name:
-            found.append(RowProblem(number, "name", refusal_text("The name is empty.")))
+            found.append(RowProblem(number, "name", InvalidInput("The name is empty.")))
         elif len(name) > MAX_NAME:
             found.append(
                 RowProblem(
                     number,
                     "name",
-                    refusal_text("Keep the name to {most} characters.", most=MAX_NAME),
+                    InvalidInput("Keep the name to {most} characters.", most=MAX_NAME),
                 )
             )
         e164 = ""
         try:
             e164 = phone_in(cells["phone"], line.region)
         except InvalidInput as exc:
-            found.append(RowProblem(number, "phone", exc.translated()))
+            found.append(RowProblem(number, "phone", exc))
         if e164 in first_row_of:
             found.append(
                 RowProblem(
                     number,
                     "phone",
-                    refusal_text("Row {row} has the same phone number.", row=first_row_of[e164]),
+                    InvalidInput("Row {row} has the same phone number.", row=first_row_of[e164]),
                 )
             )
         elif e164:
@@ -146,7 +151,7 @@ def preview(session: Session, keyring: Keyring, text: str, line: Line) -> Import
                 RowProblem(
                     number,
                     "topics",
-                    refusal_text(
+                    InvalidInput(
                         "Not on this line's topic list: {unknown} (it has {known}).",
                         unknown=", ".join(unknown),
                         known=", ".join(known),
@@ -158,7 +163,7 @@ def preview(session: Session, keyring: Keyring, text: str, line: Line) -> Import
             if cells.get("languages", "").strip():
                 languages = as_text(parse_languages(cells["languages"]))
         except InvalidInput as exc:
-            found.append(RowProblem(number, "languages", exc.translated()))
+            found.append(RowProblem(number, "languages", exc))
         problems.extend(found)
         rows.append(ImportRow(number, name, e164, tuple(chosen), languages))
     if not rows:
@@ -175,7 +180,7 @@ def _already_here(session: Session, keyring: Keyring, rows: list[ImportRow]) -> 
         RowProblem(
             by_key[key],
             "phone",
-            refusal_text("A volunteer with this phone number is already here."),
+            InvalidInput("A volunteer with this phone number is already here."),
         )
         for key in existing
     ]

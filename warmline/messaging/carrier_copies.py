@@ -13,8 +13,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import Insert
 
 from warmline.core.db import Database
-from warmline.core.ports import SendError
-from warmline.core.records import CarrierRecords
+from warmline.core.ports import CarrierRecords, SendError
 from warmline.models import CarrierRecord
 
 log = logging.getLogger(__name__)

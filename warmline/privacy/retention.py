@@ -10,7 +10,7 @@ from sqlalchemy import and_, delete, exists, select, update
 from sqlalchemy.orm import Session
 
 from warmline.core.db import Database
-from warmline.core.records import CarrierRecords
+from warmline.core.ports import CarrierRecords
 from warmline.core.statuses import CallStatus, ConversationStatus, OutboxStatus
 from warmline.messaging import carrier_copies
 from warmline.models import (

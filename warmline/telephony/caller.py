@@ -6,8 +6,7 @@ import secrets
 import sys
 from typing import TextIO
 
-from warmline.core.calling import VoiceCarrier
-from warmline.core.ports import Transport
+from warmline.core.ports import Transport, VoiceCarrier
 from warmline.telephony.errors import carrier_errors
 from warmline.telephony.rest import AccountResources
 from warmline.telephony.sender import TwilioTransport

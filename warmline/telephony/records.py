@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from warmline.core.ports import Transport
-from warmline.core.records import CarrierRecords
+from warmline.core.ports import CarrierRecords, Transport
 from warmline.telephony.errors import carrier_errors
 from warmline.telephony.rest import AccountResources
 from warmline.telephony.sender import TwilioTransport

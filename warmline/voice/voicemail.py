@@ -10,11 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from warmline.core.calling import VoiceCarrier
 from warmline.core.crypto import Vault
 from warmline.core.db import Database
 from warmline.core.jobqueue import DELETE_RECORDING
-from warmline.core.ports import SendError
+from warmline.core.ports import SendError, VoiceCarrier
 from warmline.core.statuses import CallStatus, ConversationStatus, VoicemailStatus
 from warmline.mail import notices
 from warmline.mail.rules.compose import VOICEMAIL

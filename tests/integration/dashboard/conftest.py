@@ -10,6 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.integration.conftest import Line
+from tests.integration.conversations.test_sms_flow import ALEX, SAM, TEXTER, ref_offered
 from warmline.core.clock import utcnow
 from warmline.lines import coordinators
 from warmline.runtime import Runtime
@@ -17,6 +18,7 @@ from warmline.runtime import Runtime
 EMAIL = "coord@example.org"
 PASSWORD = "a long and calm passphrase"
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
+WORDS = "my landlord is evicting me tomorrow"
 
 
 class Dashboard:
@@ -51,6 +53,12 @@ class Dashboard:
         self.get("/signin")
         return self.post("/signin", {"email": email, "password": password})
 
+    def refused(self, path: str, form: dict[str, str]) -> str:
+        """Post a form the page refuses (a 400, the form shown again): the page's HTML."""
+        response = self.post(path, form)
+        assert response.status_code == 400, response.status_code
+        return str(response.get_data(as_text=True))
+
     def text(self, path: str) -> str:
         """The page's HTML."""
         response = self.get(path)
@@ -78,3 +86,30 @@ def signed_in(line: Line, coordinator: str, browser: Dashboard) -> Dashboard:
     response = browser.sign_in()
     assert response.status_code == 302, response.get_data(as_text=True)
     return browser
+
+
+def in_spanish(dashboard: Dashboard) -> Dashboard:
+    """The header's switch set to Español for the rest of the session."""
+    assert dashboard.get("/language/es?next=/").status_code == 302
+    return dashboard
+
+
+def in_english(dashboard: Dashboard) -> Dashboard:
+    """The header's switch set to English for the rest of the session."""
+    assert dashboard.get("/language/en?next=/").status_code == 302
+    return dashboard
+
+
+@pytest.fixture
+def spanish(signed_in: Dashboard) -> Dashboard:
+    """The signed-in coordinator, who chose Español in the header's switch."""
+    return in_spanish(signed_in)
+
+
+@pytest.fixture
+def offered_ref(line: Line) -> str:
+    """Sam and Alex on shift, and a texter's words offered to Sam first: the conversation's ref."""
+    line.add_volunteer("Sam", SAM)
+    line.add_volunteer("Alex", ALEX)
+    line.text(TEXTER, WORDS)
+    return ref_offered(line, SAM)

@@ -5,34 +5,26 @@ from __future__ import annotations
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from babel.dates import format_date
 
 from tests.integration.conftest import Line
 from tests.integration.conversations.test_sms_flow import ALEX, SAM
-from tests.integration.dashboard.conftest import Dashboard
+from tests.integration.dashboard.conftest import Dashboard, in_english
 from tests.integration.dashboard.test_rota import day_section, volunteer_ids
 from tests.integration.dashboard.test_volunteer_files import GOOD, sealed_file, upload
 from tests.integration.privacy.test_privacy import talk_and_close
 from warmline.core.clock import utcnow
 
 NEW_YORK = ZoneInfo("America/New_York")
-
-
-def in_spanish(dashboard: Dashboard) -> None:
-    """Choose Spanish in the header's switch."""
-    assert dashboard.get("/language/es?next=/").status_code == 302
-
-
-def in_english(dashboard: Dashboard) -> None:
-    """Choose English in the header's switch."""
-    assert dashboard.get("/language/en?next=/").status_code == 302
+# Each test starts on the dashboard in Spanish, signed in.
+pytestmark = pytest.mark.usefixtures("spanish")
 
 
 def test_the_rota_reads_in_spanish_with_spanish_days_and_a_spanish_notice(
     line: Line, signed_in: Dashboard
 ) -> None:
     line.add_volunteer("Sam", SAM, on_shift=False)
-    in_spanish(signed_in)
     page = signed_in.text("/rota")
     assert "<title>Turnos · Warmline</title>" in page and "<h1>Turnos</h1>" in page
     assert "horas en America/New_York" in page and "Semana del " in page
@@ -75,7 +67,6 @@ def test_a_time_the_clocks_go_back_over_is_noted_in_spanish(
 ) -> None:
     line.add_volunteer("Sam", SAM, on_shift=False)
     line.add_volunteer("Alex", ALEX, on_shift=False)
-    in_spanish(signed_in)
     ids = volunteer_ids(signed_in.text("/rota"))
     # New York's clocks go back at 02:00 on the first Sunday of November: 01:30 happens twice.
     shift = {"role": "backup", "date": "2027-11-07", "start": "01:30", "end": "04:00"}
@@ -96,7 +87,6 @@ def test_a_time_the_clocks_go_back_over_is_noted_in_spanish(
 def test_the_volunteers_page_and_its_notices_read_in_spanish(
     line: Line, signed_in: Dashboard
 ) -> None:
-    in_spanish(signed_in)
     page = signed_in.text("/volunteers")
     assert "<h1>Voluntariado</h1>" in page and "Añadir un voluntario/a" in page
     assert "Número de móvil" in page and "Importar voluntariado desde CSV" in page
@@ -118,7 +108,6 @@ def test_editing_pausing_and_deactivating_a_volunteer_read_in_spanish(
     line: Line, signed_in: Dashboard
 ) -> None:
     line.add_volunteer("Sam", SAM)
-    in_spanish(signed_in)
     sam = volunteer_ids(signed_in.text("/rota"))["Sam"]
     page = signed_in.text(f"/volunteers/{sam}/edit")
     assert "<h1>Editar a Sam</h1>" in page and "Pausar a Sam" in page
@@ -135,12 +124,10 @@ def test_editing_pausing_and_deactivating_a_volunteer_read_in_spanish(
 def test_an_import_preview_and_its_problems_read_in_spanish(
     line: Line, signed_in: Dashboard
 ) -> None:
-    in_spanish(signed_in)
     status, page = upload(signed_in, GOOD + ",555 000 7009,,\r\n" + "Jo,555-01,,fr\r\n")
     assert status == 200
     assert "No se añadió nada: 3 problemas en 2 de 5 filas." in page
-    # Each row's problem is named by its Spanish field, in Spanish words (the refusal catalogue's or
-    # the page's own), never the English ones.
+    # Each row's problem is named by its Spanish field, in the refusal catalogue's Spanish words.
     assert "<li>Nombre: " in page and "Fila 5" in page
     assert "<li>Teléfono: " in page and "<li>Idiomas: " in page and "no es un idioma" in page
     assert "is empty" not in page and "not a phone number" not in page
@@ -159,7 +146,6 @@ def test_an_import_preview_and_its_problems_read_in_spanish(
 def test_the_contact_log_reads_in_spanish(line: Line, signed_in: Dashboard) -> None:
     line.add_volunteer("Sam", SAM)
     talk_and_close(line, answer="YES", tag=None)
-    in_spanish(signed_in)
     page = signed_in.text("/log")
     assert "<h1>Registro de contactos</h1>" in page and ">Todos</option>" in page
     assert '<option value="sms">Mensajes</option>' in page
@@ -178,7 +164,6 @@ def test_the_contact_log_reads_in_spanish(line: Line, signed_in: Dashboard) -> N
 def test_one_persons_data_erase_and_block_read_in_spanish(line: Line, signed_in: Dashboard) -> None:
     line.add_volunteer("Sam", SAM)
     talk_and_close(line, answer="YES")
-    in_spanish(signed_in)
     page = signed_in.text("/contacts")
     assert "<h1>Los datos de una persona</h1>" in page and "Su número de teléfono" in page
     signed_in.post("/contacts/block", {"number": "+1 555 000 6201"})
@@ -196,7 +181,6 @@ def test_one_persons_data_erase_and_block_read_in_spanish(line: Line, signed_in:
 def test_the_now_page_names_its_time_zone_and_crisis_alerts_in_spanish(
     line: Line, signed_in: Dashboard
 ) -> None:
-    in_spanish(signed_in)
     page = signed_in.text("/")
     assert "Activar avisos de crisis" in page and "Horas en America/New_York (" in page
     assert '"alert_title": "Palabras de crisis en {line}"' in page

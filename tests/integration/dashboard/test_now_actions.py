@@ -8,11 +8,10 @@ from sqlalchemy import select
 
 from tests.integration.conftest import Line
 from tests.integration.conversations.test_sms_flow import ALEX, JO, SAM, TEXTER, ref_offered
-from tests.integration.dashboard.conftest import Dashboard
+from tests.integration.dashboard.conftest import WORDS, Dashboard
 from tests.integration.dashboard.test_now_and_volunteers import assert_private
 from warmline.models import Conversation, Volunteer
 
-WORDS = "my landlord is evicting me tomorrow"
 CRISIS = "I want to die tonight"
 
 
@@ -30,26 +29,22 @@ def peer_ids(page: str) -> dict[str, str]:
 
 
 def test_re_offer_now_texts_every_available_peer_again_and_is_audited(
-    line: Line, signed_in: Dashboard
+    line: Line, signed_in: Dashboard, offered_ref: str
 ) -> None:
-    line.add_volunteer("Sam", SAM)
-    line.add_volunteer("Alex", ALEX)
-    line.text(TEXTER, WORDS)
-    ref = ref_offered(line, SAM)
     before = {n: len(line.sent_to(n)) for n in (SAM, ALEX)}
     page = signed_in.text("/")
     assert re.search(r"offered to Alex at \d\d:\d\d, Sam at \d\d:\d\d", waiting_part(page))
 
-    signed_in.post(f"/now/conversations/{ref}/reoffer?line={line_id(line)}", {})
+    signed_in.post(f"/now/conversations/{offered_ref}/reoffer?line={line_id(line)}", {})
     line.drain()
     assert re.search(
-        rf"#{ref} offered again to Alex and Sam at \d\d:\d\d E[SD]T\.", signed_in.followed
+        rf"#{offered_ref} offered again to Alex and Sam at \d\d:\d\d E[SD]T\.", signed_in.followed
     )
     for number in (SAM, ALEX):
         again = line.sent_to(number)[before[number] :]
-        assert any(f"#{ref}" in body and "waiting to talk" in body for body in again), again
+        assert any(f"#{offered_ref}" in body and "waiting to talk" in body for body in again), again
     audit = signed_in.text("/audit")
-    assert "re-offered conversation" in audit and f"#{ref} to Alex, Sam" in audit
+    assert "re-offered conversation" in audit and f"#{offered_ref} to Alex, Sam" in audit
     assert_private(signed_in.followed)
 
 
@@ -96,30 +91,26 @@ def test_offer_to_a_peer_lists_only_available_peers_and_they_take_it_by_the_usua
 
 
 def test_an_offer_after_a_peer_took_it_or_to_a_peer_gone_off_says_so_plainly(
-    line: Line, signed_in: Dashboard
+    line: Line, signed_in: Dashboard, offered_ref: str
 ) -> None:
-    line.add_volunteer("Sam", SAM)
-    line.add_volunteer("Alex", ALEX)
-    line.text(TEXTER, WORDS)
-    ref = ref_offered(line, SAM)
     peers = peer_ids(signed_in.text("/"))
 
     line.text(ALEX, "OFF")
     sent = len(line.sent_to(ALEX))
     signed_in.post(
-        f"/now/conversations/{ref}/offer?line={line_id(line)}", {"volunteer": peers["Alex"]}
+        f"/now/conversations/{offered_ref}/offer?line={line_id(line)}", {"volunteer": peers["Alex"]}
     )
     assert "Alex is no longer available" in signed_in.followed
     line.drain()
     assert len(line.sent_to(ALEX)) == sent
 
-    line.text(SAM, ref)
+    line.text(SAM, offered_ref)
     signed_in.post(
-        f"/now/conversations/{ref}/offer?line={line_id(line)}", {"volunteer": peers["Sam"]}
+        f"/now/conversations/{offered_ref}/offer?line={line_id(line)}", {"volunteer": peers["Sam"]}
     )
-    assert f"#{ref} was taken meanwhile: a peer has it now." in signed_in.followed
-    signed_in.post(f"/now/conversations/{ref}/reoffer?line={line_id(line)}", {})
-    assert f"#{ref} was taken meanwhile" in signed_in.followed
+    assert f"#{offered_ref} was taken meanwhile: a peer has it now." in signed_in.followed
+    signed_in.post(f"/now/conversations/{offered_ref}/reoffer?line={line_id(line)}", {})
+    assert f"#{offered_ref} was taken meanwhile" in signed_in.followed
     assert "offered conversation" not in signed_in.text("/audit")
 
 

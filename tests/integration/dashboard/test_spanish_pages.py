@@ -7,16 +7,10 @@ import json
 import re
 
 from tests.integration.conftest import Line
-from tests.integration.dashboard.conftest import Dashboard
+from tests.integration.dashboard.conftest import Dashboard, in_spanish
 from tests.integration.dashboard.test_resources_page import BREATHING
 from tests.integration.dashboard.test_settings import current_form
 from tests.integration.dashboard.test_stats import add_counts, line_row, local_today
-
-
-def in_spanish(signed_in: Dashboard) -> Dashboard:
-    """The coordinator chooses Spanish in the header's switch."""
-    signed_in.get("/language/es?next=/")
-    return signed_in
 
 
 def read(page: str) -> str:

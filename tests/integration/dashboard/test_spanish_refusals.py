@@ -6,10 +6,10 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from tests.integration.conftest import Line
-from tests.integration.conversations.test_sms_flow import ALEX, SAM, TEXTER, ref_offered
-from tests.integration.dashboard.conftest import Dashboard
+from tests.integration.conversations.test_sms_flow import SAM
+from tests.integration.dashboard.conftest import Dashboard, in_spanish
 from tests.integration.dashboard.test_languages import SPANISH_BROWSER
-from tests.integration.dashboard.test_now_actions import WORDS, line_id, peer_ids
+from tests.integration.dashboard.test_now_actions import line_id, peer_ids
 from tests.integration.dashboard.test_resources_page import BREATHING
 from tests.integration.dashboard.test_rota import volunteer_ids
 from tests.integration.dashboard.test_settings import current_form
@@ -19,26 +19,16 @@ from warmline.core.clock import utcnow
 NEW_YORK = ZoneInfo("America/New_York")
 
 
-def in_spanish(browser: Dashboard) -> Dashboard:
-    """The header's switch set to Español for the rest of the session."""
-    assert browser.get("/language/es?next=/").status_code == 302
-    return browser
-
-
 def test_an_offer_after_a_peer_took_it_is_refused_in_spanish_on_the_now_page(
-    line: Line, signed_in: Dashboard
+    line: Line, signed_in: Dashboard, offered_ref: str
 ) -> None:
-    line.add_volunteer("Sam", SAM)
-    line.add_volunteer("Alex", ALEX)
-    line.text(TEXTER, WORDS)
-    ref = ref_offered(line, SAM)
     peers = peer_ids(signed_in.text("/"))
-    line.text(SAM, ref)
+    line.text(SAM, offered_ref)
 
     in_spanish(signed_in).post(
-        f"/now/conversations/{ref}/offer?line={line_id(line)}", {"volunteer": peers["Sam"]}
+        f"/now/conversations/{offered_ref}/offer?line={line_id(line)}", {"volunteer": peers["Sam"]}
     )
-    assert f"Mientras tanto alguien tomó #{ref}: ahora la tiene un compañero." in (
+    assert f"Mientras tanto alguien tomó #{offered_ref}: ahora la tiene un compañero." in (
         signed_in.followed
     )
     assert "taken meanwhile" not in signed_in.followed

@@ -13,13 +13,23 @@ from warmline.core.crypto import UnreadableSecret
 from warmline.core.errors import InvalidInput
 from warmline.dashboard.blueprint import bp
 from warmline.dashboard.context import chosen_line, coordinator, db, runtime
-from warmline.dashboard.people.problems import column_label, problem_label
 from warmline.dashboard.volunteers import page_with_errors, visible_volunteer_ids
 from warmline.lines import volunteer_files
 from warmline.lines.volunteer_files import ImportPreview
 from warmline.ops import volunteer_hours
 
 STALE = lazy_gettext("This preview can no longer be read: choose the file again.")
+COLUMN_LABELS = {
+    "name": lazy_gettext("Name"),
+    "phone": lazy_gettext("Phone"),
+    "topics": lazy_gettext("Topics"),
+    "languages": lazy_gettext("Languages"),
+}
+
+
+def column_label(column: str) -> str:
+    """A column of the import file, as the page names it."""
+    return str(COLUMN_LABELS.get(column, column.capitalize()))
 
 
 def _attachment(text: str, filename: str) -> Response:
@@ -40,7 +50,6 @@ def _preview_page(checked: ImportPreview, sealed: str) -> str:
         preview=checked,
         sealed=sealed,
         column_label=column_label,
-        problem_label=problem_label,
     )
 
 
