@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 
-from sqlalchemy import LargeBinary, bindparam, select
+from sqlalchemy import LargeBinary, bindparam, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -22,8 +22,8 @@ from warmline.core.jobqueue import PROCESS_INBOUND, SWEEPER_GRACE, JobQueue
 from warmline.core.locks import INBOUND_SENDER, key_lock
 from warmline.lines import blocks
 from warmline.messaging import carrier_copies, outbox
-from warmline.messaging.outgoing import Turn
-from warmline.models import InboundMessage, Line, UTCDateTime, Volunteer
+from warmline.messaging.outgoing import OWN_TEXT_COLUMNS, OWN_TEXTS_JOIN, turn_with_texts
+from warmline.models import Contact, InboundMessage, Line, LineText, UTCDateTime, Volunteer
 
 log = logging.getLogger(__name__)
 
@@ -160,14 +160,13 @@ def _process_one(
     """Handle one text exactly once, committing; returns the outbox rows it wrote, other jobs."""
     # One session serves every text of this sender: what an earlier one loaded is read afresh.
     session.expire_all()
-    message = session.scalar(
-        select(InboundMessage).where(InboundMessage.id == event_id).with_for_update()
-    )
+    rows = session.execute(_MESSAGE_WITH_LINE, {"event_id": event_id}).all()
+    message = rows[0][0] if rows else None
     if message is None or message.processed_at is not None:
         session.commit()
         return [], []
-    line = session.get_one(Line, message.line_id)
-    turn = Turn(session, vault, line, now)
+    line = rows[0][1]
+    turn = turn_with_texts(session, vault, line, now, [row[2:] for row in rows])
     assert message.sender_sealed is not None and message.body_sealed is not None
     sender = vault.open(message.sender_sealed)
     body = vault.open(message.body_sealed)
@@ -175,15 +174,13 @@ def _process_one(
     keys = keyring.keys_for(sender) if keyring is not None else [message.sender_key]
     if message.sender_key not in keys:
         keys = [message.sender_key, *keys]
-    volunteer = session.scalar(
-        select(Volunteer).where(Volunteer.phone_key.in_(keys), Volunteer.is_active)
-    )
+    volunteer, contact, blocked = _who_sent(session, line.id, keys)
     if volunteer is not None and volunteer.phone_key != message.sender_key:
         volunteer.phone_key = message.sender_key
     if volunteer is not None:
         volunteer_texts.handle(turn, volunteer, body)
         message.body_sealed = None
-    elif blocks.is_blocked(session, line.id, keys):
+    elif blocked:
         # A coordinator blocked this number on the line: counted, answered with nothing,
         # offered to no peer.
         log.info("text %s is from a number blocked on line %s: sent nowhere", event_id, line.id)
@@ -195,7 +192,7 @@ def _process_one(
         log.info("text %s is from a sender that cannot take replies: offered to nobody", event_id)
         metrics.TEXTS_NOT_ROUTED.inc()
         message.body_sealed = None
-    elif texters.handle(turn, message, sender, body, keys) is texters.Erased:
+    elif texters.handle(turn, message, sender, body, keys, known=contact) is texters.Erased:
         session.commit()  # FORGET: this message went with everything else
         return turn.outbox_ids(), turn.jobs
     elif message.conversation_id is None:  # a keyword, not words for a peer
@@ -205,6 +202,51 @@ def _process_one(
     carrier_copies.remember(session, [message.message_sid], now + carrier_copies.SETTLE)
     session.commit()
     return turn.outbox_ids(), turn.jobs
+
+
+# Built once: the text, locked, with its line and the line's own texts (a row for each).
+_MESSAGE_WITH_LINE = (
+    select(InboundMessage, Line, *OWN_TEXT_COLUMNS)
+    .join(Line, Line.id == InboundMessage.line_id)
+    .outerjoin(LineText, OWN_TEXTS_JOIN)
+    .where(InboundMessage.id == bindparam("event_id"))
+    .with_for_update(of=InboundMessage)
+)
+
+
+def _who_sent(
+    session: Session, line_id: int, keys: list[str]
+) -> tuple[Volunteer | None, Contact | None, bool]:
+    """The sender as an active volunteer, as the line's contact, and whether blocked on the line.
+
+    One round trip for what every text needs to know before it is routed.
+    """
+    found = session.execute(_WHO_SENT, {"line_id": line_id, "keys": keys}).one()
+    return found[0], found[1], bool(found[2])
+
+
+_ONE_ROW = select(literal(1).label("one")).subquery()
+# Built once, with its values bound: every text runs it.
+_WHO_SENT = (
+    select(
+        Volunteer,
+        Contact,
+        blocks.blocked(bindparam("line_id"), bindparam("keys", expanding=True)),
+    )
+    .select_from(_ONE_ROW)
+    .outerjoin(
+        Volunteer,
+        Volunteer.phone_key.in_(bindparam("keys", expanding=True)) & Volunteer.is_active,
+    )
+    .outerjoin(
+        Contact,
+        (Contact.line_id == bindparam("line_id"))
+        & Contact.contact_key.in_(bindparam("keys", expanding=True)),
+    )
+    # The oldest contact when a key rotation left the number known twice.
+    .order_by(Contact.id)
+    .limit(1)
+)
 
 
 def stranded_ids(session: Session, now: datetime, limit: int = 200) -> list[int]:

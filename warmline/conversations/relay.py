@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
 from warmline.conversations import timers
@@ -32,27 +32,45 @@ def relay_to_volunteer(
     conversation.last_activity_at = turn.now
     if conversation.status != ConversationStatus.ACTIVE or conversation.volunteer_id is None:
         return  # stays sealed on the message until claim() relays it
-    if not urgent and _flooding(turn, message):
+    volunteer, flooding = _peer_and_flooding(turn, conversation.volunteer_id, message, urgent)
+    if flooding:
         metrics.TEXTS_GATHERED.inc()
         timers.schedule_gathered(turn.session, conversation, turn.now)
         return  # stays sealed on the message until the timer relays it with the others
-    volunteer = turn.session.get_one(Volunteer, conversation.volunteer_id)
     # Words gathered earlier go first, with these, so the peer reads them all in order.
     relay_held(turn, conversation, volunteer, together=True)
 
 
-def _flooding(turn: Turn, message: InboundMessage) -> bool:
-    """Whether this text's sender has sent more texts within the window than anyone reads."""
-    count = turn.session.scalar(
-        select(func.count())
-        .select_from(InboundMessage)
-        .where(
-            InboundMessage.line_id == message.line_id,
-            InboundMessage.sender_key == message.sender_key,
-            InboundMessage.received_at > floods.flood_since(turn.now),
-        )
+def _peer_and_flooding(
+    turn: Turn, volunteer_id: int, message: InboundMessage, urgent: bool
+) -> tuple[Volunteer, bool]:
+    """The conversation's peer, and whether the sender floods (never when `urgent`): one query."""
+    if urgent:
+        return turn.session.get_one(Volunteer, volunteer_id), False
+    found = turn.session.execute(
+        _PEER_AND_SENT_IN_WINDOW,
+        {
+            "volunteer_id": volunteer_id,
+            "line_id": message.line_id,
+            "sender_key": message.sender_key,
+            "since": floods.flood_since(turn.now),
+        },
+    ).one()
+    return found[0], floods.is_flood(found[1] or 0)
+
+
+# Built once, with its values bound: every relayed text runs it.
+_PEER_AND_SENT_IN_WINDOW = select(
+    Volunteer,
+    select(func.count())
+    .select_from(InboundMessage)
+    .where(
+        InboundMessage.line_id == bindparam("line_id"),
+        InboundMessage.sender_key == bindparam("sender_key"),
+        InboundMessage.received_at > bindparam("since"),
     )
-    return floods.is_flood(count or 0)
+    .scalar_subquery(),
+).where(Volunteer.id == bindparam("volunteer_id"))
 
 
 def relay_to_texter(

@@ -45,9 +45,14 @@ def handle(
     sender: str,
     body: str,
     known_keys: list[str] | None = None,
+    *,
+    known: Contact | None,
 ) -> type[Erased] | None:
-    """Route a texter's message: keywords first, then into their conversation (new or open)."""
-    contact = _contact(turn, message.sender_key, known_keys or [message.sender_key], sender)
+    """Route a texter's message: keywords first, then into their conversation (new or open).
+
+    `known` is the line's contact for `known_keys` as the caller found it (None: not yet one).
+    """
+    contact = _contact(turn, known, message.sender_key, sender)
     contact_log.count_text_received(turn.session, turn.line, turn.now)
     languages = from_stored(turn.line.languages) or (turn.line.default_language,)
     asked = asked_language(body)
@@ -245,14 +250,8 @@ def _crisis(turn: Turn, contact: Contact, conversation: Conversation, offered_no
         claims.offer_to(turn, conversation, available_now(turn.session, turn.line, turn.now))
 
 
-def _contact(turn: Turn, contact_key: str, known_keys: list[str], sender: str) -> Contact:
+def _contact(turn: Turn, contact: Contact | None, contact_key: str, sender: str) -> Contact:
     """The line's contact for this number, created on first contact; keeps the number sealed."""
-    contact = turn.session.scalar(
-        select(Contact)
-        .where(Contact.line_id == turn.line.id, Contact.contact_key.in_(known_keys))
-        .order_by(Contact.id)
-        .limit(1)
-    )
     if contact is not None and contact.contact_key != contact_key:
         rekey(turn.session, turn.line.id, contact.contact_key, contact_key)
         contact.contact_key = contact_key

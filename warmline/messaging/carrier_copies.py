@@ -30,8 +30,14 @@ CALL = "call"
 def remember(session: Session, sids: Iterable[str], due_at: datetime, kind: str = MESSAGE) -> None:
     """Schedule the carrier's copies of these messages (or calls) for deletion."""
     rows = [{"sid": sid, "kind": kind, "due_at": due_at} for sid in sids if sid]
-    if rows:
-        session.execute(_remember_statement(session.get_bind().dialect.name), rows)
+    if not rows:
+        return
+    # Straight to the connection: these rows depend on nothing the session holds, so nothing
+    # needs flushing first, and the ORM's bulk-insert work is skipped. One row is a plain
+    # execute, not the driver's executemany.
+    connection = session.connection()
+    statement = _remember_statement(connection.dialect.name)
+    connection.execute(statement, rows[0] if len(rows) == 1 else rows)
 
 
 @cache

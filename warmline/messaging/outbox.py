@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from warmline.core import metrics
@@ -199,7 +199,10 @@ def _send_one(
     """Move one text queued → sending → sent/failed; False when it must be retried later."""
     # One session serves all of this person's texts: what an earlier one loaded is read afresh.
     session.expire_all()
-    row = session.get(Outbox, outbox_id)
+    # The text, its line and its recipient in one round trip; the look-ups below find them here.
+    # (Each entity of the row is loaded only when the whole row is taken, not with scalar().)
+    found = session.execute(_TEXT_WITH_LINE_AND_RECIPIENT, {"outbox_id": outbox_id}).first()
+    row = found[0] if found is not None else None
     if row is None or row.status != OutboxStatus.QUEUED:
         session.commit()
         return True
@@ -231,6 +234,16 @@ def _send_one(
     carrier_copies.remember(session, [sid], clock() + carrier_copies.SETTLE)
     session.commit()
     return True
+
+
+# Built once: this runs for every text sent.
+_TEXT_WITH_LINE_AND_RECIPIENT = (
+    select(Outbox, Line, Volunteer, Contact)
+    .outerjoin(Line, Line.id == Outbox.line_id)
+    .outerjoin(Volunteer, Volunteer.id == Outbox.volunteer_id)
+    .outerjoin(Contact, Contact.id == Outbox.contact_id)
+    .where(Outbox.id == bindparam("outbox_id"))
+)
 
 
 def _paced(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -156,6 +157,29 @@ class Turn:
     def outbox_ids(self) -> list[int]:
         """Ids of the rows written (after flush or commit)."""
         return [row.id for row in self.written]
+
+
+# A line's own texts as columns to read with the line (outer-joined on `OWN_TEXTS_JOIN`), so a
+# turn starts without a statement of its own for them; never kept between turns, so a text a
+# coordinator has just edited is used by the next one.
+OWN_TEXT_COLUMNS = (LineText.key, LineText.language, LineText.text)
+OWN_TEXTS_JOIN = LineText.line_id == Line.id
+
+
+def turn_with_texts(
+    session: Session,
+    vault: Vault,
+    line: Line,
+    now: datetime,
+    own_texts: Iterable[tuple[str | None, str | None, str | None]],
+) -> Turn:
+    """A turn on `line` whose own texts were read with it: (key, language, text), None for none."""
+    own = {
+        (key, language): text
+        for key, language, text in own_texts
+        if key is not None and language is not None and text is not None
+    }
+    return Turn(session, vault, line, now, _own_texts=own)
 
 
 def first_language(volunteer: Volunteer, line: Line) -> str:

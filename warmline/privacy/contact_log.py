@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import Insert
 
 from warmline.models import Call, Contact, ContactCount, ContactLogEntry, Conversation, Line
 from warmline.privacy import consent
@@ -185,16 +187,26 @@ def _add_count(
 def count_text_received(session: Session, line: Line, now: datetime) -> None:
     """One more text from a texter on the line's day, in the anonymous counts (never whose)."""
     day = now.astimezone(ZoneInfo(line.timezone)).date()
-    dialect = session.get_bind().dialect.name
+    statement = _text_received_statement(session.get_bind().dialect.name)
+    session.execute(statement, {"line_id": line.id, "day": day})
+
+
+@cache
+def _text_received_statement(dialect: str) -> Insert:
+    """The upsert counting one text, built once per dialect: every text received runs it."""
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = insert(ContactCount).values(
-        line_id=line.id, day=day, channel="sms", contacts=0, answered=0, crisis=0, texts_received=1
+        line_id=bindparam("line_id"),
+        day=bindparam("day"),
+        channel="sms",
+        contacts=0,
+        answered=0,
+        crisis=0,
+        texts_received=1,
     )
-    session.execute(
-        statement.on_conflict_do_update(
-            index_elements=["line_id", "day", "channel"],
-            set_={"texts_received": ContactCount.texts_received + 1},
-        )
+    return statement.on_conflict_do_update(
+        index_elements=["line_id", "day", "channel"],
+        set_={"texts_received": ContactCount.texts_received + 1},
     )
 
 

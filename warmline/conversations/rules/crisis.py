@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 from warmline.core.text import fold
 
@@ -45,8 +46,12 @@ def mentions_crisis(text: str, lists: Mapping[str, Iterable[str]]) -> bool:
     """True when `text` contains any word or phrase of any language, as whole words."""
     haystack = f" {fold(text)} "
     return any(
-        f" {fold(phrase)} " in haystack
+        f" {folded} " in haystack
         for words in lists.values()
         for phrase in words
-        if fold(phrase)
+        if (folded := _folded_phrase(phrase))
     )
+
+
+# Every text is checked against the same few dozen phrases: each is folded once per process.
+_folded_phrase = lru_cache(maxsize=4096)(fold)
