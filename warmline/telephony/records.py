@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from warmline.core.ports import Transport
 from warmline.core.records import CarrierRecords
 from warmline.telephony.errors import carrier_errors
-from warmline.telephony.rest import AccountResources
 from warmline.telephony.sender import TwilioTransport
+
+if TYPE_CHECKING:
+    from warmline.telephony.rest import AccountResources
 
 
 class TwilioRecords:
