@@ -3,8 +3,8 @@
 Each process has the memory it was sized for (README, Sizing), and every module a process loads
 stays in it for good. A worker keeps out the dashboard's web stack and twilio-python's classes
 for every resource of an account; a web process keeps out what only a worker uses (the language
-detector, the jobs, Twilio's REST client). Run in a fresh interpreter, since this test process
-has loaded them all.
+detector, the jobs, Twilio's REST client) and the library only a sign-in uses. Run in a fresh
+interpreter, since this test process has loaded them all.
 """
 
 from __future__ import annotations
@@ -64,6 +64,7 @@ NEVER_IN_A_WEB_PROCESS = [
     "twilio.http",
     "requests",
     "urllib3",
+    "limits",
 ]
 LINE = "+15550601111"
 WEB_TAKES_A_TEXT = """
