@@ -89,6 +89,11 @@ def build(settings: Settings) -> Runtime:
 
 def start_sending(rt: Runtime) -> SendPool:
     """Give this process a pool of SEND_CONCURRENCY threads that its send jobs hand texts to."""
+    if isinstance(rt.transport, TwilioTransport):
+        # Built here, before any send thread exists: what its imports allocate then stays on this
+        # thread's heap rather than in a send thread's own malloc arena, and proxy settings are
+        # read at start as before.
+        rt.transport.connect()
     rt.sends = SendPool(
         rt.db, rt.vault, rt.transport, rt.queue, utcnow, rt.pacer, rt.settings.send_concurrency
     )

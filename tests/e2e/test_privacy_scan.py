@@ -28,7 +28,7 @@ from warmline.privacy import retention
 from warmline.telephony.caller import TwilioVoiceCarrier
 from warmline.telephony.records import TwilioRecords
 from warmline.telephony.rest import AccountResources
-from warmline.telephony.sender import RebasedHttpClient
+from warmline.telephony.rest_http import RebasedHttpClient
 from warmline.voice import voicemail
 
 pytestmark = pytest.mark.e2e

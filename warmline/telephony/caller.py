@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import secrets
 import sys
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from warmline.core.ports import Transport, VoiceCarrier
 from warmline.telephony.errors import carrier_errors
-from warmline.telephony.rest import AccountResources
 from warmline.telephony.sender import TwilioTransport
 from warmline.telephony.voice_twiml import CALLBACK, CALLBACK_STATUS, url
+
+if TYPE_CHECKING:
+    from warmline.telephony.rest import AccountResources
 
 
 class TwilioVoiceCarrier:

@@ -13,7 +13,7 @@ from twilio.rest import Client
 from warmline.config import Settings
 from warmline.ops.doctor import OK, PROBLEM, Finding
 from warmline.telephony.fallback import SMS_FALLBACK, VOICE_FALLBACK
-from warmline.telephony.sender import RebasedHttpClient
+from warmline.telephony.rest_http import RebasedHttpClient
 from warmline.telephony.voice_twiml import STATUS as VOICE_STATUS
 
 SMS = "/twilio/sms"

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from warmline.core.ports import CarrierRecords, Transport
 from warmline.telephony.errors import carrier_errors
-from warmline.telephony.rest import AccountResources
 from warmline.telephony.sender import TwilioTransport
+
+if TYPE_CHECKING:
+    from warmline.telephony.rest import AccountResources
 
 
 class TwilioRecords:

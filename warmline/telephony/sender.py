@@ -2,54 +2,28 @@
 
 from __future__ import annotations
 
-import os
 import secrets
 import sys
 import threading
 from collections.abc import Callable
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from requests.adapters import HTTPAdapter
-from requests.utils import get_environ_proxies
-from twilio.http.http_client import TwilioHttpClient
-from twilio.http.response import Response
-from twilio.rest import Client
-
-from warmline.config import DEFAULT_TWILIO_API_BASE_URL
 from warmline.telephony.errors import carrier_errors
-from warmline.telephony.rest import AccountResources
 
+if TYPE_CHECKING:
+    from twilio.http.http_client import TwilioHttpClient
 
-class RebasedHttpClient(TwilioHttpClient):  # type: ignore[misc]
-    """Sends Twilio's requests to another base URL (a mock in tests), path unchanged."""
-
-    def __init__(self, base_url: str, timeout: float = 10.0, connections: int = 10) -> None:
-        super().__init__(timeout=timeout)
-        self.base_url = base_url.rstrip("/")
-        # One kept-alive connection per send in flight: with fewer, every send over the limit
-        # opens a fresh connection and throws it away.
-        for scheme in ("https://", "http://"):
-            self.session.mount(scheme, HTTPAdapter(pool_maxsize=connections))
-        # requests reads proxies and CA bundles from the environment on every request by
-        # default, walking all of os.environ each time (milliseconds a text in a worker): read
-        # them once, here, and never again.
-        self.proxy = get_environ_proxies(self.base_url)
-        bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
-        self.session.verify = bundle or True
-        self.session.trust_env = False
-
-    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Response:
-        """Swap the public API host for the configured base URL."""
-        if url.startswith(DEFAULT_TWILIO_API_BASE_URL):
-            url = self.base_url + url[len(DEFAULT_TWILIO_API_BASE_URL) :]
-        return super().request(method, url, *args, **kwargs)
-
+    from warmline.telephony.rest import AccountResources
 
 Remember = Callable[[str, str, str], None]
 
 
 class TwilioTransport:
-    """Sends texts with twilio-python, asking for status callbacks at our public URL."""
+    """Sends texts with twilio-python, asking for status callbacks at our public URL.
+
+    The REST client is built by `connect` or on first use, not here: every web process holds a
+    transport and never sends with it, and the client brings requests and urllib3 into memory.
+    """
 
     def __init__(
         self,
@@ -60,13 +34,36 @@ class TwilioTransport:
         http_client: TwilioHttpClient | None = None,
         connections: int = 10,
     ) -> None:
-        self.client = Client(
-            account_sid,
-            auth_token,
-            http_client=http_client or RebasedHttpClient(api_base_url, connections=connections),
-        )
-        self.resources = AccountResources(self.client)
         self.status_callback_url = status_callback_url
+        self._account = (account_sid, auth_token)
+        self._api_base_url = api_base_url
+        self._http_client = http_client
+        self._connections = connections
+        self._resources: AccountResources | None = None
+        self._connecting = threading.Lock()
+
+    @property
+    def resources(self) -> AccountResources:
+        """The account's messages, calls and recordings at Twilio."""
+        if self._resources is None:
+            self.connect()
+        assert self._resources is not None
+        return self._resources
+
+    def connect(self) -> None:
+        """Build the REST client now (once); the HTTP client reads proxy settings as it is built."""
+        with self._connecting:
+            if self._resources is not None:
+                return
+            from twilio.rest import Client
+
+            from warmline.telephony.rest import AccountResources
+            from warmline.telephony.rest_http import RebasedHttpClient
+
+            http_client = self._http_client or RebasedHttpClient(
+                self._api_base_url, connections=self._connections
+            )
+            self._resources = AccountResources(Client(*self._account, http_client=http_client))
 
     def send(self, *, from_number: str, to_number: str, body: str, label: str) -> str:
         """Create the message at Twilio; raise SendError with Twilio's code on failure."""

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.fake_http import JsonHandler, LoopbackServer
-from warmline.telephony.sender import RebasedHttpClient
+from warmline.telephony.rest_http import RebasedHttpClient
 
 TWILIO_URL = "http://twilio.invalid/2010-04-01/Accounts/AC1/Messages.json"
 

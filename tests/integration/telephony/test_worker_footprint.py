@@ -1,22 +1,33 @@
-"""What a worker carries in memory: the modules it loads to start and to send a text, nothing more.
+"""What each process carries in memory: the modules it loads to do its work, nothing more.
 
-Each process has the memory it was sized for (README, Sizing), and every module a worker loads
-stays in it for good: the dashboard's web stack, and twilio-python's classes for every resource of
-an account, are kept out. Run in a fresh interpreter, since this test process has loaded them all.
+Each process has the memory it was sized for (README, Sizing), and every module a process loads
+stays in it for good. A worker keeps out the dashboard's web stack and twilio-python's classes
+for every resource of an account; a web process keeps out what only a worker uses (the language
+detector, the jobs, Twilio's REST client) and the library only a sign-in uses. Run in a fresh
+interpreter, since this test process has loaded them all.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from redis import Redis
+from rq import Queue
+from rq.serializers import JSONSerializer
 
 from tests.conftest import ACCOUNT_SID, AUTH_TOKEN
 from tests.e2e.fake_twilio import FakeTwilio
+from warmline.core import migrate
+from warmline.core.clock import utcnow
+from warmline.core.db import Database
+from warmline.core.jobqueue import PROCESS_INBOUND, QUEUE_NAME
+from warmline.lines.lines import add_line
 
 REPO = Path(__file__).resolve().parents[3]
 # Started and sent a text, a worker has loaded none of these (nor anything inside them).
@@ -42,6 +53,32 @@ base_url, account_sid, auth_token = sys.argv[1:4]
 transport = TwilioTransport(account_sid, auth_token, base_url, "https://w.example.org/s")
 sid = transport.send(from_number="+15550601111", to_number="+15550602222", body="hi", label="t")
 print(json.dumps({"sid": sid, "modules": sorted(sys.modules)}))
+"""
+
+
+# Started and answered a text, a web process has loaded none of these (nor anything inside them).
+NEVER_IN_A_WEB_PROCESS = [
+    "workers",
+    "lingua",
+    "twilio.rest",
+    "twilio.http",
+    "requests",
+    "urllib3",
+    "limits",
+]
+LINE = "+15550601111"
+WEB_TAKES_A_TEXT = """
+import json, sys
+from twilio.request_validator import RequestValidator
+from warmline import create_app
+
+public_url, auth_token = sys.argv[1:3]
+app = create_app()
+form = {"MessageSid": "SM" + "0" * 32, "From": "+15550602222", "To": "+15550601111",
+        "Body": "hi", "NumMedia": "0"}
+signature = RequestValidator(auth_token).compute_signature(public_url + "/twilio/sms", form)
+answer = app.test_client().post("/twilio/sms", data=form, headers={"X-Twilio-Signature": signature})
+print(json.dumps({"status": answer.status_code, "modules": sorted(sys.modules)}))
 """
 
 
@@ -74,5 +111,57 @@ def test_a_worker_that_sends_a_text_loads_neither_the_web_nor_twilio_s_other_res
     assert [
         name
         for name in NEVER_IN_A_WORKER
+        if name in loaded or any(m.startswith(name + ".") for m in loaded)
+    ] == []
+
+
+@pytest.fixture
+def queue(redis_url: str) -> Iterator[Queue]:
+    redis = Redis.from_url(redis_url)
+    redis.flushdb()
+    yield Queue(QUEUE_NAME, connection=redis, serializer=JSONSerializer)
+    redis.flushdb()
+
+
+def test_a_web_process_that_takes_a_text_loads_neither_the_worker_nor_twilio_s_rest_client(
+    tmp_path: Path, redis_url: str, queue: Queue
+) -> None:
+    database_url = f"sqlite:///{tmp_path / 'warmline.sqlite3'}"
+    migrate.upgrade(database_url)
+    db = Database(database_url)
+    with db.session() as session:
+        add_line(session, number_raw=LINE, name="Footprint", timezone="UTC", now=utcnow())
+        session.commit()
+    db.engine.dispose()
+    public_url = "https://w.example.org"
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("TWILIO_", "WARMLINE_"))},
+        "WARMLINE_ENV": "development",
+        "WARMLINE_INSTANCE_PATH": str(tmp_path),
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
+        "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+        "PUBLIC_URL": public_url,
+    }
+    ran = subprocess.run(
+        [sys.executable, "-c", WEB_TAKES_A_TEXT, public_url, AUTH_TOKEN],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    answer = json.loads(ran.stdout.splitlines()[-1])
+
+    # Twilio was answered, and the text waits for a worker to process it.
+    assert answer["status"] == 200
+    assert [job.func_name for job in queue.get_jobs()] == [PROCESS_INBOUND]
+    loaded = set(answer["modules"])
+    assert "warmline.telephony.webhooks" in loaded
+    assert [
+        name
+        for name in NEVER_IN_A_WEB_PROCESS
         if name in loaded or any(m.startswith(name + ".") for m in loaded)
     ] == []

@@ -1,20 +1,35 @@
-"""Limits on sign-in and password attempts, counted atomically before a password is checked."""
+"""Limits on sign-in and password attempts, counted atomically before a password is checked.
+
+The `limits` library (with its asyncio storages, some 2 MB) is imported at the first attempt,
+not with the app: most web processes answer Twilio all their life and never see a sign-in.
+"""
 
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
 
-from limits import RateLimitItem, parse
-from limits.errors import StorageError
-from limits.storage import MemoryStorage, RedisStorage, Storage
-from limits.strategies import FixedWindowRateLimiter
+if TYPE_CHECKING:
+    from limits import RateLimitItem
+    from limits.strategies import FixedWindowRateLimiter
 
 log = logging.getLogger(__name__)
 
-PER_ADDRESS = parse("10 per minute")
-PER_ACCOUNT = parse("20 per hour")
-PASSWORD_FORM = parse("10 per hour")
+
+@dataclass(frozen=True)
+class Limit:
+    """At most `amount` attempts per `window` ("minute", "hour") for one key."""
+
+    amount: int
+    window: str
+
+
+PER_ADDRESS = Limit(10, "minute")
+PER_ACCOUNT = Limit(20, "hour")
+PASSWORD_FORM = Limit(10, "hour")
 
 
 @dataclass(frozen=True)
@@ -34,29 +49,56 @@ class AttemptLimits:
     """
 
     def __init__(self, redis_url: str | None) -> None:
-        local = FixedWindowRateLimiter(MemoryStorage())
-        self._local = local
-        self._shared = local
-        if redis_url is not None:
-            storage: Storage = RedisStorage(
-                redis_url, key_prefix="warmline-attempts", wrap_exceptions=True, socket_timeout=1
-            )
-            self._shared = FixedWindowRateLimiter(storage)
+        self._redis_url = redis_url
+        self._counters: tuple[FixedWindowRateLimiter, FixedWindowRateLimiter] | None = None
+        self._building = threading.Lock()
 
-    def attempt(self, limit: RateLimitItem, key: str) -> Attempt:
+    def attempt(self, limit: Limit, key: str) -> Attempt:
         """Count an attempt against `limit` for `key`."""
         count = self._incr(limit, key, 1)
         return Attempt(allowed=count <= limit.amount, first_refusal=count == limit.amount + 1)
 
-    def give_back(self, limit: RateLimitItem, key: str) -> None:
+    def give_back(self, limit: Limit, key: str) -> None:
         """Return the count of an attempt that succeeded."""
         self._incr(limit, key, -1)
 
-    def _incr(self, limit: RateLimitItem, key: str, amount: int) -> int:
-        identity = limit.key_for(key)
+    def _incr(self, limit: Limit, key: str, amount: int) -> int:
+        from limits.errors import StorageError
+
+        local, shared = self._counting()
+        item = _item(limit)
+        identity = item.key_for(key)
         try:
-            return self._shared.storage.incr(identity, limit.get_expiry(), amount=amount)
+            return shared.storage.incr(identity, item.get_expiry(), amount=amount)
         except StorageError:
             # A Redis outage must not lock coordinators out: count in this process meanwhile.
             log.warning("Redis is unreachable: sign-in attempts are counted in this process")
-            return self._local.storage.incr(identity, limit.get_expiry(), amount=amount)
+            return local.storage.incr(identity, item.get_expiry(), amount=amount)
+
+    def _counting(self) -> tuple[FixedWindowRateLimiter, FixedWindowRateLimiter]:
+        """The counters in this process and the shared ones (Redis, or the same when embedded)."""
+        with self._building:
+            if self._counters is None:
+                from limits.storage import MemoryStorage, RedisStorage
+                from limits.strategies import FixedWindowRateLimiter
+
+                local = FixedWindowRateLimiter(MemoryStorage())
+                shared = local
+                if self._redis_url is not None:
+                    storage = RedisStorage(
+                        self._redis_url,
+                        key_prefix="warmline-attempts",
+                        wrap_exceptions=True,
+                        socket_timeout=1,
+                    )
+                    shared = FixedWindowRateLimiter(storage)
+                self._counters = (local, shared)
+            return self._counters
+
+
+@cache
+def _item(limit: Limit) -> RateLimitItem:
+    """The library's item for `limit`, parsed once."""
+    from limits import parse
+
+    return parse(f"{limit.amount} per {limit.window}")
