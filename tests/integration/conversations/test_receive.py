@@ -16,7 +16,7 @@ from warmline.conversations import inbound
 from warmline.core.clock import utcnow
 from warmline.core.crypto import Keyring, Vault
 from warmline.core.db import Database
-from warmline.core.jobqueue import PROCESS_INBOUND, QUEUE_NAME, RedisJobQueue
+from warmline.core.jobqueue import FINISHED_KEPT_S, PROCESS_INBOUND, QUEUE_NAME, RedisJobQueue
 from warmline.lines.lines import add_line
 from warmline.models import InboundMessage, Line
 
@@ -98,7 +98,11 @@ def test_a_queued_text_is_an_rq_job_a_worker_runs(db: Database, queue: RedisJobQ
     with db.session() as session:
         event_id = session.scalar(select(func.max(InboundMessage.id)))
     assert (job.func_name, list(job.args), job.origin) == (PROCESS_INBOUND, [event_id], QUEUE_NAME)
-    assert (job.get_status(), job.timeout, job.result_ttl) == (JobStatus.QUEUED, 120, 0)
+    assert (job.get_status(), job.timeout, job.result_ttl) == (
+        JobStatus.QUEUED,
+        120,
+        FINISHED_KEPT_S,
+    )
 
     queue.rq_queue.remove(job_id)  # the real job needs a whole runtime: one of ours instead
     queue.enqueue(f"{__name__}.remember_job", 41)
