@@ -10,7 +10,7 @@ It needs wrk (`apt-get install wrk`; without it the script says so and exits 2),
 What it does, in one invocation:
 
 1. Serves bench/bare_app.py (parse Twilio's form, answer an empty `<Response />`; no signature,
-   database or queue) with `gunicorn --workers 2 --threads 4` on a free port, warms it up,
+   database or queue) with `gunicorn --workers 2` (sync workers) on a free port, warms it up,
    then measures it with `wrk -t2 -c16 -d10s --latency`.
 2. Recreates the database `warmline_bench`, runs `warmline db upgrade` and `warmline line add`,
    flushes Redis db 13, and serves `warmline:create_app()` the same way with
@@ -26,8 +26,7 @@ What it does, in one invocation:
    processes used meanwhile: CPU time per request stays telling on a busy machine, req/s not),
    the ratio Warmline req/s / bare req/s and the machine.
 
-Both servers run exactly as the Procfile's web line (`gunicorn --workers 2 APP`, with the
-threads per worker of warmline/gunicorn_conf.py: 4, gunicorn's gthread worker),
+Both servers run exactly as the Procfile's web line (`gunicorn --workers 2 APP`, sync workers),
 without the access log, and with --no-control-socket where gunicorn has one (27+), so that two
 servers never fight over ~/.gunicorn/gunicorn.ctl. The figures only mean something on an
 otherwise idle machine: a run during which other processes used more than 10% of the CPUs fails
@@ -70,8 +69,6 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 OUT = BENCH / "out"
 LUA = BENCH / "webhook.lua"
-sys.path.insert(0, str(ROOT))
-from warmline.gunicorn_conf import threads as WEB_THREADS  # noqa: E402  (as production serves)
 
 HOST = "127.0.0.1"
 WEBHOOK_PATH = "/twilio/sms"
@@ -361,15 +358,13 @@ def tail(path: Path, lines: int = 30) -> str:
 def gunicorn(
     app: str, port: int, workers: int, env: Mapping[str, str], log: Path, ready_path: str
 ) -> Iterator[subprocess.Popen[bytes]]:
-    """Serve `app` with gunicorn, threaded as the web process is, until the block ends."""
+    """Serve `app` with sync gunicorn workers until the block ends; wait until it answers."""
     command = [
         sys.executable,
         "-m",
         "gunicorn",
         "--workers",
         str(workers),
-        "--threads",
-        str(WEB_THREADS),
         "--bind",
         f"{HOST}:{port}",
         "--pythonpath",
@@ -672,10 +667,7 @@ def report(bare: WrkResult, warm: WrkResult, load: LoadSettings, workers: int) -
             f"{r.db_cpu_ms:>10.2f} {r.redis_cpu_ms:>13.2f} {r.foreign_cpu:>10.0%}"
         )
     print(f"ratio warmline/bare req/s: {ratio:.3f}")
-    print(
-        f"load: {load.describe()} after a {load.warmup_s}s warm-up; "
-        f"gunicorn {workers} workers x {WEB_THREADS} threads"
-    )
+    print(f"load: {load.describe()} after a {load.warmup_s}s warm-up; gunicorn {workers} sync")
     print(f"machine: {machine()}")
     return ratio
 

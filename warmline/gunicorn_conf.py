@@ -1,7 +1,6 @@
 """gunicorn's settings for the web process: `gunicorn -c python:warmline.gunicorn_conf ...`.
 
-Web processes serve requests on threads (gunicorn's gthread worker); gunicorn's own error and
-access logs go through the same redacting formatter as the app's
+gunicorn's own error and access logs go through the same redacting formatter as the app's
 (LOG_FORMAT: text, or one JSON object per line), and the access log names each request by its
 request id rather than by who sent it.
 """
@@ -30,11 +29,6 @@ class RedactingLogger(Logger):  # type: ignore[misc]
 
 
 logger_class = RedactingLogger
-# Each web process serves several requests at once on threads: an incoming text's insert waits
-# for PostgreSQL to flush its commit to disk (1-2 ms on an ordinary disk, longer than the
-# request's own CPU), and a process serving one request at a time sat idle for it. The app is
-# thread-safe (`warmline run` serves it on threads too); four keeps the database pool ample.
-threads = 4
 accesslog = "-"
 # Method, path (query strings carry only our own ids), status, bytes, milliseconds, request id;
 # named fields, so the phone-number redaction never mistakes "200 1534 12" for a number.

@@ -95,19 +95,10 @@ def test_gunicorn_accepts_every_setting_of_its_config_module() -> None:
 
     cfg = Config()
     names = [n for n in vars(gunicorn_conf) if n in cfg.settings]
-    assert sorted(names) == ["access_log_format", "accesslog", "logger_class", "threads"]
+    assert sorted(names) == ["access_log_format", "accesslog", "logger_class"]
     for name in names:
         cfg.set(name, getattr(gunicorn_conf, name))
     assert cfg.logger_class is gunicorn_conf.RedactingLogger
-
-
-def test_a_web_process_serves_requests_on_several_threads() -> None:
-    from gunicorn.config import Config
-
-    cfg = Config()
-    cfg.set("threads", gunicorn_conf.threads)
-    # gunicorn picks its threaded worker when given threads with the default worker class.
-    assert cfg.threads > 1 and cfg.worker_class_str == "gthread"
 
 
 def test_the_procfile_web_line_uses_the_gunicorn_config() -> None:
