@@ -40,8 +40,15 @@ def key_lock(session: Session, namespace: int, key: str) -> Iterator[None]:
         session.rollback()
         raise
     finally:
-        # Whatever the block left is committed before the next one may enter.
-        session.commit()
+        # Whatever the block left is committed before the next one may enter. An advisory lock
+        # outlives its transaction: should that commit fail, the lock is let go all the same,
+        # or every later text from this sender would wait on it for good.
+        try:
+            session.commit()
+        except BaseException:
+            session.rollback()
+            _unlock(session, args)
+            raise
         # A lost connection takes its locks with it; otherwise this lets the next one in.
         _unlock(session, args)
 

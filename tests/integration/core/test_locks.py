@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 
 from warmline.core.db import Database
 from warmline.core.locks import key_lock
@@ -94,6 +95,28 @@ def test_a_failing_block_rolls_back_its_unfinished_work_and_lets_the_lock_go(
             assert conn.scalar(text("SELECT pg_try_advisory_lock(:ns, :k)"), _args()) is True
             conn.execute(text("SELECT pg_advisory_unlock(:ns, :k)"), _args())
             assert conn.scalars(text("SELECT n FROM lock_probe")).all() == [1]
+    finally:
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP TABLE lock_probe"))
+
+
+def test_a_block_whose_last_commit_fails_still_lets_the_lock_go(db: Database) -> None:
+    with db.engine.begin() as conn:
+        conn.execute(text("DROP TABLE IF EXISTS lock_probe"))
+        # Checked at commit, not at the insert: the block's own work fails only as the lock ends.
+        conn.execute(text("CREATE TABLE lock_probe (n int UNIQUE DEFERRABLE INITIALLY DEFERRED)"))
+    try:
+        # Opened first, so it is never the connection the lock was taken on.
+        with db.engine.connect() as other:
+            with (
+                pytest.raises(IntegrityError),
+                db.pinned_session() as session,
+                key_lock(session, NAMESPACE, KEY),
+            ):
+                session.execute(text("INSERT INTO lock_probe VALUES (1), (1)"))
+            assert other.scalar(text("SELECT pg_try_advisory_lock(:ns, :k)"), _args()) is True
+            other.execute(text("SELECT pg_advisory_unlock(:ns, :k)"), _args())
+            other.rollback()
     finally:
         with db.engine.begin() as conn:
             conn.execute(text("DROP TABLE lock_probe"))
