@@ -153,7 +153,7 @@ def refuse_longer_first_replies(
     for key, made in after.items():
         if made > limit and made > before.get(key, 0):
             raise InvalidInput(
-                "With this change the {language} first reply {key!r} makes {made} SMS "
+                "With this change the {language} first reply ({key}) makes {made} SMS "
                 "segments; a first reply may use {limit}: shorten it",
                 field,
                 language=SUPPORTED[language],

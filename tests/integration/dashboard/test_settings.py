@@ -66,6 +66,21 @@ def test_timeouts_that_do_not_grow_are_refused_beside_the_field_and_nothing_chan
     assert (row.offer_timeout_s, row.name) == (120, "Test Warmline")
 
 
+def test_crisis_numbers_too_long_for_a_first_reply_are_refused_beside_the_field(
+    line: Line, signed_in: Dashboard
+) -> None:
+    form = current_form(signed_in.text("/settings"))
+    long_numbers = (
+        "call or text 988 at any hour, or call 911 if you are in immediate danger, or text HOME "
+        "to 741741, or call your county's mental health crisis team on 555 0100"
+    )
+    form.update(crisis_numbers=long_numbers)
+    page = html.unescape(signed_in.refused("/settings", form))
+    assert 'id="crisis_numbers-error"' in page
+    assert "first reply (“Greeting”) makes 3 SMS segments; a first reply may use 2" in page
+    assert line_row(line).crisis_numbers == "call or text 988, or call 911"
+
+
 def test_a_number_out_of_range_is_explained(line: Line, signed_in: Dashboard) -> None:
     form = current_form(signed_in.text("/settings"))
     form.update(max_active_per_volunteer="ninety")

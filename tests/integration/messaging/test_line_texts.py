@@ -176,7 +176,7 @@ def test_crisis_numbers_that_would_lengthen_a_first_reply_too_far_are_refused(
     )  # fmt: skip
     assert refused.exit_code == 1
     assert refused.output.strip() == (
-        "Error: With this change the Español first reply 'greeting' makes 5 SMS segments; "
+        "Error: With this change the Español first reply (greeting) makes 5 SMS segments; "
         "a first reply may use 3: shorten it"
     )
     with line.rt.db.session() as session:
@@ -199,11 +199,11 @@ def test_a_long_help_text_or_hours_text_is_refused_before_a_texter_gets_it(line:
     )
     refused = run("line", "text", "--line", line.number, "--key", "texter_help_first", help_first)
     assert refused.exit_code == 1
-    assert "the English first reply 'texter_help_first' makes 3 SMS segments" in refused.output
+    assert "the English first reply (texter_help_first) makes 3 SMS segments" in refused.output
     hours = "Monday to Friday from six in the evening until eleven at night, " * 3
     refused_hours = run("line", "set", line.number, f"hours_text={hours.strip()}")
     assert refused_hours.exit_code == 1
-    assert "first reply 'closed_now'" in refused_hours.output
+    assert "first reply (closed_now)" in refused_hours.output
     with line.rt.db.session() as session:
         assert session.scalars(select(LineText)).all() == []
         from warmline.lines.lines import get_line
