@@ -13,8 +13,9 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from redis import Redis
@@ -90,29 +91,39 @@ def carrier() -> Iterator[FakeTwilio]:
     fake.stop()
 
 
-def test_a_worker_that_sends_a_text_loads_neither_the_web_nor_twilio_s_other_resources(
-    carrier: FakeTwilio,
-) -> None:
+def run_script(script: str, *args: str, env: dict[str, str] | None = None) -> dict[str, Any]:
+    """Run `script` in a fresh interpreter; the JSON object its last line printed."""
     ran = subprocess.run(
-        [sys.executable, "-c", WORKER_SENDS_A_TEXT, carrier.url, ACCOUNT_SID, AUTH_TOKEN],
+        [sys.executable, "-c", script, *args],
         cwd=REPO,
+        env=env,
         capture_output=True,
         text=True,
         timeout=120,
         check=True,
     )
-    answer = json.loads(ran.stdout.splitlines()[-1])
+    answer: dict[str, Any] = json.loads(ran.stdout.splitlines()[-1])
+    return answer
+
+
+def among(packages: Iterable[str], loaded: set[str]) -> list[str]:
+    """Those of `packages` that were loaded, whole or any module of theirs."""
+    return [
+        name for name in packages if name in loaded or any(m.startswith(name + ".") for m in loaded)
+    ]
+
+
+def test_a_worker_that_sends_a_text_loads_neither_the_web_nor_twilio_s_other_resources(
+    carrier: FakeTwilio,
+) -> None:
+    answer = run_script(WORKER_SENDS_A_TEXT, carrier.url, ACCOUNT_SID, AUTH_TOKEN)
 
     # The text reached the carrier, and the sid it gave is the one kept.
     assert [(t.to, t.body) for t in carrier.texts()] == [("+15550602222", "hi")]
     assert answer["sid"].startswith("SM")
     loaded = set(answer["modules"])
     assert "workers.main" in loaded
-    assert [
-        name
-        for name in NEVER_IN_A_WORKER
-        if name in loaded or any(m.startswith(name + ".") for m in loaded)
-    ] == []
+    assert among(NEVER_IN_A_WORKER, loaded) == []
 
 
 @pytest.fixture
@@ -144,24 +155,11 @@ def test_a_web_process_that_takes_a_text_loads_neither_the_worker_nor_twilio_s_r
         "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
         "PUBLIC_URL": public_url,
     }
-    ran = subprocess.run(
-        [sys.executable, "-c", WEB_TAKES_A_TEXT, public_url, AUTH_TOKEN],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    answer = json.loads(ran.stdout.splitlines()[-1])
+    answer = run_script(WEB_TAKES_A_TEXT, public_url, AUTH_TOKEN, env=env)
 
     # Twilio was answered, and the text waits for a worker to process it.
     assert answer["status"] == 200
     assert [job.func_name for job in queue.get_jobs()] == [PROCESS_INBOUND]
     loaded = set(answer["modules"])
     assert "warmline.telephony.webhooks" in loaded
-    assert [
-        name
-        for name in NEVER_IN_A_WEB_PROCESS
-        if name in loaded or any(m.startswith(name + ".") for m in loaded)
-    ] == []
+    assert among(NEVER_IN_A_WEB_PROCESS, loaded) == []
