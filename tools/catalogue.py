@@ -7,7 +7,9 @@ is the source; each entry becomes a message whose context is its key and whose i
 text. The dashboard: the strings its templates and views mark with _() or gettext(). The
 refusals: the English templates every InvalidInput (and each refusal error deriving from it) is
 raised with, and the words marked with refusal() or filled by refusal_text(), anywhere in warmline/.
-Translators edit the .po files; an entry whose English changed comes back marked fuzzy, and a
+Beside them, the few CLDR words the texts' times use (days, months, list and duration patterns,
+language names), taken from Babel into warmline/messaging/locale/words.json; a test checks they
+still match Babel's. Translators edit the .po files; an entry whose English changed comes back marked fuzzy, and a
 fuzzy entry is not used (the tests fail on it until someone re-reads the translation). The .mo
 files are committed, so an install needs no build step; a test checks they match the .po.
 """
@@ -15,17 +17,23 @@ files are committed, so an install needs no build step; a test checks they match
 from __future__ import annotations
 
 import io
+import json
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+from babel import Locale
+from babel.dates import get_day_names, get_month_names
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
+from babel.numbers import format_decimal, get_group_symbol
+from babel.units import format_unit
 
 from warmline.core import refusals
-from warmline.messaging import wording
+from warmline.lines.rules.languages import SUPPORTED
+from warmline.messaging import times, wording
 
 LOCALE = Path(wording.__file__).parent / "locale"
 DASHBOARD = Path(wording.__file__).parents[1] / "dashboard"
@@ -148,6 +156,48 @@ def refresh() -> None:
         REFUSALS_LOCALE / f"{refusals.DOMAIN}.pot",
         [(language, refusals_po_path(language)) for language in wording.TRANSLATED],
     )
+    WORDS.write_text(
+        json.dumps(locale_words(), ensure_ascii=False, indent=1, sort_keys=True) + "\n", "utf-8"
+    )
+    print(f"{WORDS}: {', '.join(locale_words())}")
+
+
+WORDS = times.WORDS_PATH
+_DURATION_UNITS = ("week", "day", "hour", "minute", "second")
+# Babel has no call for a unit's pattern in each plural form: a count of each form is formatted
+# and its number put back as the placeholder. Counts to try, the first of each form is taken.
+_COUNTS = (*range(0, 110), 1_000_000)
+
+
+def locale_words() -> dict[str, dict[str, object]]:
+    """What `warmline.messaging.times` needs of CLDR, per language texts are written in."""
+    words: dict[str, dict[str, object]] = {}
+    for language in (wording.SOURCE_LANGUAGE, *wording.TRANSLATED):
+        locale = Locale.parse(language)
+        days = get_day_names("abbreviated", locale=locale)
+        months = get_month_names("abbreviated", locale=locale)
+        words[language] = {
+            "language": language,
+            "days": [days[day] for day in range(7)],
+            "months": [months[month] for month in range(1, 13)],
+            "and": dict(locale.list_patterns["standard"]),
+            "or": dict(locale.list_patterns["or"]),
+            "durations": {unit: _unit_patterns(unit, locale) for unit in _DURATION_UNITS},
+            "plural": dict(locale.plural_form.rules),
+            "group": get_group_symbol(locale=locale),
+            "languages": {code: locale.languages[code] for code in sorted(SUPPORTED)},
+        }
+    return words
+
+
+def _unit_patterns(unit: str, locale: Locale) -> dict[str, str]:
+    patterns: dict[str, str] = {}
+    for count in _COUNTS:
+        form = locale.plural_form(count)
+        if form not in patterns:
+            said = format_unit(count, f"duration-{unit}", locale=locale)
+            patterns[form] = said.replace(format_decimal(count, locale=locale), "{0}", 1)
+    return patterns
 
 
 if __name__ == "__main__":

@@ -1,23 +1,32 @@
-"""Days, times, schedules and language names inside texts, written in the reader's language."""
+"""Days, times, schedules and language names inside texts, written in the reader's language.
+
+The words come from CLDR through Babel, but read from `locale/words.json`, which
+`tools/catalogue.py` writes: Babel loads a language's whole locale data to name one day (every
+language's, country's and time zone's name in it, about 2 MB a language), and a worker would keep
+all of it for the few dozen words its texts use.
+"""
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Final
+from functools import cache
+from pathlib import Path
+from typing import Any, Final
 
-from babel import Locale
-from babel.dates import format_datetime, get_day_names
-from babel.lists import format_list
-from babel.units import format_unit
+from babel.plural import PluralRule
 
 from warmline.messaging import wording
 
 # Weekly windows as the rota stores them: (weekday with 0 = Monday, opens minute, closes minute).
 Window = tuple[int, int, int]
 
-# A shift's start as each language writes it; both on the 24-hour clock, as the rota is entered.
-_SHIFT_START: Final = {"en": "EEE dd MMM HH:mm", "es": "EEE d MMM HH:mm"}
+WORDS_PATH: Final = Path(__file__).parent / "locale" / "words.json"
+# A shift's start as each language writes it (CLDR's "EEE dd MMM HH:mm" and "EEE d MMM HH:mm");
+# both on the 24-hour clock, as the rota is entered.
+_SHIFT_START: Final = {"en": "{day} {date:02d} {month} {time}", "es": "{day} {date} {month} {time}"}
 _UNITS: Final = (("week", 7 * 86400), ("day", 86400), ("hour", 3600), ("minute", 60))
 # The English hours text a line stores when its hours are set (`weekly_hours(..., "en")`).
 _STORED_HOURS = re.compile(r"Our hours \((?P<zone>[^()]+)\): (?P<windows>.+)\.")
@@ -26,23 +35,41 @@ _STORED_WINDOW = re.compile(_DAY + "(?:-" + _DAY + r")? (\d\d):(\d\d)-(\d\d):(\d
 _ENGLISH_DAYS: Final = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
-def _locale(language: str) -> Locale:
-    return Locale.parse(language if language in wording.TRANSLATED else wording.SOURCE_LANGUAGE)
+@cache
+def _all_words() -> dict[str, dict[str, Any]]:
+    with WORDS_PATH.open(encoding="utf-8") as source:
+        words: dict[str, dict[str, Any]] = json.load(source)
+    return words
+
+
+def _words(language: str) -> dict[str, Any]:
+    """The reader's words; the source language's for a language texts are not written in."""
+    known = language if language in wording.TRANSLATED else wording.SOURCE_LANGUAGE
+    return _all_words()[known]
+
+
+@cache
+def _plural(language: str) -> PluralRule:
+    return PluralRule(_words(language)["plural"])
 
 
 def shift_when(start: datetime, end: datetime, language: str) -> str:
     """A shift's local times, e.g. "Tue 01 Dec 18:00-22:00 (EST)" or "mar 1 dic 18:00-22:00 (EST)"."""
-    locale = _locale(language)
-    pattern = _SHIFT_START.get(str(locale), _SHIFT_START[wording.SOURCE_LANGUAGE])
+    words = _words(language)
+    pattern = _SHIFT_START.get(words["language"], _SHIFT_START[wording.SOURCE_LANGUAGE])
+    starts = pattern.format(
+        day=words["days"][start.weekday()],
+        date=start.day,
+        month=words["months"][start.month - 1],
+        time=f"{start:%H:%M}",
+    )
     # Spanish abbreviations end in a dot in some data versions; a text reads better without.
-    starts = format_datetime(start, pattern, locale=locale).replace(".", "")
-    return f"{starts}-{end:%H:%M} ({start:%Z})"
+    return f"{starts.replace('.', '')}-{end:%H:%M} ({start:%Z})"
 
 
 def weekly_hours(windows: list[Window], zone: str, language: str) -> str:
     """A line's hours as a sentence: "Our hours (America/New_York): Mon-Fri 18:00-23:00."."""
-    names = get_day_names("abbreviated", locale=_locale(language))
-    days = [names[day].rstrip(".") for day in range(7)]  # Babel's 0 is Monday, like the rota's
+    days = [name.rstrip(".") for name in _words(language)["days"]]  # Monday first, as the rota
     by_times: dict[tuple[int, int], list[int]] = {}
     for day, opens, closes in sorted(windows):
         by_times.setdefault((opens, closes), []).append(day)
@@ -76,8 +103,7 @@ def hours_in(setting: str, language: str) -> str:
 
 def after(offsets: list[timedelta], language: str) -> str:
     """When check-ins come, e.g. "tomorrow and in a week" or "mañana y en una semana"."""
-    locale = _locale(language)
-    return format_list([_after_one(offset, language) for offset in offsets], locale=locale)
+    return _joined([_after_one(offset, language) for offset in offsets], _words(language)["and"])
 
 
 def _after_one(offset: timedelta, language: str) -> str:
@@ -87,18 +113,37 @@ def _after_one(offset: timedelta, language: str) -> str:
     if seconds == 7 * 86400:
         return wording.say("when_in_a_week", language)
     unit, size = next(((u, s) for u, s in _UNITS if seconds % s == 0), ("second", 1))
-    duration = format_unit(seconds // size, f"duration-{unit}", locale=_locale(language))
-    return wording.say("when_in", language, duration=duration)
+    return wording.say("when_in", language, duration=_duration(seconds // size, unit, language))
+
+
+def _duration(count: int, unit: str, language: str) -> str:
+    """A whole number of units, "3 days" or "1.000 minutos", as CLDR's long unit patterns say."""
+    words = _words(language)
+    patterns = words["durations"][unit]
+    pattern = patterns.get(_plural(language)(count), patterns["other"])
+    return str(pattern).format(f"{count:,}".replace(",", words["group"]))
+
+
+def _joined(items: list[str], patterns: Mapping[str, str]) -> str:
+    """Items joined as CLDR's list patterns say: "A and B", "A, B, and C", "A, B o C"."""
+    if len(items) < 2:
+        return "".join(items)
+    if len(items) == 2:
+        return patterns["2"].format(*items)
+    joined = patterns["start"].format(items[0], items[1])
+    for item in items[2:-1]:
+        joined = patterns["middle"].format(joined, item)
+    return patterns["end"].format(joined, items[-1])
 
 
 def one_of(choices: list[str], language: str) -> str:
     """Choices joined as the reader says "or": "A or B", "A o B"."""
-    return format_list(choices, style="or", locale=_locale(language))
+    return _joined(choices, _words(language)["or"])
 
 
 def language_name(code: str, reader: str) -> str:
     """The name of language `code` as `reader`'s language writes it: "Spanish", "español"."""
-    name: str = _locale(reader).languages.get(code, code)
+    name: str = _words(reader)["languages"].get(code, code)
     return name
 
 
