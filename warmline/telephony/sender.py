@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 import sys
 import threading
+import warnings
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TextIO
 
@@ -55,6 +56,7 @@ class TwilioTransport:
         with self._connecting:
             if self._resources is not None:
                 return
+            _without_encoding_guesser()
             from twilio.rest import Client
 
             from warmline.telephony.rest import AccountResources
@@ -77,6 +79,20 @@ class TwilioTransport:
                     "StatusCallback": self.status_callback_url,
                 },
             )
+
+
+def _without_encoding_guesser() -> None:
+    """Keep requests' encoding guesser out of this process: 2.5 MB for good, and never used.
+
+    requests imports charset_normalizer (or chardet) with itself, to guess the encoding of a body
+    that names none. Twilio's API answers JSON, which requests reads as UTF-8 without guessing;
+    with neither library requests takes UTF-8 for such a body too, and warns once at import.
+    """
+    if "requests" in sys.modules:
+        return  # too late: imported already, guesser and all
+    for guesser in ("chardet", "charset_normalizer"):
+        sys.modules.setdefault(guesser, None)  # type: ignore[arg-type]
+    warnings.filterwarnings("ignore", "Unable to find acceptable character detection dependency")
 
 
 class ConsoleTransport:
