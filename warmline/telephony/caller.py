@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, TextIO
 from warmline.core.ports import Transport, VoiceCarrier
 from warmline.telephony.errors import carrier_errors
 from warmline.telephony.sender import TwilioTransport
-from warmline.telephony.voice_twiml import CALLBACK, CALLBACK_STATUS, url
+from warmline.telephony.voice_urls import CALLBACK, CALLBACK_STATUS, url
 
 if TYPE_CHECKING:
     from warmline.telephony.rest import AccountResources

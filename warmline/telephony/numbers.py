@@ -14,7 +14,7 @@ from warmline.config import Settings
 from warmline.ops.doctor import OK, PROBLEM, Finding
 from warmline.telephony.fallback import SMS_FALLBACK, VOICE_FALLBACK
 from warmline.telephony.rest_http import RebasedHttpClient
-from warmline.telephony.voice_twiml import STATUS as VOICE_STATUS
+from warmline.telephony.voice_urls import STATUS as VOICE_STATUS
 
 SMS = "/twilio/sms"
 VOICE = "/twilio/voice"

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from twilio.twiml.voice_response import Dial as DialVerb
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
+from warmline.telephony.voice_urls import (
+    ACCEPT,
+    CALLBACK_CONNECT,
+    CALLBACK_DIALED,
+    CALLBACK_LISTEN,
+    DIALED,
+    LANGUAGE,
+    RECORDED,
+    RECORDING,
+    SCREEN,
+    url,
+)
 from warmline.voice.plans import (
     Bridge,
     CallBack,
@@ -23,25 +33,7 @@ from warmline.voice.plans import (
 )
 from warmline.voice.rules.languages import CHOICE_TIMEOUT_S
 
-PREFIX = "/twilio/voice"
-LANGUAGE = PREFIX + "/language"
-DIALED = PREFIX + "/dialed"
-SCREEN = PREFIX + "/screen"
-ACCEPT = PREFIX + "/accept"
-STATUS = PREFIX + "/status"
-RECORDED = PREFIX + "/recorded"
-RECORDING = PREFIX + "/recording"
-CALLBACK = PREFIX + "/callback"
-CALLBACK_LISTEN = PREFIX + "/callback/listen"
-CALLBACK_CONNECT = PREFIX + "/callback/connect"
-CALLBACK_DIALED = PREFIX + "/callback/dialed"
-CALLBACK_STATUS = PREFIX + "/callback/status"
 GATHER_TIMEOUT_S = 8
-
-
-def url(base: str, path: str, **query: int) -> str:
-    """An absolute callback URL; its query string carries the state Twilio hands back, signed."""
-    return f"{base}{path}?{urlencode(query)}" if query else f"{base}{path}"
 
 
 def twiml(plan: Plan, base: str) -> VoiceResponse:

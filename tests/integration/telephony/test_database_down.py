@@ -35,7 +35,7 @@ from warmline.messaging import wording
 from warmline.messaging.rules.segments import is_gsm7, segments
 from warmline.rota import shifts
 from warmline.runtime import Runtime
-from warmline.telephony import voice_twiml as paths
+from warmline.telephony import voice_urls as paths
 from warmline.telephony.fallback import VOICE_FALLBACK, database_unreachable
 
 UNREACHABLE = "postgresql+psycopg://postgres@127.0.0.1:1/x"

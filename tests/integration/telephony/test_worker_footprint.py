@@ -43,6 +43,8 @@ NEVER_IN_A_WORKER = [
     "charset_normalizer",
     "icalendar",
     "gunicorn",
+    # TwiML is the web's to write; a worker placing a call back needs only the callback URLs.
+    "twilio.twiml",
     "twilio.rest.api.v2010.account.call",
     "twilio.rest.api.v2010.account.message",
     "twilio.rest.api.v2010.account.recording",
