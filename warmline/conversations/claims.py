@@ -8,10 +8,11 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from warmline.conversations import care, timers
+from warmline.conversations import timers
 from warmline.conversations.offering import offers
 from warmline.conversations.offering.offer_wording import joined_text as _joined_text
 from warmline.conversations.rules import floods
+from warmline.conversations.support import care
 from warmline.core.statuses import ConversationStatus
 from warmline.lines.rules.settings import outcome_tags
 from warmline.messaging.outgoing import Turn

@@ -7,11 +7,12 @@ import logging
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from warmline.conversations import care, checkins, claims, forgetting, relay
+from warmline.conversations import claims, forgetting, relay
 from warmline.conversations.offering import matching, offers
 from warmline.conversations.rules.crisis import mentions_crisis, word_lists
 from warmline.conversations.rules.keywords import TexterKeyword, is_goodbye, texter_keyword
 from warmline.conversations.rules.languages import asked_language, detect
+from warmline.conversations.support import care, checkins
 from warmline.core import metrics
 from warmline.core.statuses import ConversationStatus
 from warmline.core.text import fold
