@@ -7,7 +7,7 @@ import logging
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from warmline.conversations import claims, forgetting, relay
+from warmline.conversations.lifecycle import claims, forgetting, relay
 from warmline.conversations.offering import matching, offers
 from warmline.conversations.rules.crisis import mentions_crisis, word_lists
 from warmline.conversations.rules.keywords import TexterKeyword, is_goodbye, texter_keyword

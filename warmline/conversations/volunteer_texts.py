@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
-from warmline.conversations import claims
+from warmline.conversations.lifecycle import claims
+from warmline.conversations.lifecycle.relay import relay_to_texter
 from warmline.conversations.offering import offers
 from warmline.conversations.offering.matching import line_topics
-from warmline.conversations.relay import relay_to_texter
 from warmline.conversations.rules.commands import Command, Relay, parse_volunteer_text, spelled
 from warmline.conversations.rules.vocabulary import SKIP, Vocabulary, trimmed
 from warmline.conversations.support import care, checkins, peers, resources

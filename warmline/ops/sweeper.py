@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 
 from redis.exceptions import RedisError
 
-from warmline.conversations import escalation, inbound, spill
+from warmline.conversations import inbound, spill
+from warmline.conversations.lifecycle import escalation
 from warmline.conversations.support import checkins
 from warmline.core.clock import utcnow
 from warmline.core.jobqueue import SEND_OUTBOX, RedisJobQueue

@@ -8,7 +8,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from warmline.conversations import timers
+from warmline.conversations.lifecycle import timers
 from warmline.conversations.offering import offers
 from warmline.conversations.offering.offer_wording import joined_text as _joined_text
 from warmline.conversations.rules import floods

@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from warmline.conversations import claims, timers
+from warmline.conversations.lifecycle import claims, timers
+from warmline.conversations.lifecycle.timers import IDLE
 from warmline.conversations.offering import matching, offers
-from warmline.conversations.timers import IDLE
 from warmline.core.crypto import Vault
 from warmline.core.db import Database
 from warmline.core.statuses import ConversationStatus
