@@ -7,7 +7,7 @@ import contextlib
 from redis.exceptions import RedisError
 
 from warmline import runtime
-from warmline.conversations import inbound, spill
+from warmline.conversations.incoming import inbound, spill
 from warmline.core.clock import utcnow
 from warmline.core.jobqueue import JobQueue, RedisJobQueue
 from warmline.mail import delivery

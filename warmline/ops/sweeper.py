@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from redis.exceptions import RedisError
 
-from warmline.conversations import inbound, spill
+from warmline.conversations.incoming import inbound, spill
 from warmline.conversations.lifecycle import escalation
 from warmline.conversations.support import checkins
 from warmline.core.clock import utcnow
