@@ -51,7 +51,7 @@ class SweepReport:
 class _SendAfterSweep:
     """A queue that keeps the sweeper's own follow-up sends, so they need no Redis.
 
-    Unlike `outbox.SendHere`, which sends at once, these wait for the end of the sweep and go
+    Unlike `sending.SendHere`, which sends at once, these wait for the end of the sweep and go
     out with the due texts, each id once.
     """
 
