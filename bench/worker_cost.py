@@ -39,7 +39,7 @@ from sqlalchemy.sql.dml import UpdateBase
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from warmline.conversations import inbound
+from warmline.conversations.incoming import inbound
 from warmline.core import migrate
 from warmline.core.clock import utcnow
 from warmline.core.crypto import Keyring, Vault

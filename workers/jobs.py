@@ -7,11 +7,11 @@ import contextlib
 from redis.exceptions import RedisError
 
 from warmline import runtime
-from warmline.conversations import inbound, spill
+from warmline.conversations.incoming import inbound, spill
 from warmline.core.clock import utcnow
 from warmline.core.jobqueue import JobQueue, RedisJobQueue
 from warmline.mail import delivery
-from warmline.messaging import outbox
+from warmline.messaging import outbox, sending
 from warmline.voice import voicemail
 
 
@@ -24,7 +24,7 @@ def process_inbound(event_id: int) -> None:
             spill.drain(rt.queue.redis, rt.db, rt.keyring, rt.vault, rt.queue)
     # With a send pool (`warmline worker`), the texts go to its threads and this job moves on to
     # the next sender at once; otherwise they are sent here, in this job.
-    sends: JobQueue = rt.sends or outbox.SendHere(
+    sends: JobQueue = rt.sends or sending.SendHere(
         rt.db, rt.vault, rt.transport, rt.queue, utcnow, rt.pacer
     )
     inbound.process(rt.db, rt.vault, sends, event_id, utcnow, rt.keyring)

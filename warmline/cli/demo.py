@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from warmline.conversations import resources
+from warmline.conversations.support import resources
 from warmline.core.crypto import Keyring, Vault
 from warmline.core.errors import InvalidInput
 from warmline.lines import coordinators

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from warmline.cli.base import main, opened_runtime, operator_errors
-from warmline.conversations import peers, resources
+from warmline.conversations.support import peers, resources
 from warmline.core.clock import utcnow
 from warmline.core.errors import InvalidInput
 from warmline.lines import texts, volunteers

@@ -79,38 +79,6 @@ def enqueue_all(queue: JobQueue, outbox_ids: Iterable[int]) -> None:
         queue.enqueue(SEND_OUTBOX, outbox_id)
 
 
-class SendHere:
-    """A queue for a job's own follow-up texts: it sends them at once, in the job that wrote them.
-
-    A relayed text then costs one queued job rather than two. Any other job, and any text that
-    cannot be sent here, goes to the real queue (or, failing that, to the sweeper).
-    """
-
-    def __init__(
-        self,
-        db: Database,
-        vault: Vault,
-        transport: Transport,
-        queue: JobQueue,
-        clock: Clock,
-        pacer: Pacer | None = None,
-    ) -> None:
-        self.db, self.vault, self.transport = db, vault, transport
-        self.queue, self.clock, self.pacer = queue, clock, pacer
-
-    def enqueue(self, job: str, *ids: int) -> bool:
-        """Send the texts now, in order; queue whatever is left if sending here fails."""
-        if job != SEND_OUTBOX:
-            return self.queue.enqueue(job, *ids)
-        for done, outbox_id in enumerate(ids):
-            try:
-                send(self.db, self.vault, self.transport, outbox_id, self.clock, self.pacer)
-            except Exception:
-                log.exception("sending outbox %s in this job failed; queueing it", outbox_id)
-                return all([self.queue.enqueue(SEND_OUTBOX, left) for left in ids[done:]])
-        return True
-
-
 def send(
     db: Database,
     vault: Vault,

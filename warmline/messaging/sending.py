@@ -9,6 +9,8 @@ process dies is still queued (or marked sending) in the database, and the sweepe
 A carrier that answers at once (within `ANSWERED_AT_ONCE_S`, on average over the recent sends)
 leaves nothing to wait for: the text is then sent on the thread that hands it in, with the same
 per-person ordering, since waking a send thread would cost more than the send.
+
+Without the pool (`warmline run`, tests) a job sends the texts it wrote itself (`SendHere`).
 """
 
 from __future__ import annotations
@@ -41,6 +43,38 @@ ANSWERED_AT_ONCE_S = 0.02
 # The weight of the newest send in the carrier's running average: one slow answer (0.15 s among
 # instant ones) is enough to send on the threads again.
 NEWEST_WEIGHT = 0.2
+
+
+class SendHere:
+    """A queue for a job's own follow-up texts: it sends them at once, in the job that wrote them.
+
+    A relayed text then costs one queued job rather than two. Any other job, and any text that
+    cannot be sent here, goes to the real queue (or, failing that, to the sweeper).
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        vault: Vault,
+        transport: Transport,
+        queue: JobQueue,
+        clock: Clock,
+        pacer: Pacer | None = None,
+    ) -> None:
+        self.db, self.vault, self.transport = db, vault, transport
+        self.queue, self.clock, self.pacer = queue, clock, pacer
+
+    def enqueue(self, job: str, *ids: int) -> bool:
+        """Send the texts now, in order; queue whatever is left if sending here fails."""
+        if job != SEND_OUTBOX:
+            return self.queue.enqueue(job, *ids)
+        for done, outbox_id in enumerate(ids):
+            try:
+                outbox.send(self.db, self.vault, self.transport, outbox_id, self.clock, self.pacer)
+            except Exception:
+                log.exception("sending outbox %s in this job failed; queueing it", outbox_id)
+                return all([self.queue.enqueue(SEND_OUTBOX, left) for left in ids[done:]])
+        return True
 
 
 class SendPool:

@@ -10,7 +10,8 @@ from typing import Any
 from redis.exceptions import RedisError
 from sqlalchemy.orm import Session
 
-from warmline.conversations import forgetting, spill
+from warmline.conversations.incoming import spill
+from warmline.conversations.lifecycle import forgetting
 from warmline.core.crypto import Keyring, Vault
 from warmline.core.jobqueue import JobQueue, RedisJobQueue
 from warmline.lines import audit

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from warmline.conversations import claims, escalation
+from warmline.conversations.offering import offers
 from warmline.core.crypto import Vault
 from warmline.core.errors import InvalidInput
 from warmline.core.jobqueue import JobQueue
@@ -29,7 +29,7 @@ class Offered:
 
 def peers_to_offer(session: Session, line: Line, now: datetime) -> list[Volunteer]:
     """Peers who could take a conversation now (on shift, ON, not resting, under their load)."""
-    peers = escalation.available_to_offer(session, line, now)
+    peers = offers.available_to_offer(session, line, now)
     return sorted(peers, key=lambda v: v.name.lower())
 
 
@@ -45,7 +45,7 @@ def reoffer_now(
     """Offer a waiting conversation again, now, to everyone available, as its timer would."""
     turn = Turn(session, vault, line, now)
     conversation = _waiting(turn, ref)
-    peers = escalation.offer_again(turn, conversation)
+    peers = offers.offer_again(turn, conversation)
     if not peers:
         session.rollback()
         raise InvalidInput(
@@ -80,7 +80,7 @@ def offer_to_peer(
     turn = Turn(session, vault, line, now)
     conversation = _waiting(turn, ref)
     peer = next(
-        (v for v in escalation.available_to_offer(session, line, now) if v.id == volunteer_id), None
+        (v for v in offers.available_to_offer(session, line, now) if v.id == volunteer_id), None
     )
     if peer is not None and peer.id == conversation.skip_volunteer_id:
         name = peer.name
@@ -105,7 +105,7 @@ def offer_to_peer(
             field="volunteer",
             name=chosen.name,
         )
-    claims.offer_to(turn, conversation, [peer])
+    offers.offer_to(turn, conversation, [peer])
     audit.record(
         session, actor, "offered conversation", f"#{conversation.ref} to {peer.name}", now, line.id
     )

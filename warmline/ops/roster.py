@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from warmline.conversations import claims
+from warmline.conversations.lifecycle import claims
 from warmline.core.crypto import Vault
 from warmline.core.jobqueue import JobQueue
 from warmline.core.statuses import ConversationStatus

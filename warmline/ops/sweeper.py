@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING
 
 from redis.exceptions import RedisError
 
-from warmline.conversations import checkins, escalation, inbound, spill
+from warmline.conversations.incoming import inbound, spill
+from warmline.conversations.lifecycle import escalation
+from warmline.conversations.support import checkins
 from warmline.core.clock import utcnow
 from warmline.core.jobqueue import SEND_OUTBOX, RedisJobQueue
 from warmline.mail import delivery as mail_delivery
@@ -49,7 +51,7 @@ class SweepReport:
 class _SendAfterSweep:
     """A queue that keeps the sweeper's own follow-up sends, so they need no Redis.
 
-    Unlike `outbox.SendHere`, which sends at once, these wait for the end of the sweep and go
+    Unlike `sending.SendHere`, which sends at once, these wait for the end of the sweep and go
     out with the due texts, each id once.
     """
 

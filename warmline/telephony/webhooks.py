@@ -11,7 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from twilio.twiml.messaging_response import MessagingResponse
 from werkzeug.datastructures import MultiDict
 
-from warmline.conversations import inbound, spill
+from warmline.conversations.incoming import inbound, spill
 from warmline.core import metrics, phones
 from warmline.core.clock import utcnow
 from warmline.core.jobqueue import RedisJobQueue

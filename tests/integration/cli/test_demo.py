@@ -14,7 +14,7 @@ from sqlalchemy import select
 from warmline import runtime
 from warmline.cli import demo
 from warmline.config import load_settings
-from warmline.conversations import resources
+from warmline.conversations.support import resources
 from warmline.core import migrate
 from warmline.core.clock import utcnow
 from warmline.lines.lines import find_line

@@ -12,7 +12,7 @@ from rq.serializers import JSONSerializer
 from sqlalchemy import create_engine, delete, func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from warmline.conversations import inbound
+from warmline.conversations.incoming import inbound
 from warmline.core.clock import utcnow
 from warmline.core.crypto import Keyring, Vault
 from warmline.core.db import Database

@@ -13,7 +13,7 @@ from tests.integration.conftest import Line
 from tests.integration.conversations.test_sms_flow import SAM, TEXTER, ref_offered
 from warmline import runtime
 from warmline.cli import main
-from warmline.conversations import resources
+from warmline.conversations.support import resources
 from warmline.core.clock import utcnow
 from warmline.lines.lines import get_line
 from warmline.models import ResourceShare

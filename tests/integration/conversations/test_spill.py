@@ -6,7 +6,7 @@ from flask import Flask
 
 from tests.integration.conftest import Line
 from tests.integration.conversations.test_sms_flow import SAM, TEXTER, ref_offered
-from warmline.conversations import spill
+from warmline.conversations.incoming import spill
 from warmline.core.db import Database
 from warmline.ops.sweeper import sweep
 
@@ -45,7 +45,7 @@ def test_texts_taken_while_the_database_is_down_are_stored_and_relayed_later(
 def test_a_drain_repeated_after_a_crash_stores_each_text_once(line: Line) -> None:
     line.add_volunteer("Sam", SAM)
     redis = line.rt.queue.redis  # type: ignore[attr-defined]
-    from warmline.conversations.inbound import InboundSms
+    from warmline.conversations.incoming.inbound import InboundSms
     from warmline.core.clock import utcnow
 
     sms = InboundSms(message_sid="SM" + "9" * 32, sender=TEXTER, to=line.number, body="hello once")

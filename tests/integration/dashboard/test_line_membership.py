@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from tests.integration.conftest import Line
 from tests.integration.dashboard.conftest import PASSWORD, Dashboard
-from warmline.conversations import resources
+from warmline.conversations.support import resources
 from warmline.core.clock import utcnow
 from warmline.lines import audit, coordinators
 from warmline.lines.lines import add_line

@@ -14,7 +14,7 @@ from cryptography.fernet import Fernet
 from sqlalchemy import create_engine, select, text, update
 
 from tests.conftest import PG_ADMIN_URL, pg_url
-from warmline.conversations import claims
+from warmline.conversations.lifecycle import claims
 from warmline.core import migrate
 from warmline.core.clock import utcnow
 from warmline.core.crypto import Keyring, Vault

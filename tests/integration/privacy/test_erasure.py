@@ -10,8 +10,8 @@ from sqlalchemy import select
 from tests.integration.conftest import Line
 from tests.integration.privacy.test_privacy import SAM, count, purge_at, talk_and_close
 from tests.integration.voice_line import CALLER, RECORDING_SID, RECORDING_URL, placed_call, player
-from warmline.conversations import spill
-from warmline.conversations.inbound import InboundSms
+from warmline.conversations.incoming import spill
+from warmline.conversations.incoming.inbound import InboundSms
 from warmline.core.clock import utcnow
 from warmline.core.crypto import Keyring
 from warmline.lines import coordinators

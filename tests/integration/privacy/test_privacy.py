@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from tests.integration.conftest import Line
 from tests.integration.conversations.test_peer_matching import no_reopening
 from tests.integration.conversations.test_sms_flow import SAM, TEXTER, ref_offered
-from warmline.conversations import forgetting
+from warmline.conversations.lifecycle import forgetting
 from warmline.core.clock import utcnow
 from warmline.lines.lines import get_line
 from warmline.models import (

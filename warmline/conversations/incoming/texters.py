@@ -7,10 +7,12 @@ import logging
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from warmline.conversations import care, checkins, claims, forgetting, matching, relay
+from warmline.conversations.lifecycle import claims, forgetting, relay
+from warmline.conversations.offering import matching, offers
 from warmline.conversations.rules.crisis import mentions_crisis, word_lists
 from warmline.conversations.rules.keywords import TexterKeyword, is_goodbye, texter_keyword
 from warmline.conversations.rules.languages import asked_language, detect
+from warmline.conversations.support import care, checkins
 from warmline.core import metrics
 from warmline.core.statuses import ConversationStatus
 from warmline.core.text import fold
@@ -247,7 +249,7 @@ def _crisis(turn: Turn, contact: Contact, conversation: Conversation, offered_no
         turn.tell_volunteer(volunteer, "crisis_to_volunteer", conversation.id, ref=conversation.ref)
     elif conversation.status == ConversationStatus.WAITING and not offered_now:
         conversation.head_start_until = None  # crisis words end any head start at once
-        claims.offer_to(turn, conversation, available_now(turn.session, turn.line, turn.now))
+        offers.offer_to(turn, conversation, available_now(turn.session, turn.line, turn.now))
 
 
 def _contact(turn: Turn, contact: Contact | None, contact_key: str, sender: str) -> Contact:

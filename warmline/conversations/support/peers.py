@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from warmline.conversations.matching import line_topics
+from warmline.conversations.offering.matching import line_topics
 from warmline.conversations.rules.vocabulary import CLEAR_WORDS
 from warmline.core.errors import InvalidInput
 from warmline.core.text import fold

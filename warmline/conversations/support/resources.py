@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from warmline.conversations.matching import line_topics
+from warmline.conversations.offering.matching import line_topics
 from warmline.conversations.rules.resources import (
     LANGUAGES,
     ResourceCard,

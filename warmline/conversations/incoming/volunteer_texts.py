@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
-from warmline.conversations import care, checkins, claims, peers, resources
-from warmline.conversations.matching import line_topics
-from warmline.conversations.relay import relay_to_texter
+from warmline.conversations.lifecycle import claims
+from warmline.conversations.lifecycle.relay import relay_to_texter
+from warmline.conversations.offering import offers
+from warmline.conversations.offering.matching import line_topics
 from warmline.conversations.rules.commands import Command, Relay, parse_volunteer_text, spelled
 from warmline.conversations.rules.vocabulary import SKIP, Vocabulary, trimmed
+from warmline.conversations.support import care, checkins, peers, resources
 from warmline.core.statuses import ConversationStatus
 from warmline.core.text import fold
 from warmline.lines.rules.settings import outcome_tags
@@ -128,7 +130,7 @@ def _on(turn: Turn, volunteer: Volunteer, command: Command) -> None:
     care.back_on(volunteer)
     turn.tell_volunteer(volunteer, "now_on")
     turn.session.flush()
-    claims.offer_next_to(turn, volunteer)
+    offers.offer_next_to(turn, volunteer)
 
 
 def _tag(turn: Turn, volunteer: Volunteer, command: Command) -> None:
@@ -200,7 +202,7 @@ def _off(turn: Turn, volunteer: Volunteer, command: Command) -> None:
 def _status(turn: Turn, volunteer: Volunteer, command: Command) -> None:
     active = claims.active_for(turn.session, volunteer, turn.line.id)
     refs = ", ".join(f"#{c.ref}" for c in active) or "none"
-    waiting = claims.waiting_count(turn.session, turn.line.id)
+    waiting = offers.waiting_count(turn.session, turn.line.id)
     mine = [
         s
         for s in current_shifts(turn.session, turn.line, turn.now)

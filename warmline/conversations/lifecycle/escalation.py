@@ -8,8 +8,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from warmline.conversations import claims, matching, timers
-from warmline.conversations.timers import IDLE
+from warmline.conversations.lifecycle import claims, timers
+from warmline.conversations.lifecycle.timers import IDLE
+from warmline.conversations.offering import matching, offers
 from warmline.core.crypto import Vault
 from warmline.core.db import Database
 from warmline.core.statuses import ConversationStatus
@@ -18,7 +19,7 @@ from warmline.mail.rules.compose import UNCLAIMED
 from warmline.messaging.outgoing import Turn
 from warmline.models import Contact, Conversation, Line, Timer, Volunteer
 from warmline.rota import service
-from warmline.rota.availability import available_now, coordinators_on_call
+from warmline.rota.availability import coordinators_on_call
 
 log = logging.getLogger(__name__)
 
@@ -62,23 +63,9 @@ def _reoffer(turn: Turn, conversation: Conversation, timer: Timer) -> str:
         return "moot"
     if turn.now >= timers.fallback_at(turn.line, conversation):
         return "moot"  # the texter has been told; offers stop with the fallback
-    everyone = offer_again(turn, conversation)
+    everyone = offers.offer_again(turn, conversation)
     timers.schedule_reoffer(turn.session, turn.line, conversation, turn.now)
     return f"offered {len(everyone)}"
-
-
-def offer_again(turn: Turn, conversation: Conversation) -> list[Volunteer]:
-    """Offer a waiting conversation again to everyone available; the timer and coordinators use it."""
-    everyone = available_to_offer(turn.session, turn.line, turn.now)
-    claims.offer_to(turn, conversation, everyone)
-    return [v for v in everyone if v.id != conversation.skip_volunteer_id]
-
-
-def available_to_offer(session: Session, line: Line, now: datetime) -> list[Volunteer]:
-    """Everyone who could take a conversation now: primaries and the backup tier."""
-    primary = available_now(session, line, now)
-    backup = available_now(session, line, now, roles=("backup",))
-    return list({v.id: v for v in [*primary, *backup]}.values())
 
 
 def _escalate(turn: Turn, conversation: Conversation, timer: Timer) -> str:
@@ -109,7 +96,7 @@ def _fallback(turn: Turn, conversation: Conversation, timer: Timer) -> str:
     # "Busy" only when it is so: with a peer available, the texter is still in line.
     key = (
         "still_in_line"
-        if available_to_offer(turn.session, turn.line, turn.now)
+        if offers.available_to_offer(turn.session, turn.line, turn.now)
         else "everyone_busy"
     )
     turn.tell_contact(contact, key, conversation.id)
@@ -168,7 +155,7 @@ def close_waiting_after_hours(db: Database, vault: Vault, now: datetime) -> list
                 continue
             turn = Turn(session, vault, line, now)
             waiting = session.scalars(
-                claims.waiting_queue(line_id).with_for_update(skip_locked=True)
+                offers.waiting_queue(line_id).with_for_update(skip_locked=True)
             ).all()
             for conversation in waiting:
                 claims.close_unanswered(turn, conversation, outcome="line_closed")

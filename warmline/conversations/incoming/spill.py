@@ -10,7 +10,7 @@ from datetime import datetime
 from redis import Redis
 from sqlalchemy.exc import SQLAlchemyError
 
-from warmline.conversations import inbound
+from warmline.conversations.incoming import inbound
 from warmline.core.crypto import Keyring, Vault
 from warmline.core.db import Database
 from warmline.core.jobqueue import JobQueue

@@ -7,8 +7,8 @@ from datetime import timedelta
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
-from warmline.conversations import timers
-from warmline.conversations.claims import active_for, contact_of, relay_held
+from warmline.conversations.lifecycle import timers
+from warmline.conversations.lifecycle.claims import active_for, contact_of, relay_held
 from warmline.conversations.rules import floods
 from warmline.core import metrics
 from warmline.core.statuses import ConversationStatus

@@ -9,7 +9,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from warmline.conversations import care, claims
+from warmline.conversations.lifecycle import claims
+from warmline.conversations.support import care
 from warmline.core.crypto import Keyring, Vault
 from warmline.core.jobqueue import DELETE_RECORDING
 from warmline.messaging.outgoing import Turn

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import Insert
 
-from warmline.conversations import texters, volunteer_texts
+from warmline.conversations.incoming import texters, volunteer_texts
 from warmline.core import metrics, phones
 from warmline.core.crypto import Keyring, Vault
 from warmline.core.db import Database

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import delete, select, update
 
-from warmline.conversations import claims
+from warmline.conversations.offering import offers
 from warmline.core.statuses import ConversationStatus
 from warmline.lines.rules.languages import from_stored as languages_of
 from warmline.lines.rules.topics import from_stored, parse_topics, topic_in
@@ -69,10 +69,10 @@ def offer_new(
             created_at=turn.now,
         )
     )
-    claims.offer_to(turn, conversation, returning, key="offer_returning")
-    claims.offer_to(turn, conversation, sharing, key="offer_matched", topic=conversation.topic)
+    offers.offer_to(turn, conversation, returning, key="offer_returning")
+    offers.offer_to(turn, conversation, sharing, key="offer_matched", topic=conversation.topic)
     if not returning and not sharing:
-        claims.offer_to(turn, conversation, speakers)
+        offers.offer_to(turn, conversation, speakers)
     # The texter hears of the returning peer (conversation.prefer_volunteer_id) after the first reply.
     return len(returning) + len(sharing) or len(speakers)
 
@@ -80,7 +80,7 @@ def offer_new(
 def _everyone(turn: Turn, conversation: Conversation) -> int:
     """The ordinary offer, never to the peer the texter asked NEW to skip."""
     skip = [conversation.skip_volunteer_id] if conversation.skip_volunteer_id else []
-    return claims.offer(turn, conversation, exclude=skip)
+    return offers.offer(turn, conversation, exclude=skip)
 
 
 def previous_peer(turn: Turn, contact: Contact) -> int | None:
@@ -112,7 +112,7 @@ def widen(turn: Turn, conversation: Conversation) -> str:
     )
     if conversation.skip_volunteer_id is not None:
         offered.add(conversation.skip_volunteer_id)
-    return f"widened {claims.offer(turn, conversation, exclude=offered)}"
+    return f"widened {offers.offer(turn, conversation, exclude=offered)}"
 
 
 def someone_new(turn: Turn, contact: Contact, conversation: Conversation) -> None:
