@@ -51,6 +51,7 @@ class RedisJobQueue:
 
         self.redis = Redis.from_url(redis_url, socket_connect_timeout=0.5, socket_timeout=1.0)
         self.rq_queue = Queue(QUEUE_NAME, connection=self.redis, serializer=JSONSerializer)
+        self._listed = False
 
     def enqueue(self, job: str, *ids: int) -> bool:
         """Queue the job in Redis; on any Redis error log it and say so."""
@@ -61,7 +62,8 @@ class RedisJobQueue:
         # writes are ours: the job's hash in one HSET and its id pushed, in one round trip and
         # without MULTI/EXEC (rq's enqueue needs six commands in a transaction for the same).
         # The hash is written before the id is pushed, so a worker never finds an id without
-        # its job, and nothing else needs a transaction here.
+        # its job, and nothing else needs a transaction here. RQ reads an empty field as an
+        # absent one, so only the fields the job has are written (8 of 16, on every text).
         rq_job = self.rq_queue.create_job(
             job,
             args=ids,
@@ -71,15 +73,20 @@ class RedisJobQueue:
             status=JobStatus.QUEUED,
         )
         rq_job.enqueued_at = rq_job.created_at
+        fields = {name: value for name, value in rq_job.to_dict().items() if value != ""}
         try:
             with self.redis.pipeline(transaction=False) as pipe:
-                pipe.sadd(self.rq_queue.redis_queues_keys, self.rq_queue.key)
-                pipe.hset(rq_job.key, mapping=rq_job.to_dict())
+                if not self._listed:
+                    # The queue's name in RQ's list of queues (`rq info` reads it); once a
+                    # process: workers listen by name, and the list is a set.
+                    pipe.sadd(self.rq_queue.redis_queues_keys, self.rq_queue.key)
+                pipe.hset(rq_job.key, mapping=fields)
                 pipe.rpush(self.rq_queue.key, rq_job.id)
                 pipe.execute()
         except RedisError as exc:
             log.warning("could not enqueue %s: %s", job, type(exc).__name__)
             return False
+        self._listed = True
         return True
 
 

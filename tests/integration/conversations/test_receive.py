@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 from cryptography.fernet import Fernet
-from rq import SimpleWorker
+from rq import Queue, SimpleWorker
 from rq.job import Job, JobStatus
 from rq.serializers import JSONSerializer
 from sqlalchemy import create_engine, delete, func, select, text
@@ -110,6 +110,20 @@ def test_a_queued_text_is_an_rq_job_a_worker_runs(db: Database, queue: RedisJobQ
     worker = SimpleWorker([QUEUE_NAME], connection=queue.redis, serializer=JSONSerializer)
     worker.work(burst=True, logging_level="WARNING")
     assert JOBS_RUN[before:] == [41]
+
+
+def test_a_queued_job_reads_back_as_rq_s_own_and_its_queue_is_listed_for_rq_info(
+    db: Database, queue: RedisJobQueue
+) -> None:
+    for n in "69":
+        assert text_in(db, queue, "SM" + n * 32)
+
+    for job_id in queue.rq_queue.job_ids:
+        job = Job.fetch(job_id, connection=queue.redis, serializer=JSONSerializer)
+        assert job.enqueued_at == job.created_at is not None
+        assert (job.description, job.failure_ttl) == (f"{PROCESS_INBOUND}({job.args[0]})", 86400)
+        assert (job.worker_name, job.started_at, job.ended_at, job.group_id) == (None,) * 4
+    assert [listed.name for listed in Queue.all(connection=queue.redis)] == [QUEUE_NAME]
 
 
 def test_a_text_for_a_line_added_again_is_stored_on_the_new_line(
