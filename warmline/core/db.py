@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -15,6 +15,7 @@ from sqlalchemy import (
     create_engine,
     event,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import DBAPIError, StatementError
 from sqlalchemy.orm import QueryableAttribute, Session, sessionmaker
@@ -127,6 +128,11 @@ def _closing(session: Session) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def insert_or_skip(dialect: str) -> Callable[[Any], postgresql.Insert | sqlite.Insert]:
+    """`insert` of `dialect`, whose statements can skip a row already there (ON CONFLICT)."""
+    return postgresql.insert if dialect == "postgresql" else sqlite.insert
 
 
 def among(

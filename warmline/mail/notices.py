@@ -6,9 +6,9 @@ import json
 from datetime import datetime
 
 from sqlalchemy import exists, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from warmline.core.db import insert_or_skip
 from warmline.mail.rules.compose import FIELDS, KINDS
 from warmline.models import Coordinator, CoordinatorLine, EmailNotice, Line
 
@@ -56,7 +56,7 @@ def record(
         # Another sweeper may record the same alert at once: the unique key keeps one row,
         # and the loser's transaction (with its texts) carries on untouched.
         connection = session.connection()
-        insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+        insert = insert_or_skip(connection.dialect.name)
         statement = (
             insert(EmailNotice)
             .values(

@@ -8,11 +8,10 @@ from datetime import datetime, timedelta
 from functools import cache
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import Insert
 
-from warmline.core.db import Database
+from warmline.core.db import Database, insert_or_skip
 from warmline.core.ports import CarrierRecords, SendError
 from warmline.models import CarrierRecord
 
@@ -43,7 +42,7 @@ def remember(session: Session, sids: Iterable[str], due_at: datetime, kind: str 
 @cache
 def _remember_statement(dialect: str) -> Insert:
     """The de-duplicating insert, built once per dialect so its compiled form is reused."""
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = insert_or_skip(dialect)
     return insert(CarrierRecord).on_conflict_do_nothing(index_elements=["sid"])
 
 

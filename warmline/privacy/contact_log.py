@@ -7,10 +7,10 @@ from functools import cache
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import Insert
 
+from warmline.core.db import insert_or_skip
 from warmline.models import Call, Contact, ContactCount, ContactLogEntry, Conversation, Line
 from warmline.privacy import consent
 
@@ -163,7 +163,7 @@ def _add_count(
     # The line's own calendar day, so the statistics' days match the line's clock.
     day = started.astimezone(ZoneInfo(line.timezone)).date()
     dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = insert_or_skip(dialect)
     statement = insert(ContactCount).values(
         line_id=line.id,
         day=day,
@@ -194,7 +194,7 @@ def count_text_received(session: Session, line: Line, now: datetime) -> None:
 @cache
 def _text_received_statement(dialect: str) -> Insert:
     """The upsert counting one text, built once per dialect: every text received runs it."""
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = insert_or_skip(dialect)
     statement = insert(ContactCount).values(
         line_id=bindparam("line_id"),
         day=bindparam("day"),

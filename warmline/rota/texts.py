@@ -6,11 +6,10 @@ import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from warmline.core.crypto import Vault
-from warmline.core.db import Database
+from warmline.core.db import Database, insert_or_skip
 from warmline.core.errors import InvalidInput
 from warmline.mail import notices
 from warmline.mail.rules.compose import COVERAGE_GAP
@@ -229,7 +228,7 @@ def request_swap(turn: Turn, volunteer: Volunteer) -> None:
 def _first_notice(session: Session, line_id: int, kind: str, key: str, now: datetime) -> bool:
     """Record a notice; False when it was already sent (by this or another sweeper)."""
     dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = insert_or_skip(dialect)
     inserted = session.scalar(
         insert(RotaNotice)
         .values(line_id=line_id, kind=kind, key=key, created_at=now)

@@ -9,7 +9,6 @@ from datetime import datetime, timedelta
 from functools import cache
 
 from sqlalchemy import LargeBinary, bindparam, literal, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import Insert
@@ -17,7 +16,7 @@ from sqlalchemy.sql.dml import Insert
 from warmline.conversations.incoming import texters, volunteer_texts
 from warmline.core import metrics, phones
 from warmline.core.crypto import Keyring, Vault
-from warmline.core.db import Database
+from warmline.core.db import Database, insert_or_skip
 from warmline.core.jobqueue import PROCESS_INBOUND, SWEEPER_GRACE, JobQueue
 from warmline.core.locks import INBOUND_SENDER, key_lock
 from warmline.lines import blocks
@@ -98,7 +97,7 @@ def _line_id(db: Database, number: str, now: datetime) -> int | None:
 @cache
 def _insert_statement(dialect: str) -> Insert:
     """The de-duplicating insert, built once per dialect (SQLAlchemy caches its compiled form)."""
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = insert_or_skip(dialect)
     return (
         insert(InboundMessage)
         .values(

@@ -6,11 +6,10 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import exists, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from warmline.core.crypto import Vault
-from warmline.core.db import Database
+from warmline.core.db import Database, insert_or_skip
 from warmline.core.statuses import ConversationStatus
 from warmline.lines.rules.checkins import parse_schedule
 from warmline.messaging.outgoing import Turn
@@ -184,7 +183,7 @@ def _count(session: Session, line: Line, now: datetime) -> None:
     """One more check-in sent on the line's day, in the anonymous counts."""
     day = now.astimezone(ZoneInfo(line.timezone)).date()
     dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = insert_or_skip(dialect)
     statement = insert(ContactCount).values(
         line_id=line.id, day=day, channel="sms", contacts=0, answered=0, crisis=0, check_ins=1
     )

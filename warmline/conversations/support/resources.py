@@ -7,7 +7,6 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from warmline.conversations.offering.matching import line_topics
@@ -18,6 +17,7 @@ from warmline.conversations.rules.resources import (
     parse_request,
     suggestions,
 )
+from warmline.core.db import insert_or_skip
 from warmline.core.errors import InvalidInput
 from warmline.core.text import fold
 from warmline.lines import audit
@@ -253,7 +253,7 @@ def _count(session: Session, line: Line, resource: Resource, now: datetime) -> N
     """One more share of the resource on the line's day."""
     day = now.astimezone(ZoneInfo(line.timezone)).date()
     dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = insert_or_skip(dialect)
     statement = insert(ResourceShare).values(
         line_id=line.id, day=day, resource_id=resource.id, count=1
     )
