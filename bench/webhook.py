@@ -25,6 +25,9 @@ What it does, in one invocation:
    redis-server (shared with anything else using Redis), and the share of the CPUs other
    processes used meanwhile: CPU time per request stays telling on a busy machine, req/s not),
    the ratio Warmline req/s / bare req/s and the machine.
+5. Does 1-4 --rounds times (3), a bare run and a Warmline run back to back each time, and judges
+   the median of the rounds' ratios: on these shared two-core machines one round's ratio moves
+   by several hundredths between runs minutes apart.
 
 Both servers run exactly as the Procfile's web line (`gunicorn --workers 2 APP`, sync workers),
 without the access log, and with --no-control-socket where gunicorn has one (27+), so that two
@@ -52,6 +55,7 @@ import secrets
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -681,6 +685,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--connections", type=int, default=16, help="wrk connections (16)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (2)")
     parser.add_argument("--min-ratio", type=float, default=0.30, help="target ratio (0.30)")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="bare and Warmline runs, alternated (3)"
+    )
     parser.add_argument("--keep-db", action="store_true", help=f"keep {DB_NAME} afterwards")
     parser.add_argument(
         "--allow-busy",
@@ -725,33 +732,50 @@ def main(argv: list[str] | None = None) -> int:
         cleanup.callback(flush_redis)
         if not args.keep_db:
             cleanup.callback(drop_database)
+        rounds: list[tuple[WrkResult, WrkResult]] = []
         try:
-            print(f"bare Flask endpoint: {load.describe()} ...", flush=True)
-            bare = bench_bare(wrk, load, args.workers, scratch)
-            print(f"warmline webhook: {load.describe()} ...", flush=True)
-            warm = bench_warmline(wrk, load, args.workers, scratch, bare.requests_per_s)
+            for number in range(1, args.rounds + 1):
+                print(f"round {number}: bare Flask endpoint: {load.describe()} ...", flush=True)
+                bare = bench_bare(wrk, load, args.workers, scratch)
+                print(f"round {number}: warmline webhook: {load.describe()} ...", flush=True)
+                warm = bench_warmline(wrk, load, args.workers, scratch, bare.requests_per_s)
+                rounds.append((bare, warm))
         except BenchError as exc:
             print(f"benchmark failed: {exc}", file=sys.stderr)
             return 1
-    if args.verbose:
+    problems: list[str] = []
+    ratios: list[float] = []
+    for number, (bare, warm) in enumerate(rounds, start=1):
+        if args.verbose:
+            for name, r in (("bare", bare), ("warmline", warm)):
+                print(f"\n--- round {number}: {name} ---\n{r.output.rstrip()}")
+        print(f"\nround {number} of {len(rounds)}")
+        ratios.append(report(bare, warm, load, args.workers))
+        problems += [f"round {number}: bare: {p}" for p in bare.problems]
+        problems += [f"round {number}: warmline: {p}" for p in warm.problems]
         for name, r in (("bare", bare), ("warmline", warm)):
-            print(f"\n--- {name} ---\n{r.output.rstrip()}")
-    ratio = report(bare, warm, load, args.workers)
+            if r.foreign_cpu > MAX_FOREIGN_CPU:
+                note = (
+                    f"round {number}: other processes used {r.foreign_cpu:.0%} of the CPUs "
+                    f"during the {name} run, so the figures are not trustworthy: rerun on an "
+                    "idle machine"
+                )
+                if args.allow_busy:
+                    print(f"warning: {note}")
+                else:
+                    problems.append(note + " (or pass --allow-busy)")
+    # One run's ratio moves by several hundredths on a shared machine: the median of the rounds,
+    # each a bare run and a Warmline run back to back, is the figure judged.
+    ratio = statistics.median(ratios)
+    print()
+    print(
+        f"ratio warmline/bare req/s, median of {len(ratios)} rounds: {ratio:.3f} "
+        f"(rounds: {', '.join(f'{r:.3f}' for r in ratios)})"
+    )
     if busy > BUSY_WARNING:
         print(busy_note)
-    problems = [f"bare: {p}" for p in bare.problems] + [f"warmline: {p}" for p in warm.problems]
     if ratio < args.min_ratio:
         problems.append(f"ratio {ratio:.3f} is below the target {args.min_ratio}")
-    for name, r in (("bare", bare), ("warmline", warm)):
-        if r.foreign_cpu > MAX_FOREIGN_CPU:
-            note = (
-                f"other processes used {r.foreign_cpu:.0%} of the CPUs during the {name} run, "
-                "so the figures are not trustworthy: rerun on an idle machine"
-            )
-            if args.allow_busy:
-                print(f"warning: {note}")
-            else:
-                problems.append(note + " (or pass --allow-busy)")
     for problem in problems:
         print(f"FAIL {problem}")
     if not problems:
