@@ -15,6 +15,7 @@ from warmline.core.clock import utcnow
 from warmline.dashboard.blueprint import bp
 from warmline.dashboard.context import chosen_line, db, runtime
 from warmline.dashboard.present import local
+from warmline.lines.rules.spreadsheet import inert
 from warmline.models import Line
 from warmline.privacy import log_search as search
 from warmline.privacy.log_search import LogFilters, LogRow
@@ -31,8 +32,6 @@ ENDING_LABELS = {
     "line_closed": lazy_gettext("line_closed"),
     "opted_out": lazy_gettext("opted_out"),
 }
-# A spreadsheet runs a cell that starts like a formula; a leading quote keeps it text.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_ROWS_PER_CHUNK = 500
 
 
@@ -157,14 +156,9 @@ def _csv_row(row: LogRow, zone: str) -> list[str]:
     ]
 
 
-def safe_cell(value: str) -> str:
-    """A cell a spreadsheet shows as text, never runs as a formula."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
-
-
 def _csv_lines(rows: list[list[str]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     for row in rows:
-        writer.writerow([safe_cell(cell) for cell in row])
+        writer.writerow([inert(cell) for cell in row])
     return out.getvalue()
