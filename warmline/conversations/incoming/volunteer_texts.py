@@ -8,13 +8,13 @@ from zoneinfo import ZoneInfo
 from warmline.conversations.lifecycle import claims
 from warmline.conversations.lifecycle.relay import relay_to_texter
 from warmline.conversations.offering import offers
-from warmline.conversations.offering.matching import line_topics
 from warmline.conversations.rules.commands import Command, Relay, parse_volunteer_text, spelled
 from warmline.conversations.rules.vocabulary import SKIP, Vocabulary, trimmed
 from warmline.conversations.support import care, checkins, peers, resources
 from warmline.core.statuses import ConversationStatus
 from warmline.core.text import fold
 from warmline.lines.rules.settings import outcome_tags
+from warmline.lines.topic_list import topics as line_topics
 from warmline.mail import notices
 from warmline.mail.rules.compose import ESCALATION
 from warmline.messaging.outgoing import Turn, first_language

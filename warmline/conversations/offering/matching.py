@@ -9,18 +9,14 @@ from sqlalchemy import delete, select, update
 from warmline.conversations.offering import offers
 from warmline.core.statuses import ConversationStatus
 from warmline.lines.rules.languages import from_stored as languages_of
-from warmline.lines.rules.topics import from_stored, parse_topics, topic_in
+from warmline.lines.rules.topics import from_stored, topic_in
+from warmline.lines.topic_list import topics
 from warmline.messaging.outgoing import Turn
-from warmline.models import Contact, ContactLogEntry, Conversation, Line, Offer, Timer, Volunteer
+from warmline.models import Contact, ContactLogEntry, Conversation, Offer, Timer, Volunteer
 from warmline.privacy import consent
 from warmline.rota.availability import available_now
 
 WIDEN = "widen"
-
-
-def line_topics(line: Line) -> dict[str, tuple[str, ...]]:
-    """The line's topics with their synonyms (the defaults when it has set none)."""
-    return parse_topics(line.topics)
 
 
 def offer_new(
@@ -31,7 +27,7 @@ def offer_new(
     The texter's words are read here and never kept: only the topic they name is stored.
     Returns how many peers were offered.
     """
-    conversation.topic = topic_in(first_text, line_topics(turn.line))
+    conversation.topic = topic_in(first_text, topics(turn.line))
     previous = previous_peer(turn, contact)
     if someone_new:
         conversation.skip_volunteer_id = previous

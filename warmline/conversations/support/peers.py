@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from warmline.conversations.offering.matching import line_topics
 from warmline.conversations.rules.vocabulary import CLEAR_WORDS
 from warmline.core.errors import InvalidInput
 from warmline.core.text import fold
@@ -10,6 +9,7 @@ from warmline.lines import volunteers
 from warmline.lines.rules.languages import SUPPORTED
 from warmline.lines.rules.languages import from_stored as languages_of
 from warmline.lines.rules.topics import from_stored, resolve_list, stored
+from warmline.lines.topic_list import topics as line_topics
 from warmline.messaging.outgoing import Turn, first_language
 from warmline.messaging.times import language_name
 from warmline.models import Line, Volunteer

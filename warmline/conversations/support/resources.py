@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from warmline.conversations.offering.matching import line_topics
 from warmline.conversations.rules.resources import (
     LANGUAGES,
     ResourceCard,
@@ -22,6 +21,7 @@ from warmline.core.errors import InvalidInput
 from warmline.core.text import fold
 from warmline.lines import audit
 from warmline.lines.rules.topics import from_stored, resolve, resolve_list, stored, topic_in
+from warmline.lines.topic_list import topics as line_topics
 from warmline.messaging.outgoing import Turn
 from warmline.models import (
     Contact,
