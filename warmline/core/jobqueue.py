@@ -63,7 +63,7 @@ class RedisJobQueue:
         # without MULTI/EXEC (rq's enqueue needs six commands in a transaction for the same).
         # The hash is written before the id is pushed, so a worker never finds an id without
         # its job, and nothing else needs a transaction here. RQ reads an empty field as an
-        # absent one, so only the fields the job has are written (8 of 16, on every text).
+        # absent one, so only the fields the job has are written (9 of 17, on every text).
         rq_job = self.rq_queue.create_job(
             job,
             args=ids,
