@@ -26,6 +26,7 @@ from warmline.messaging import times, wording
 from warmline.messaging.rules.segments import first_reply_limit, segments
 from warmline.telephony.fields import whole_number
 from warmline.telephony.signature import twilio_signed
+from warmline.voice.rules.languages import say_language
 
 if TYPE_CHECKING:
     from warmline.runtime import Runtime
@@ -35,6 +36,8 @@ bp = Blueprint("fallback", __name__, url_prefix="/twilio")
 
 SMS_FALLBACK = "/twilio/fallback"
 VOICE_FALLBACK = "/twilio/voice/fallback"
+# Said to a peer's phone whose call cannot be connected.
+PEER_WORDS = "voice_not_connected"
 
 
 @bp.post("/fallback")
@@ -95,14 +98,23 @@ def _sms_words(card: LineCard, language: str) -> str:
 def safe_voice_reply(
     rt: Runtime, line_raw: str, webhook: str, words: str = "voice_safe_reply"
 ) -> Response:
-    """TwiML saying `words` (by default the hours and crisis numbers), then hanging up; a 200."""
+    """TwiML saying `words` (by default the hours and crisis numbers), then hanging up; a 200.
+
+    Nobody can choose a language while the database is away: a caller hears the words in each of
+    the line's languages, its default first, each in its own voice. A peer's phone hears them
+    in the line's default language only.
+    """
     card = _card(rt, line_raw)
     metrics.SAFE_ANSWERS.labels(webhook=webhook).inc()
     response = VoiceResponse()
-    voice = {"language": card.say_language}
-    if card.say_voice:
-        voice["voice"] = card.say_voice
-    response.say(_words(card, words), **voice)
+    others = [code for code in card.languages if code != card.default_language]
+    spoken = [card.default_language] + ([] if words == PEER_WORDS else others)
+    for language in spoken:
+        attribute, own_voice = say_language(language, card.say_language)
+        voice = {"language": attribute}
+        if own_voice and card.say_voice:
+            voice["voice"] = card.say_voice
+        response.say(_words(card, words, language), **voice)
     response.hangup()
     return Response(str(response), mimetype="text/xml")
 

@@ -36,7 +36,7 @@ from warmline.messaging.rules.segments import is_gsm7, segments
 from warmline.rota import shifts
 from warmline.runtime import Runtime
 from warmline.telephony import voice_urls as paths
-from warmline.telephony.fallback import VOICE_FALLBACK, database_unreachable
+from warmline.telephony.fallback import VOICE_FALLBACK, database_unreachable, safe_voice_reply
 
 UNREACHABLE = "postgresql+psycopg://postgres@127.0.0.1:1/x"
 TEXTER = "+15550009001"
@@ -154,6 +154,36 @@ def test_a_call_with_the_database_down_hears_the_crisis_numbers_instead_of_an_er
     assert response.status_code == 200  # type: ignore[attr-defined]
     twiml = response.get_data(as_text=True)  # type: ignore[attr-defined]
     assert "<Say" in twiml and DEFAULT_CRISIS in twiml and "<Hangup />" in twiml
+
+
+def test_with_the_database_down_a_caller_hears_the_safe_words_in_each_language_default_first(
+    down: Flask,
+) -> None:
+    form = {"CallSid": "CA" + secrets.token_hex(16), "From": TEXTER, "To": LINE_NUMBER}
+    response = signed_post(down.test_client(), "/twilio/voice", form)
+
+    says = list(Twiml.parse(response.get_data(as_text=True)).root.iter("Say"))  # type: ignore[attr-defined]
+    assert [say.get("language") for say in says] == ["en-US", "es-US"]
+    english, spanish = (say.text or "" for say in says)
+    assert english.startswith("Sorry,") and DEFAULT_CRISIS in english
+    assert spanish.startswith("Lo sentimos,") and "988" in spanish and "call" not in spanish
+
+
+def test_a_spanish_line_s_own_voice_says_the_spanish_words_first(line: Line, rt: Runtime) -> None:
+    with line.rt.db.session() as session:
+        ours = get_line(session, LINE_NUMBER)
+        ours.languages, ours.default_language = "es,en", "es"
+        ours.say_language, ours.say_voice = "es-MX", "Polly.Mia"
+        session.commit()
+
+    response = safe_voice_reply(rt, LINE_NUMBER, "voice")  # the card as the line reads now
+
+    says = list(Twiml.parse(response.get_data(as_text=True)).root.iter("Say"))
+    assert [(say.get("language"), say.get("voice")) for say in says] == [
+        ("es-MX", "Polly.Mia"),
+        ("en-US", None),
+    ]
+    assert (says[0].text or "").startswith("Lo sentimos, Test Warmline")
 
 
 @pytest.mark.parametrize("path", ["/twilio/fallback", "/twilio/voice/fallback"])
@@ -293,8 +323,8 @@ def test_with_the_database_down_no_one_on_a_call_hears_twilios_error_and_forgeri
     assert response.status_code == 200  # type: ignore[attr-defined]
     twiml = Twiml.parse(response.get_data(as_text=True))  # type: ignore[attr-defined]
     said = " ".join(twiml.said())
-    if listener == CALLER:
-        assert DEFAULT_CRISIS in said and twiml.verbs() == ["Say", "Hangup"]
+    if listener == CALLER:  # in English, then in Spanish: nobody can choose a language now
+        assert DEFAULT_CRISIS in said and twiml.verbs() == ["Say", "Say", "Hangup"]
     elif listener == PEER:  # hung up, so never bridged to a caller nobody is connecting
         assert "could not be connected" in said and twiml.verbs() == ["Say", "Hangup"]
     else:
