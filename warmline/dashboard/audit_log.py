@@ -59,6 +59,8 @@ ACTION_WORDS: dict[str, LazyString] = {
     "resumed volunteer": lazy_gettext("resumed volunteer"),
     "sign-in limit reached": lazy_gettext("sign-in limit reached"),
     "signed in": lazy_gettext("signed in"),
+    "turned alert e-mails off": lazy_gettext("turned alert e-mails off"),
+    "turned alert e-mails on": lazy_gettext("turned alert e-mails on"),
 }
 
 

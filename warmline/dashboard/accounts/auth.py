@@ -18,7 +18,7 @@ from warmline.dashboard import present
 from warmline.dashboard.accounts import limits
 from warmline.dashboard.accounts.security import SIGNED_IN_AT
 from warmline.dashboard.blueprint import bp
-from warmline.dashboard.context import SignedIn, coordinator, db
+from warmline.dashboard.context import SignedIn, coordinator, db, runtime
 from warmline.lines import audit, coordinators
 
 Page = str | tuple[str, int] | Response
@@ -116,7 +116,7 @@ def password() -> Page:
     """Change your own password; other sessions with the old one are signed out."""
     me = coordinator()
     if request.method == "GET":
-        return render_template("password.html", error=None, must_change=me.must_change_password)
+        return _password_page(None, 200)
     attempt = _attempts().attempt(limits.PASSWORD_FORM, f"password:{me.id}")
     if not attempt.allowed:
         if attempt.first_refusal:
@@ -140,9 +140,37 @@ def password() -> Page:
     return redirect(url_for("dashboard.now"))
 
 
-def _password_page(error: str, status: int) -> tuple[str, int]:
+@bp.post("/account/email-alerts")
+def email_alerts() -> Response | tuple[str, int]:
+    """Turn your own alert e-mails on or off; the Now page shows every alert either way."""
     me = coordinator()
-    page = render_template("password.html", error=error, must_change=me.must_change_password)
+    setting = request.form.get("alerts", "")
+    if setting not in ("on", "off"):
+        return _password_page(None, 400, gettext("Choose on or off for alert e-mails."))
+    wanted = setting == "on"
+    coordinators.set_email_alerts(db(), me, wanted)
+    action = "turned alert e-mails on" if wanted else "turned alert e-mails off"
+    audit.record(db(), me, action, me.email, utcnow())
+    db().commit()
+    if wanted:
+        flash(gettext("Alert e-mails are on."))
+    else:
+        flash(gettext("Alert e-mails are off. Alerts still show on the Now page."))
+    return redirect(url_for("dashboard.password"))
+
+
+def _password_page(
+    error: str | None, status: int, alerts_error: str | None = None
+) -> tuple[str, int]:
+    me = coordinator()
+    page = render_template(
+        "password.html",
+        error=error,
+        must_change=me.must_change_password,
+        email_alerts=me.email_alerts,
+        alerts_error=alerts_error,
+        mail_configured=runtime().settings.smtp is not None,
+    )
     return page, status
 
 
