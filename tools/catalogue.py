@@ -156,10 +156,11 @@ def refresh() -> None:
         REFUSALS_LOCALE / f"{refusals.DOMAIN}.pot",
         [(language, refusals_po_path(language)) for language in wording.TRANSLATED],
     )
+    words = locale_words()
     WORDS.write_text(
-        json.dumps(locale_words(), ensure_ascii=False, indent=1, sort_keys=True) + "\n", "utf-8"
+        json.dumps(words, ensure_ascii=False, indent=1, sort_keys=True) + "\n", "utf-8"
     )
-    print(f"{WORDS}: {', '.join(locale_words())}")
+    print(f"{WORDS}: {', '.join(words)}")
 
 
 WORDS = times.WORDS_PATH
@@ -177,7 +178,6 @@ def locale_words() -> dict[str, dict[str, object]]:
         days = get_day_names("abbreviated", locale=locale)
         months = get_month_names("abbreviated", locale=locale)
         words[language] = {
-            "language": language,
             "days": [days[day] for day in range(7)],
             "months": [months[month] for month in range(1, 13)],
             "and": dict(locale.list_patterns["standard"]),

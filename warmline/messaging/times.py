@@ -42,10 +42,14 @@ def _all_words() -> dict[str, dict[str, Any]]:
     return words
 
 
+def _known(language: str) -> str:
+    """The reader's language; the source language for one texts are not written in."""
+    return language if language in wording.TRANSLATED else wording.SOURCE_LANGUAGE
+
+
 def _words(language: str) -> dict[str, Any]:
-    """The reader's words; the source language's for a language texts are not written in."""
-    known = language if language in wording.TRANSLATED else wording.SOURCE_LANGUAGE
-    return _all_words()[known]
+    """The reader's words (the source language's for a language texts are not written in)."""
+    return _all_words()[_known(language)]
 
 
 @cache
@@ -56,7 +60,7 @@ def _plural(language: str) -> PluralRule:
 def shift_when(start: datetime, end: datetime, language: str) -> str:
     """A shift's local times, e.g. "Tue 01 Dec 18:00-22:00 (EST)" or "mar 1 dic 18:00-22:00 (EST)"."""
     words = _words(language)
-    pattern = _SHIFT_START.get(words["language"], _SHIFT_START[wording.SOURCE_LANGUAGE])
+    pattern = _SHIFT_START.get(_known(language), _SHIFT_START[wording.SOURCE_LANGUAGE])
     starts = pattern.format(
         day=words["days"][start.weekday()],
         date=start.day,

@@ -36,8 +36,6 @@ bp = Blueprint("fallback", __name__, url_prefix="/twilio")
 
 SMS_FALLBACK = "/twilio/fallback"
 VOICE_FALLBACK = "/twilio/voice/fallback"
-# Said to a peer's phone whose call cannot be connected.
-PEER_WORDS = "voice_not_connected"
 
 
 @bp.post("/fallback")
@@ -96,19 +94,23 @@ def _sms_words(card: LineCard, language: str) -> str:
 
 
 def safe_voice_reply(
-    rt: Runtime, line_raw: str, webhook: str, words: str = "voice_safe_reply"
+    rt: Runtime,
+    line_raw: str,
+    webhook: str,
+    words: str = "voice_safe_reply",
+    every_language: bool = True,
 ) -> Response:
     """TwiML saying `words` (by default the hours and crisis numbers), then hanging up; a 200.
 
     Nobody can choose a language while the database is away: a caller hears the words in each of
-    the line's languages, its default first, each in its own voice. A peer's phone hears them
-    in the line's default language only.
+    the line's languages, its default first, each in its own voice; without `every_language`
+    (a peer's phone), in the line's default language only.
     """
     card = _card(rt, line_raw)
     metrics.SAFE_ANSWERS.labels(webhook=webhook).inc()
     response = VoiceResponse()
     others = [code for code in card.languages if code != card.default_language]
-    spoken = [card.default_language] + ([] if words == PEER_WORDS else others)
+    spoken = [card.default_language] + (others if every_language else [])
     for language in spoken:
         attribute, own_voice = say_language(language, card.say_language)
         voice = {"language": attribute}

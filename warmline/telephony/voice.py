@@ -16,7 +16,7 @@ from twilio.twiml.voice_response import VoiceResponse
 from warmline.core import phones
 from warmline.core.clock import utcnow
 from warmline.messaging import outbox
-from warmline.telephony.fallback import PEER_WORDS, database_unreachable, safe_voice_reply
+from warmline.telephony.fallback import database_unreachable, safe_voice_reply
 from warmline.telephony.fields import whole_number
 from warmline.telephony.signature import twilio_signed
 from warmline.telephony.voice_twiml import twiml
@@ -46,7 +46,9 @@ def _peer_hears_not_connected(rt: Runtime) -> Response:
     """The peer's leg hangs up, never bridged to nobody."""
     # A peer's leg is placed from the line number, so `From` names the line.
     line_raw = request.form.get("From", "")
-    return safe_voice_reply(rt, line_raw, "voice_callback", words=PEER_WORDS)
+    return safe_voice_reply(
+        rt, line_raw, "voice_callback", words="voice_not_connected", every_language=False
+    )
 
 
 def _nothing_said(_rt: Runtime) -> Response:
