@@ -303,9 +303,9 @@ def _report(
     if web_rss:
         texters = len(refs) + len(SOAK_TEXTERS)
         print(f"{'after the soak':<28} {SOAK_TEXTS} texts from {texters} texters")
-        print(f"{'RSS web (master, workers)':<28} " + ", ".join(f"{r:.0f} MB" for r in web_rss))
-        print(f"{'RSS worker':<28} " + ", ".join(f"{r:.0f} MB" for r in worker_rss))
-        started = ", ".join(f"{r:.0f} MB" for r in args.start_rss)
+        print(f"{'RSS web (master, workers)':<28} " + ", ".join(f"{r:.1f} MB" for r in web_rss))
+        print(f"{'RSS worker':<28} " + ", ".join(f"{r:.1f} MB" for r in worker_rss))
+        started = ", ".join(f"{r:.1f} MB" for r in args.start_rss)
         print(f"{'RSS before any text':<28} {started} (web workers, then workers)")
     else:
         print("soak skipped (--no-soak): memory not measured")

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 import time
-
-from redis import Redis
-from redis.exceptions import RedisError
-from rq import SimpleWorker
-from rq.serializers import JSONSerializer
+import typing
 
 from warmline import runtime
 from warmline.config import ConfigError
@@ -25,6 +22,15 @@ log = logging.getLogger(__name__)
 
 def run() -> None:
     """Run the sweeper thread and an RQ worker until stopped."""
+    _without_greenlet()
+    from redis import Redis
+    from redis.exceptions import RedisError
+    from rq import SimpleWorker
+    from rq.serializers import JSONSerializer
+
+    # typing keeps every @overload it has seen (over a thousand in SQLAlchemy alone) for
+    # typing.get_overloads(), which nothing here calls: let what is loaded next reuse that memory.
+    typing.clear_overloads()
     # Loaded first, on the main thread: read from a send or sweeper thread, the detector's models
     # would cost some 4 MB more for good (that thread's malloc arena keeps what loading them
     # freed), and loaded after everything else, what loading them freed is left in holes between
@@ -67,3 +73,13 @@ def run() -> None:
         stop.set()
         # In flight sends finish (a cut-off one would be sent twice); the rest stay queued.
         sends.close()
+
+
+def _without_greenlet() -> None:
+    """Keep greenlet out of the worker: about 1 MB for good, and the worker runs no greenlets.
+
+    rq names the current greenlet rather than the thread when greenlet is installed, which only
+    the development tools install; without it rq uses the thread, as in a deployment.
+    """
+    if "rq" not in sys.modules:
+        sys.modules.setdefault("greenlet", None)  # type: ignore[arg-type]

@@ -11,9 +11,8 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
 from functools import cache
+from gettext import NullTranslations, translation
 from pathlib import Path
-
-from babel.support import NullTranslations, Translations
 
 DOMAIN = "refusals"
 LOCALE = Path(__file__).parent / "locale"
@@ -61,7 +60,9 @@ def catalogue(code: str) -> NullTranslations:
     """The compiled refusals of one language (none for English: the source is English)."""
     if code == ENGLISH:
         return NullTranslations()
-    return Translations.load(str(LOCALE), [code], DOMAIN)
+    # The standard library's reader: Babel's adds nothing used here, and would bring its dates,
+    # numbers and time zones into a worker's memory for good (about 1 MB).
+    return translation(DOMAIN, LOCALE, [code], fallback=True)
 
 
 def translate(text: str, code: str | None = None) -> str:
