@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import sys
 import threading
 import time
 import typing
@@ -12,6 +11,7 @@ from warmline import runtime
 from warmline.config import ConfigError
 from warmline.conversations.rules.languages import load_detector
 from warmline.core import logs
+from warmline.core.footprint import keep_out
 from warmline.core.jobqueue import QUEUE_NAME
 from warmline.lines.rules.languages import SUPPORTED
 from warmline.ops.sweeper import sweep_forever
@@ -81,5 +81,4 @@ def _without_greenlet() -> None:
     rq names the current greenlet rather than the thread when greenlet is installed, which only
     the development tools install; without it rq uses the thread, as in a deployment.
     """
-    if "rq" not in sys.modules:
-        sys.modules.setdefault("greenlet", None)  # type: ignore[arg-type]
+    keep_out(("greenlet",), unless_loaded="rq")

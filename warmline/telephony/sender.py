@@ -9,6 +9,7 @@ import warnings
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TextIO
 
+from warmline.core.footprint import keep_out
 from warmline.telephony.errors import carrier_errors
 
 if TYPE_CHECKING:
@@ -88,11 +89,10 @@ def _without_encoding_guesser() -> None:
     that names none. Twilio's API answers JSON, which requests reads as UTF-8 without guessing;
     with neither library requests takes UTF-8 for such a body too, and warns once at import.
     """
-    if "requests" in sys.modules:
-        return  # too late: imported already, guesser and all
-    for guesser in ("chardet", "charset_normalizer"):
-        sys.modules.setdefault(guesser, None)  # type: ignore[arg-type]
-    warnings.filterwarnings("ignore", "Unable to find acceptable character detection dependency")
+    if keep_out(("chardet", "charset_normalizer"), unless_loaded="requests"):
+        warnings.filterwarnings(
+            "ignore", "Unable to find acceptable character detection dependency"
+        )
 
 
 class ConsoleTransport:
