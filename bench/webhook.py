@@ -59,6 +59,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -91,6 +92,7 @@ DB_NAME = "warmline_bench"
 DATABASE_URL = f"postgresql+psycopg://postgres@127.0.0.1:5432/{DB_NAME}"
 REDIS_URL = "redis://127.0.0.1:6379/13"
 RQ_QUEUE_KEY = "rq:queue:warmline"
+INBOUND_CHANNEL = "warmline_inbound"  # what an insert announces on (warmline.core.jobqueue)
 BUSY_WARNING = 0.2  # warn when other processes use more than this share of the CPUs
 # A measured run during which other processes used more than this share of the CPUs proves
 # nothing either way (the kernel's own share of loopback networking stays well below it).
@@ -491,6 +493,43 @@ def line_count() -> int:
     return int(row[0])
 
 
+class Ear:
+    """Hears what Warmline's inserts announce for a worker to queue, as a worker's listener would."""
+
+    def __init__(self) -> None:
+        import psycopg
+
+        self.heard: list[int] = []
+        self._connection = psycopg.connect(DATABASE_URL.replace("+psycopg", ""), autocommit=True)
+        self._connection.execute(f"LISTEN {INBOUND_CHANNEL}")
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._listen, daemon=True)
+        self._thread.start()
+
+    def _listen(self) -> None:
+        while not self._stop.is_set():
+            for note in self._connection.notifies(timeout=0.2):
+                self.heard.append(int(note.payload))
+
+    def close(self) -> list[int]:
+        """Stop listening; every id heard, in order."""
+        self._stop.set()
+        self._thread.join()
+        # Any still on their way (every insert has committed by now) arrive within this.
+        for note in self._connection.notifies(timeout=0.5):
+            self.heard.append(int(note.payload))
+        self._connection.close()
+        return self.heard
+
+
+def row_ids() -> set[int]:
+    """Every inbound_messages row's id."""
+    import psycopg
+
+    with psycopg.connect(DATABASE_URL.replace("+psycopg", "")) as conn:
+        return {row[0] for row in conn.execute("SELECT id FROM inbound_messages")}
+
+
 def queued_jobs() -> int:
     """Jobs waiting in Warmline's RQ queue."""
     import redis
@@ -608,6 +647,7 @@ def bench_warmline(
     write_requests(main_file, int(rate * load.duration_s) + 1000, url, creds, batch=2)
 
     log = OUT / "warmline-gunicorn.log"
+    ear = Ear()
     with gunicorn("warmline:create_app()", port, workers, env, log, "/readyz") as server:
         warmup = run_wrk(
             wrk, server, port, warmup_file, load, load.warmup_s, OUT / "warmline-warmup.txt"
@@ -621,6 +661,8 @@ def bench_warmline(
         wait_for_rows(rows_after_warmup + result.sent)
     rows = inbound_rows()
     jobs = queued_jobs()
+    heard = ear.close()
+    ids = row_ids()
 
     check_answers(warmup)
     check_answers(result)
@@ -636,8 +678,13 @@ def bench_warmline(
     stored = rows - rows_after_warmup
     if stored != result.sent:
         result.problems.append(f"{stored} inbound_messages rows for {result.sent} requests sent")
-    if jobs != rows:
-        result.problems.append(f"{jobs} jobs queued in Redis for {rows} inbound_messages rows")
+    # Each stored text handed on once: announced for a worker to queue, or queued by the web.
+    if len(set(heard)) != len(heard) or not set(heard) <= ids or len(heard) + jobs != rows:
+        result.problems.append(
+            f"{len(heard)} texts announced ({len(set(heard))} distinct, "
+            f"{len(set(heard) - ids)} not stored) and {jobs} jobs queued in Redis "
+            f"for {rows} inbound_messages rows"
+        )
     result.problems.extend(f"warm-up: {p}" for p in warmup.problems)
     if "warning" in log.read_text(errors="replace").lower():
         result.problems.append(f"Warmline logged warnings: see {log}")

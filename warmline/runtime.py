@@ -41,6 +41,11 @@ class Runtime:
     line_cards: LineCards = field(default_factory=LineCards)
 
     @property
+    def announces_inbound(self) -> bool:
+        """Whether a stored text is announced by PostgreSQL for a worker to queue (RQ on it)."""
+        return isinstance(self.queue, RedisJobQueue) and self.db.announces
+
+    @property
     def voice(self) -> VoiceCarrier:
         """Call-backs and recordings, through the same Twilio client as the texts."""
         return carrier_for(self.transport, self.settings.public_url)

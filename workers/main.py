@@ -9,6 +9,7 @@ import typing
 
 from warmline import runtime
 from warmline.config import ConfigError
+from warmline.conversations.incoming import announced
 from warmline.conversations.rules.languages import load_detector
 from warmline.core import logs
 from warmline.core.footprint import keep_out
@@ -54,6 +55,13 @@ def run() -> None:
     stop = threading.Event()
     sweeper = threading.Thread(target=sweep_forever, args=(rt, stop), name="sweeper", daemon=True)
     sweeper.start()
+    if rt.announces_inbound:
+        # Queues the texts the web stores (one worker's listener at a time; the rest stand by).
+        listener = threading.Thread(
+            target=announced.listen_forever, args=(rt.db, rt.queue, stop), name="listener"
+        )
+        listener.daemon = True
+        listener.start()
     connection = Redis.from_url(redis_url, socket_connect_timeout=2, health_check_interval=15)
     delay = 0.5
     try:

@@ -16,6 +16,7 @@ from redis import Redis
 from rq import SimpleWorker
 from rq.registry import FailedJobRegistry
 from rq.serializers import JSONSerializer
+from sqlalchemy import Select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import UpdateBase
@@ -46,6 +47,8 @@ class RolledBackDatabase(Database):
     def __init__(self, url: str, connection: Connection) -> None:
         super().__init__(url)
         self.connection = connection
+        # Nothing here is ever committed, so nothing could be announced: the webhook queues.
+        self.announces = False
 
     def new_session(self) -> Session:
         """A session joined to the test's outer transaction."""
@@ -59,7 +62,9 @@ class RolledBackDatabase(Database):
         with self.session() as session:
             yield session
 
-    def write_returning(self, statement: UpdateBase, values: Mapping[str, Any]) -> Any:
+    def write_returning(
+        self, statement: UpdateBase | Select[Any], values: Mapping[str, Any]
+    ) -> Any:
         """The write committed to a savepoint of the test's transaction, as everywhere."""
         with self.session() as session:
             value = session.execute(statement, values).scalar()

@@ -10,6 +10,7 @@ from sqlalchemy import (
     ColumnElement,
     Engine,
     Integer,
+    Select,
     any_,
     bindparam,
     create_engine,
@@ -28,6 +29,8 @@ class Database:
     def __init__(self, url: str, **engine_options: Any) -> None:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
+        # PostgreSQL tells its listeners (LISTEN/NOTIFY) what a committed statement announced.
+        self.announces = not self.is_sqlite
         if self.is_sqlite:
             engine_options.setdefault("connect_args", {"check_same_thread": False, "timeout": 30})
         else:
@@ -39,7 +42,7 @@ class Database:
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-        self._compiled: dict[UpdateBase, str] = {}
+        self._compiled: dict[UpdateBase | Select[Any], str] = {}
 
     def new_session(self) -> Session:
         """A fresh session; the caller closes it."""
@@ -51,8 +54,10 @@ class Database:
         with _closing(self.new_session()) as session:
             yield session
 
-    def write_returning(self, statement: UpdateBase, values: Mapping[str, Any]) -> Any:
-        """Run one write as its own transaction, committed as it returns; its row's first value.
+    def write_returning(
+        self, statement: UpdateBase | Select[Any], values: Mapping[str, Any]
+    ) -> Any:
+        """Run one write (or a SELECT over one) as its own transaction; its row's first value.
 
         On PostgreSQL the statement goes straight to the driver, prepared, on a pooled connection
         in autocommit: one round trip and none of the ORM's or Core's work per call. Values must
@@ -99,7 +104,7 @@ class Database:
             dialect=self.engine.dialect,
         )
 
-    def _driver_sql(self, statement: UpdateBase) -> str:
+    def _driver_sql(self, statement: UpdateBase | Select[Any]) -> str:
         """The statement as the driver's SQL text, compiled once per statement."""
         sql = self._compiled.get(statement)
         if sql is None:

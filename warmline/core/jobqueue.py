@@ -18,6 +18,8 @@ SEND_OUTBOX = "workers.jobs.send_outbox"
 DELETE_RECORDING = "workers.jobs.delete_recording"
 SEND_EMAIL = "workers.jobs.send_email"
 WORKER_MAIN = "workers.main.run"
+# Where PostgreSQL announces a stored text's id, for the worker that listens to queue its job.
+INBOUND_CHANNEL = "warmline_inbound"
 QUEUE_NAME = "warmline"
 # A finished job (a job name and ids, no words) is left to expire this long after it ran: with no
 # time at all RQ deletes it then and there, walking its registries, which cost the worker a

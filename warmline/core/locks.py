@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 
 INBOUND_SENDER = 1
 OUTBOX_RECIPIENT = 2
+# One key only: whichever worker holds it queues the texts PostgreSQL announces.
+INBOUND_LISTENER = 3
 
 _thread_locks: dict[tuple[int, str], threading.Lock] = {}
 _thread_locks_guard = threading.Lock()

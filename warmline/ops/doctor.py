@@ -12,6 +12,7 @@ from sqlalchemy import create_engine, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from warmline.config import ConfigError, Settings, load_settings
+from warmline.conversations.incoming import announced
 from warmline.core import migrate
 from warmline.mail.smtp import SmtpMailer
 from warmline.models import Line
@@ -54,6 +55,12 @@ def run(
         findings.append(_migrations(settings))
         schema_ok = findings[-1].status == OK
     findings.extend(_redis(settings))
+    if (
+        schema_ok
+        and settings.redis_url is not None
+        and not settings.database_url.startswith("sqlite")
+    ):
+        findings.append(_listener(settings))
     findings.extend(_twilio(settings, schema_ok, check_numbers))
     findings.append(_email(settings))
     return findings
@@ -142,6 +149,26 @@ def _migrations(settings: Settings) -> Finding:
         PROBLEM,
         "migrations",
         f"the database is {where}, the code at {heads[0]}: run `warmline db upgrade`",
+    )
+
+
+def _listener(settings: Settings) -> Finding:
+    """Whether a worker listens for the texts the web stores (only a running worker does)."""
+    engine = create_engine(settings.database_url)
+    try:
+        with engine.connect() as conn:
+            listening = announced.someone_listens(conn)
+    except SQLAlchemyError as exc:
+        return Finding(NOTE, "worker", f"could not tell whether one runs ({type(exc).__name__})")
+    finally:
+        engine.dispose()
+    if listening:
+        return Finding(OK, "worker", "one is listening for the texts the web stores")
+    return Finding(
+        NOTE,
+        "worker",
+        "none is listening for the texts the web stores: until a `warmline worker` runs, texts "
+        "are stored and nobody answers them",
     )
 
 

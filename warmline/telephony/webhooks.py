@@ -76,7 +76,10 @@ def incoming_sms() -> Response:
         return twiml()
     try:
         # The text is stored by one statement: committed as it returns, before Twilio's 200.
-        if not inbound.receive(rt.db, rt.keyring, rt.vault, rt.queue, sms, utcnow()):
+        stored = inbound.receive(
+            rt.db, rt.keyring, rt.vault, rt.queue, sms, utcnow(), rt.announces_inbound
+        )
+        if not stored:
             log.warning("incoming text for a number that is not one of our lines")
     except SQLAlchemyError as exc:
         if _spilled(rt, sms):

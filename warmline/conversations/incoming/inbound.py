@@ -7,8 +7,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
+from typing import Any
 
-from sqlalchemy import LargeBinary, bindparam, literal, select
+from sqlalchemy import (
+    ColumnElement,
+    LargeBinary,
+    Select,
+    String,
+    bindparam,
+    cast,
+    func,
+    literal,
+    literal_column,
+    select,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import Insert
@@ -17,7 +29,7 @@ from warmline.conversations.incoming import texters, volunteer_texts
 from warmline.core import metrics, phones
 from warmline.core.crypto import Keyring, Vault
 from warmline.core.db import Database, insert_or_skip
-from warmline.core.jobqueue import PROCESS_INBOUND, SWEEPER_GRACE, JobQueue
+from warmline.core.jobqueue import INBOUND_CHANNEL, PROCESS_INBOUND, SWEEPER_GRACE, JobQueue
 from warmline.core.locks import INBOUND_SENDER, key_lock
 from warmline.lines import blocks
 from warmline.messaging import carrier_copies, outbox
@@ -46,10 +58,13 @@ def receive(
     queue: JobQueue,
     sms: InboundSms,
     now: datetime,
+    announced: bool = False,
 ) -> bool:
     """Store a text once per MessageSid, then try to queue it; False when `To` is not our line.
 
-    The row is committed before this returns, so it is kept before Twilio hears a 200.
+    The row is committed before this returns, so it is kept before Twilio hears a 200. When
+    `announced`, the insert itself tells PostgreSQL's listeners (a worker queues the job) and
+    nothing is queued here.
     """
     line_id = _line_id(db, sms.to, now)
     if line_id is None:
@@ -62,7 +77,7 @@ def receive(
         "body": vault.seal(sms.body),
         "at": now,
     }
-    statement = _insert_statement(db.engine.dialect.name)
+    statement = _insert_statement(db.engine.dialect.name, announced)
     try:
         event_id: int | None = db.write_returning(statement, values)
     except IntegrityError:
@@ -72,7 +87,7 @@ def receive(
         if line_id is None:
             return False
         event_id = db.write_returning(statement, values | {"line_id": line_id})
-    if event_id is not None:  # None: Twilio sent this MessageSid before, and it is stored
+    if event_id is not None and not announced:  # None: Twilio sent it before, and it is kept
         queue.enqueue(PROCESS_INBOUND, event_id)
     return True
 
@@ -95,10 +110,14 @@ def _line_id(db: Database, number: str, now: datetime) -> int | None:
 
 
 @cache
-def _insert_statement(dialect: str) -> Insert:
-    """The de-duplicating insert, built once per dialect (SQLAlchemy caches its compiled form)."""
+def _insert_statement(dialect: str, announced: bool) -> Insert | Select[tuple[int, Any]]:
+    """The de-duplicating insert, built once per dialect (SQLAlchemy caches its compiled form).
+
+    Announced, it is wrapped so that a row actually inserted is also announced on PostgreSQL's
+    INBOUND_CHANNEL by id, in the same statement; a MessageSid already kept announces nothing.
+    """
     insert = insert_or_skip(dialect)
-    return (
+    stored = (
         insert(InboundMessage)
         .values(
             message_sid=bindparam("sid"),
@@ -111,6 +130,12 @@ def _insert_statement(dialect: str) -> Insert:
         .on_conflict_do_nothing(index_elements=["message_sid"])
         .returning(InboundMessage.id)
     )
+    if not announced:
+        return stored
+    row = stored.cte("stored")
+    # The channel is a constant, written into the SQL: the driver's values are the text's alone.
+    channel: ColumnElement[str] = literal_column(f"'{INBOUND_CHANNEL}'")
+    return select(row.c.id, func.pg_notify(channel, cast(row.c.id, String)))
 
 
 Clock = Callable[[], datetime]
@@ -248,14 +273,16 @@ _WHO_SENT = (
 )
 
 
-def stranded_ids(session: Session, now: datetime, limit: int = 200) -> list[int]:
-    """Texts stored but not processed in time: their job was lost or Redis was away."""
+def stranded_ids(
+    session: Session, now: datetime, limit: int = 200, grace: timedelta = SWEEPER_GRACE
+) -> list[int]:
+    """Texts stored `grace` ago or earlier and not processed: their job was lost or never made."""
     return list(
         session.scalars(
             select(InboundMessage.id)
             .where(
                 InboundMessage.processed_at.is_(None),
-                InboundMessage.received_at <= now - SWEEPER_GRACE,
+                InboundMessage.received_at <= now - grace,
             )
             .order_by(InboundMessage.id)
             .limit(limit)

@@ -1,0 +1,84 @@
+"""The worker that listens for stored texts is SIGKILLed: another worker takes over, and a text
+that arrives meanwhile still reaches its peer.
+
+The deployed platform (gunicorn, two `warmline worker` processes, PostgreSQL, Redis, Prism). On
+PostgreSQL the web does not queue a text's job: its insert announces the text, and one worker at a
+time listens and queues it. Which worker listens is read from pg_stat_activity, where the
+listening connection is named with its process id.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Iterator
+
+import pytest
+
+from tests.e2e.deployment import RELAY_TIMEOUT, Line, Platform
+from tests.e2e.harness import Process, procfile_command, start_shell, wait_for
+from tests.e2e.test_sms_line import claim
+from warmline.conversations.incoming.announced import APPLICATION
+
+pytestmark = pytest.mark.e2e
+
+# A standing-by worker asks for the lock every 5 s.
+TAKEOVER_TIMEOUT = 30.0
+
+
+@pytest.fixture
+def restarted_workers(platform: Platform) -> Iterator[None]:
+    """Start again, after the test, any worker it killed."""
+    yield
+    for index, worker in enumerate(platform.workers):
+        if worker.popen.poll() is not None:
+            platform.workers[index] = start_shell(
+                f"{worker.name}-restarted",
+                procfile_command("worker"),
+                platform.env,
+                worker.log_path.parent,
+            )
+
+
+def listening_worker(platform: Platform) -> Process | None:
+    """The platform's worker whose connection listens for stored texts, if one does."""
+    names = platform.rows(
+        "SELECT application_name FROM pg_stat_activity "
+        "WHERE datname = current_database() AND application_name LIKE :listener",
+        listener=f"{APPLICATION} %",
+    )
+    for (name,) in names:
+        pid = int(name.rsplit(" ", 1)[1])
+        for worker in platform.workers:
+            if worker.popen.poll() is None and _group_of(pid) == worker.popen.pid:
+                return worker
+    return None
+
+
+def _group_of(pid: int) -> int | None:
+    try:
+        return os.getpgid(pid)
+    except ProcessLookupError:
+        return None
+
+
+def test_a_text_arriving_as_the_listening_worker_dies_reaches_its_peer(
+    new_line: Line, restarted_workers: None
+) -> None:
+    platform = new_line.platform
+    peer = new_line.add_volunteer("Robin")
+    texter = new_line.new_texter()
+    ref = claim(new_line, texter, peer, "hi, is this the warmline?")
+
+    killed = wait_for("a worker to listen", lambda: listening_worker(platform), TAKEOVER_TIMEOUT)
+    os.killpg(killed.popen.pid, signal.SIGKILL)
+    killed.popen.wait(10)
+    new_line.send(texter, "still there? my phone died")
+
+    new_line.wait_for(peer, f"#{ref}: still there? my phone died", timeout=RELAY_TIMEOUT)
+    survivor = wait_for(
+        "the other worker to take over", lambda: listening_worker(platform), TAKEOVER_TIMEOUT
+    )
+    assert survivor is not killed
+    new_line.send(texter, "ok good")  # announced to the worker that took over
+    new_line.wait_for(peer, f"#{ref}: ok good", timeout=RELAY_TIMEOUT)
