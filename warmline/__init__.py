@@ -19,7 +19,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from warmline.core import logs
     from warmline.lines import coordinators
     from warmline.telephony import fallback, voice, webhooks
-    from warmline.web import calendar_feed, health, monitoring, sessions
+    from warmline.web import calendar_feed, health, incoming_texts, monitoring, sessions
 
     logs.configure()
     settings = settings or load_settings()
@@ -43,6 +43,10 @@ def create_app(settings: Settings | None = None) -> Flask:
         hops = settings.trusted_proxy_hops
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     app.extensions["warmline"] = rt
+    # Outermost: the webhook every text makes is answered before Flask's own work begins.
+    app.wsgi_app = incoming_texts.IncomingTexts(  # type: ignore[method-assign]
+        app.wsgi_app, rt, app.config["MAX_CONTENT_LENGTH"]
+    )
     app.register_blueprint(webhooks.bp)
     app.register_blueprint(voice.bp)
     app.register_blueprint(health.bp)

@@ -67,11 +67,16 @@ def voice_fallback() -> Response:
 
 def safe_sms_reply(rt: Runtime, to_raw: str, webhook: str, body: str = "") -> Response:
     """TwiML replying with the line's hours and crisis numbers, in the text's language; a 200."""
+    return Response(safe_sms_twiml(rt, to_raw, webhook, body), mimetype="text/xml")
+
+
+def safe_sms_twiml(rt: Runtime, to_raw: str, webhook: str, body: str = "") -> str:
+    """The safe reply's TwiML: the line's hours and crisis numbers, in the text's language."""
     card = _card(rt, to_raw)
     metrics.SAFE_ANSWERS.labels(webhook=webhook).inc()
     response = MessagingResponse()
     response.message(_sms_words(card, reply_language(card, body)))
-    return Response(str(response), mimetype="text/xml")
+    return str(response)
 
 
 def reply_language(card: LineCard, body: str) -> str:

@@ -1,4 +1,8 @@
-"""Twilio's webhooks for texts: translate the form, call the service, answer at once."""
+"""Twilio's webhooks for texts: translate the form, call the service, answer at once.
+
+The incoming-message webhook is served beneath Flask (`web/incoming_texts.py`); its answer is
+`answer_text`, here.
+"""
 
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ from warmline.core.clock import utcnow
 from warmline.core.jobqueue import RedisJobQueue
 from warmline.messaging import outbox
 from warmline.messaging.rules.sms import clean_body
-from warmline.telephony.fallback import safe_sms_reply
+from warmline.telephony.fallback import safe_sms_twiml
 from warmline.telephony.fields import whole_number
 from warmline.telephony.signature import twilio_signed
 
@@ -27,17 +31,14 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 bp = Blueprint("twilio", __name__, url_prefix="/twilio")
 
+# Where Twilio posts each incoming text (served beneath Flask, by `web/incoming_texts.py`).
+INCOMING_PATH = "/twilio/sms"
 MEDIA_PLACEHOLDER = "[sent a picture or file, which this line cannot show]"
 EMPTY_PLACEHOLDER = "[sent an empty message]"
 
 
 # Nothing to say synchronously is the common answer: rendered once, not per text.
 EMPTY_TWIML = str(MessagingResponse())
-
-
-def twiml(response: MessagingResponse | None = None) -> Response:
-    """A TwiML answer; empty when there is nothing to say synchronously."""
-    return Response(EMPTY_TWIML if response is None else str(response), mimetype="text/xml")
 
 
 def sms_from_form(form: MultiDict[str, str], region: str) -> inbound.InboundSms | None:
@@ -65,15 +66,16 @@ def sms_from_form(form: MultiDict[str, str], region: str) -> inbound.InboundSms 
     return inbound.InboundSms(message_sid=sid, sender=sender, to=to, body=body)
 
 
-@bp.post("/sms")
-@twilio_signed
-def incoming_sms() -> Response:
-    """Twilio's incoming-message webhook: store, queue, answer."""
-    rt: Runtime = current_app.extensions["warmline"]
-    sms = sms_from_form(request.form, "US")
+def answer_text(rt: Runtime, form: MultiDict[str, str]) -> str:
+    """Twilio's incoming-message webhook, after its signature: store, queue, answer (TwiML).
+
+    Never an error: Twilio would not send the text again anyway. A text that cannot be stored
+    is kept in Redis while the database is down, or else gets the safe reply.
+    """
+    sms = sms_from_form(form, "US")
     if sms is None:
         log.warning("incoming text without a usable MessageSid, From or To")
-        return twiml()
+        return EMPTY_TWIML
     try:
         # The text is stored by one statement: committed as it returns, before Twilio's 200.
         stored = inbound.receive(
@@ -86,8 +88,7 @@ def incoming_sms() -> Response:
             log.warning(
                 "database unavailable (%s): text kept in Redis until it is back", type(exc).__name__
             )
-            return twiml()
-        # Never a 5xx: Twilio would not send the text again anyway. Say so, and answer safely.
+            return EMPTY_TWIML
         log.error(
             "incoming text could not be stored (database: %s); Twilio will not send it again; "
             "the sender got the safe reply",
@@ -95,9 +96,8 @@ def incoming_sms() -> Response:
         )
         metrics.TEXTS_NOT_STORED.labels(reason="database").inc()
         rt.line_cards.database_failed(utcnow())
-        form = request.form
-        return safe_sms_reply(rt, form.get("To", ""), "sms", form.get("Body", ""))
-    return twiml()
+        return safe_sms_twiml(rt, form.get("To", ""), "sms", form.get("Body", ""))
+    return EMPTY_TWIML
 
 
 def _spilled(rt: Runtime, sms: inbound.InboundSms) -> bool:

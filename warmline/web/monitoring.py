@@ -48,11 +48,20 @@ def prometheus() -> Response:
     return Response(scrape.render(rt, utcnow()), mimetype="text/plain; version=0.0.4")
 
 
-def _begin() -> None:
-    offered = request.headers.get(REQUEST_ID_HEADER, "")
+def request_id_for(offered: str) -> str:
+    """The id this request goes by: the one offered when it looks like one, else a new one."""
     # Kept only if it has the shape and nothing the log redaction would hide (a number).
     usable = REQUEST_ID_SHAPE.fullmatch(offered) and logs.redact(offered) == offered
-    request_id = offered if usable else secrets.token_hex(8)
+    return offered if usable else secrets.token_hex(8)
+
+
+def time_webhook(endpoint: str, started: float) -> None:
+    """Count a Twilio webhook's time since `started` (perf_counter) under its route."""
+    metrics.WEBHOOK_SECONDS.labels(endpoint=endpoint).observe(time.perf_counter() - started)
+
+
+def _begin() -> None:
+    request_id = request_id_for(request.headers.get(REQUEST_ID_HEADER, ""))
     g.request_id = request_id
     g.request_id_token = logs.REQUEST_ID.set(request_id)
     g.started = time.perf_counter()
@@ -69,8 +78,7 @@ def _end(_error: BaseException | None) -> None:
     started = g.pop("started", None)
     if started is not None and request.path.startswith(WEBHOOK_PREFIX):
         # Labelled by the route, never by the URL: query strings carry ids.
-        endpoint = request.url_rule.rule if request.url_rule is not None else "unknown"
-        metrics.WEBHOOK_SECONDS.labels(endpoint=endpoint).observe(time.perf_counter() - started)
+        time_webhook(request.url_rule.rule if request.url_rule is not None else "unknown", started)
     token = g.pop("request_id_token", None)
     if token is not None:
         logs.REQUEST_ID.reset(token)
