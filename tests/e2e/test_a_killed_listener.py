@@ -28,16 +28,12 @@ TAKEOVER_TIMEOUT = 30.0
 
 @pytest.fixture
 def restarted_workers(platform: Platform) -> Iterator[None]:
-    """Start again, after the test, any worker it killed."""
+    """Stop, after the test, the workers it started in place of the killed one."""
+    originals = list(platform.workers)
     yield
-    for index, worker in enumerate(platform.workers):
-        if worker.popen.poll() is not None:
-            platform.workers[index] = start_shell(
-                f"{worker.name}-restarted",
-                procfile_command("worker"),
-                platform.env,
-                worker.log_path.parent,
-            )
+    for worker in platform.workers:
+        if worker not in originals:
+            worker.stop()
 
 
 def listening_worker(platform: Platform) -> Process | None:
@@ -82,3 +78,9 @@ def test_a_text_arriving_as_the_listening_worker_dies_reaches_its_peer(
     assert survivor is not killed
     new_line.send(texter, "ok good")  # announced to the worker that took over
     new_line.wait_for(peer, f"#{ref}: ok good", timeout=RELAY_TIMEOUT)
+
+    index = platform.workers.index(killed)
+    platform.workers[index] = start_shell(
+        f"{killed.name}-restarted", procfile_command("worker"), platform.env, killed.log_path.parent
+    )
+    platform.assert_services_running()
