@@ -215,6 +215,16 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
 
 
 @pytest.fixture
+def restarted_workers(platform: Platform) -> Iterator[None]:
+    """Stop, after the test, the workers it started in place of killed ones."""
+    originals = list(platform.workers)
+    yield
+    for worker in platform.workers:
+        if worker not in originals:
+            worker.stop()
+
+
+@pytest.fixture
 def new_line(platform: Platform, request: pytest.FixtureRequest) -> Line:
     """A line of this test's own, named after it, with no volunteers yet."""
     platform.assert_services_running()

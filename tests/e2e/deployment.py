@@ -29,7 +29,9 @@ from tests.e2e.harness import (
     DeadlineExceeded,
     Process,
     RedisServer,
+    procfile_command,
     run_command,
+    start_shell,
     wait_for,
 )
 from warmline.core.crypto import Keyring
@@ -125,6 +127,14 @@ class Platform:
     def services(self) -> list[Process]:
         """The platform's own processes: web and workers."""
         return [self.web, *self.workers]
+
+    def restart_worker(self, index: int) -> Process:
+        """Start a worker, as the Procfile does, in place of worker `index` (one killed)."""
+        dead = self.workers[index]
+        self.workers[index] = start_shell(
+            f"{dead.name}-restarted", procfile_command("worker"), self.env, dead.log_path.parent
+        )
+        return self.workers[index]
 
     def remember_words(self, body: str) -> None:
         """A message text a person sent, which must never appear in the platform's logs."""

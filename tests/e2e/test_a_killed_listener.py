@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import os
 import signal
-from collections.abc import Iterator
 
 import pytest
 
 from tests.e2e.deployment import RELAY_TIMEOUT, Line, Platform
-from tests.e2e.harness import Process, procfile_command, start_shell, wait_for
+from tests.e2e.harness import Process, wait_for
 from tests.e2e.test_sms_line import claim
 from warmline.conversations.incoming.announced import APPLICATION
 
@@ -24,16 +23,6 @@ pytestmark = pytest.mark.e2e
 
 # A standing-by worker asks for the lock every 5 s.
 TAKEOVER_TIMEOUT = 30.0
-
-
-@pytest.fixture
-def restarted_workers(platform: Platform) -> Iterator[None]:
-    """Stop, after the test, the workers it started in place of the killed one."""
-    originals = list(platform.workers)
-    yield
-    for worker in platform.workers:
-        if worker not in originals:
-            worker.stop()
 
 
 def listening_worker(platform: Platform) -> Process | None:
@@ -79,8 +68,5 @@ def test_a_text_arriving_as_the_listening_worker_dies_reaches_its_peer(
     new_line.send(texter, "ok good")  # announced to the worker that took over
     new_line.wait_for(peer, f"#{ref}: ok good", timeout=RELAY_TIMEOUT)
 
-    index = platform.workers.index(killed)
-    platform.workers[index] = start_shell(
-        f"{killed.name}-restarted", procfile_command("worker"), platform.env, killed.log_path.parent
-    )
+    platform.restart_worker(platform.workers.index(killed))
     platform.assert_services_running()

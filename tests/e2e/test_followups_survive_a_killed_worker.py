@@ -11,29 +11,17 @@ from __future__ import annotations
 import os
 import signal
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
 
 from tests.e2e.deployment import Line, Platform
-from tests.e2e.harness import procfile_command, start_shell
 
 pytestmark = pytest.mark.e2e
 
 CHECK_IN = "checking in as you asked"
 FIRST_S, SECOND_S = 10, 30
 ARRIVAL_TIMEOUT = 30.0
-
-
-@pytest.fixture
-def restarted_workers(platform: Platform) -> Iterator[None]:
-    """Stop, after the test, the workers it started in place of the killed ones."""
-    originals = list(platform.workers)
-    yield
-    for worker in platform.workers:
-        if worker not in originals:
-            worker.stop()
 
 
 def check_ins(line: Line, texter: str) -> list[str]:
@@ -51,12 +39,7 @@ def start_workers_again(platform: Platform) -> None:
     """New worker processes from the Procfile, in place of the dead ones."""
     for index, dead in enumerate(platform.workers):
         assert not dead.running
-        platform.workers[index] = start_shell(
-            f"{dead.name}-restarted",
-            procfile_command("worker"),
-            platform.env,
-            dead.log_path.parent,
-        )
+        platform.restart_worker(index)
 
 
 def test_check_ins_arrive_once_each_though_every_worker_was_killed_between_them(

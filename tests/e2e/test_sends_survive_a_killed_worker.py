@@ -17,7 +17,6 @@ from collections.abc import Iterator
 import pytest
 
 from tests.e2e.deployment import Line, Platform
-from tests.e2e.harness import procfile_command, start_shell
 from tests.e2e.test_sms_line import claim
 
 pytestmark = pytest.mark.e2e
@@ -36,16 +35,6 @@ def slow_carrier(platform: Platform) -> Iterator[None]:
     platform.fake.latency_s = CARRIER_S
     yield
     platform.fake.latency_s = 0.0
-
-
-@pytest.fixture
-def restarted_workers(platform: Platform) -> Iterator[None]:
-    """Stop, after the test, the workers it started in place of the killed ones."""
-    originals = list(platform.workers)
-    yield
-    for worker in platform.workers:
-        if worker not in originals:
-            worker.stop()
 
 
 def without_repeats(bodies: list[str]) -> list[str]:
@@ -82,10 +71,8 @@ def test_a_worker_killed_mid_batch_repeats_at_most_the_cut_off_text_per_person(
     before_restart = arrived([])
     assert before_restart < total, "the batch was sent before the kill: nothing was cut off"
 
-    for index, dead in enumerate(platform.workers):
-        platform.workers[index] = start_shell(
-            f"{dead.name}-restarted", procfile_command("worker"), platform.env, dead.log_path.parent
-        )
+    for index in range(len(platform.workers)):
+        platform.restart_worker(index)
     for texter, bodies in written.items():
         new_line.wait_until(
             "every text from the peer",
