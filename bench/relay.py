@@ -17,7 +17,8 @@ left waiting and re-offered), and once all are processed the RSS of each process
 
 `--carrier-ms` makes the fake take that long to accept each text, as Twilio's API does
 (100-300 ms); `--no-soak` stops after the relay figures. SEND_CONCURRENCY in the environment
-reaches the workers.
+reaches the workers. RELAY_DUMP=FILE writes every text's send and arrival times there, and
+RELAY_SMAPS=FILE the first worker's /proc/PID/smaps as it stood when its RSS was read.
 
 Prints p50/p95/p99, the baseline, and the RSS of every web and worker process; exits 1 when p95
 is 100 ms plus the carrier's time or more, p50 is 25 ms or more with an instant carrier, or a
@@ -267,6 +268,8 @@ def main() -> int:
         wait_for("every soak text processed", lambda: _all_processed(platform_db), 180)
         web_rss = [rss_mb(pid) for pid in children(web.popen.pid)] + [rss_mb(web.popen.pid)]
         worker_rss = [rss_mb(worker.popen.pid) for worker in workers]
+        if smaps := os.environ.get("RELAY_SMAPS"):  # where the memory is, mapping by mapping
+            Path(smaps).write_text(Path(f"/proc/{workers[0].popen.pid}/smaps").read_text())
 
     return _report(refs, latencies, baseline, answered, args, web_rss, worker_rss)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from warmline.config import Settings, load_settings
+from warmline.conversations.incoming import nearby
 from warmline.core.clock import utcnow
 from warmline.core.crypto import Keyring, Vault
 from warmline.core.db import Database
@@ -105,14 +106,21 @@ def start_sending(rt: Runtime) -> SendPool:
     return rt.sends
 
 
-def _pool_options(settings: Settings) -> dict[str, int]:
-    """Database connections enough for every send in flight, the jobs and the sweeper."""
+def _pool_options(settings: Settings) -> dict[str, int | bool]:
+    """Database connections enough for every send in flight, the jobs, the texts processed
+    nearby and the sweeper."""
     if settings.database_url.startswith("sqlite"):
         return {}
     # Kept open, not overflow: SQLAlchemy closes an overflow connection as soon as it is returned,
     # so each send beyond the pool would pay for a new PostgreSQL backend. A pool opens its
     # connections only as they are wanted, so a web process still holds the one or two it uses.
-    return {"pool_size": settings.send_concurrency + 5, "max_overflow": 10}
+    # Last in, first out: the connections in use are the few warm ones, and the rest stay idle
+    # rather than each filling its own cache of prepared statements in turn.
+    return {
+        "pool_size": settings.send_concurrency + nearby.THREADS + 5,
+        "max_overflow": 10,
+        "pool_use_lifo": True,
+    }
 
 
 def _pacer(settings: Settings, queue: JobQueue) -> Pacer | None:

@@ -10,13 +10,15 @@ import typing
 from warmline import runtime
 from warmline.config import ConfigError
 from warmline.conversations.incoming import announced
+from warmline.conversations.incoming.nearby import NearbyProcessing
 from warmline.conversations.rules.languages import load_detector
 from warmline.core import logs
-from warmline.core.footprint import keep_out
+from warmline.core.footprint import keep_out, settle_malloc
 from warmline.core.jobqueue import QUEUE_NAME
 from warmline.lines.rules.languages import SUPPORTED
 from warmline.ops.sweeper import sweep_forever
 from warmline.privacy.keycheck import check_data_keys
+from workers import jobs
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +26,7 @@ log = logging.getLogger(__name__)
 def run() -> None:
     """Run the sweeper thread and an RQ worker until stopped."""
     _without_greenlet()
+    settle_malloc()
     from redis import Redis
     from redis.exceptions import RedisError
     from rq import SimpleWorker
@@ -55,10 +58,13 @@ def run() -> None:
     stop = threading.Event()
     sweeper = threading.Thread(target=sweep_forever, args=(rt, stop), name="sweeper", daemon=True)
     sweeper.start()
+    nearby: NearbyProcessing | None = None
     if rt.announces_inbound:
-        # Queues the texts the web stores (one worker's listener at a time; the rest stand by).
+        # Takes the texts the web stores (one worker's listener at a time; the rest stand by),
+        # processing them here while a thread is free and queueing the rest.
+        nearby = NearbyProcessing(rt.queue, jobs.process_inbound)
         listener = threading.Thread(
-            target=announced.listen_forever, args=(rt.db, rt.queue, stop), name="listener"
+            target=announced.listen_forever, args=(rt.db, nearby, stop), name="listener"
         )
         listener.daemon = True
         listener.start()
@@ -80,6 +86,8 @@ def run() -> None:
     finally:
         stop.set()
         # In flight sends finish (a cut-off one would be sent twice); the rest stay queued.
+        if nearby is not None:
+            nearby.close()
         sends.close()
 
 

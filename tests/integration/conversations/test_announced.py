@@ -1,7 +1,8 @@
-"""Texts PostgreSQL announces as they are stored, queued by the one worker that listens."""
+"""Texts PostgreSQL announces as they are stored, taken by the one worker that listens."""
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Iterator
@@ -13,10 +14,11 @@ from cryptography.fernet import Fernet
 from sqlalchemy import delete, select, text
 
 from warmline.conversations.incoming import announced, inbound
+from warmline.conversations.incoming.nearby import NearbyProcessing
 from warmline.core.clock import utcnow
 from warmline.core.crypto import Keyring, Vault
 from warmline.core.db import Database
-from warmline.core.jobqueue import INBOUND_CHANNEL, PROCESS_INBOUND, RedisJobQueue
+from warmline.core.jobqueue import INBOUND_CHANNEL, PROCESS_INBOUND, SEND_OUTBOX, RedisJobQueue
 from warmline.lines.lines import add_line
 from warmline.models import InboundMessage, Line
 
@@ -224,3 +226,102 @@ def test_the_doctor_can_tell_whether_a_worker_listens(
     stop.set()
     listening[0][0].join(PATIENCE_S)
     assert eventually(False) is False  # its connection closed, and the lock with it
+
+
+@dataclass
+class Sends:
+    """Where a processed text's replies go: kept, never sent."""
+
+    jobs: list[tuple[str, tuple[int, ...]]] = field(default_factory=list)
+
+    def enqueue(self, job: str, *ids: int) -> bool:
+        """Keep the job."""
+        self.jobs.append((job, ids))
+        return True
+
+
+def processed(db: Database, event_id: int) -> bool:
+    """Whether the text has been processed, once it is or patience runs out."""
+    deadline = time.monotonic() + PATIENCE_S
+    while True:
+        with db.session() as session:
+            done = session.scalar(
+                select(InboundMessage.processed_at).where(InboundMessage.id == event_id)
+            )
+        if done is not None or time.monotonic() > deadline:
+            return done is not None
+        time.sleep(0.01)
+
+
+def test_the_listening_worker_processes_an_announced_text_itself_without_rq(
+    db: Database, redis_url: str, listening: list[tuple[threading.Thread, threading.Event]]
+) -> None:
+    rq = RedisJobQueue(redis_url)
+    rq.redis.flushdb()
+    sends = Sends()
+    nearby = NearbyProcessing(
+        rq, lambda event_id: inbound.process(db, VAULT, sends, event_id, utcnow, KEYRING)
+    )
+    listen(listening, db, nearby)  # type: ignore[arg-type]
+    event_id = text_in(db, rq, sid(11))
+
+    assert processed(db, event_id)  # the texter's words reached the line
+    nearby.close()
+    assert [job for job, _ in sends.jobs] == [SEND_OUTBOX]  # the greeting, to be sent
+    assert rq.rq_queue.count == 0  # no job in Redis, on the way in or out
+    rq.redis.flushdb()
+
+
+def test_with_every_thread_busy_the_next_text_goes_to_rq_for_any_worker(redis_url: str) -> None:
+    rq = RedisJobQueue(redis_url)
+    rq.redis.flushdb()
+    release = threading.Event()
+    started: list[int] = []
+
+    def slow(event_id: int) -> None:
+        started.append(event_id)
+        release.wait(PATIENCE_S)
+
+    nearby = NearbyProcessing(rq, slow, size=2)
+    assert nearby.enqueue(PROCESS_INBOUND, 1, 2, 3)
+    queued = rq.rq_queue.get_jobs()
+    assert [job.args for job in queued] == [[3]]  # the two threads took 1 and 2
+    release.set()
+    nearby.close()
+    assert sorted(started) == [1, 2]
+
+    assert nearby.enqueue(PROCESS_INBOUND, 4)  # after a stop, everything goes to RQ
+    assert [job.args for job in rq.rq_queue.get_jobs()] == [[3], [4]]
+    rq.redis.flushdb()
+
+
+def test_a_text_that_fails_here_is_logged_and_frees_its_thread(
+    redis_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    rq = RedisJobQueue(redis_url)
+    rq.redis.flushdb()
+    done: list[int] = []
+    ran = threading.Semaphore(0)
+
+    def failing_first(event_id: int) -> None:
+        try:
+            if event_id == 1:
+                raise RuntimeError("the database went away")
+            done.append(event_id)
+        finally:
+            ran.release()
+
+    nearby = NearbyProcessing(rq, failing_first, size=1)
+    with caplog.at_level(logging.ERROR):
+        nearby.enqueue(PROCESS_INBOUND, 1)
+        assert ran.acquire(timeout=PATIENCE_S)
+        deadline = time.monotonic() + PATIENCE_S
+        # The thread is free again once it has logged; then the next text is processed here.
+        while "processing text 1 here failed" not in caplog.text:
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+    nearby.enqueue(PROCESS_INBOUND, 2)
+    nearby.close()
+    assert done == [2]
+    assert rq.rq_queue.count == 0
+    rq.redis.flushdb()
