@@ -45,9 +45,12 @@ class NearbyProcessing:
         queued = True
         for event_id in ids:
             if not self._closed and self._free.acquire(blocking=False):
-                self._threads.submit(self._run, event_id)
-            else:
-                queued = self.queue.enqueue(PROCESS_INBOUND, event_id) and queued
+                try:
+                    self._threads.submit(self._run, event_id)
+                    continue
+                except RuntimeError:  # the worker stopped between the check and the hand-over
+                    self._free.release()
+            queued = self.queue.enqueue(PROCESS_INBOUND, event_id) and queued
         return queued
 
     def close(self) -> None:
