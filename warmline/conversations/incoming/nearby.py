@@ -62,7 +62,8 @@ class NearbyProcessing:
         try:
             self.process(event_id)
         except Exception as exc:
-            # Unprocessed, it stays in the database for the sweeper, as a failed job would.
+            # Unprocessed, it stays in the database for the sweeper, as a failed job would. The
+            # thread is free before the line is logged, so whoever reads it can hand on the next.
             self._free.release()
             log.error(
                 "processing text %s here failed; the sweeper will retry", event_id, exc_info=exc
