@@ -7,11 +7,14 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
 
 import psycopg
 import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import delete, select, text
+from sqlalchemy.orm import Session
 
 from warmline.conversations.incoming import announced, inbound
 from warmline.conversations.incoming.nearby import NearbyProcessing
@@ -121,6 +124,31 @@ def test_an_announced_text_is_queued_by_the_listener_and_not_by_the_webhook(
     assert jobs.wait_for(after).count(after) == 1
     assert rq.rq_queue.count == 0  # the webhook built no job and never called Redis for it
     rq.redis.flushdb()
+
+
+def test_a_text_stored_as_the_listener_catches_up_is_queued_once(
+    db: Database,
+    listening: list[tuple[threading.Thread, threading.Event]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    stored: list[int] = []
+
+    def stored_after_listen(session: Session, now: datetime, **options: Any) -> list[int]:
+        # Between LISTEN and the catch-up: announced, and found by the catch-up too.
+        stored.append(text_in(db, Jobs(), sid(12)))
+        return inbound.stranded_ids(session, utcnow(), **options)
+
+    monkeypatch.setattr(announced, "stranded_ids", stored_after_listen)
+    jobs = Jobs()
+    listen(listening, db, jobs)
+    with jobs.arrived:
+        assert jobs.arrived.wait_for(lambda: bool(stored) and stored[0] in jobs.queued, PATIENCE_S)
+    later = text_in(db, Jobs(), sid(13))
+    # Announcements arrive in commit order: once the later one is queued, the first's has been
+    # heard too.
+    queued = jobs.wait_for(later)
+    assert queued.count(stored[0]) == 1
+    assert queued.count(later) == 1
 
 
 def test_a_text_twilio_sends_twice_is_announced_once(database_url: str, db: Database) -> None:

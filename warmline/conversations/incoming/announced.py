@@ -74,11 +74,14 @@ def _listen(db: Database, queue: JobQueue, stop: threading.Event, standby_s: flo
                 return
         driver.execute(f"LISTEN {INBOUND_CHANNEL}")
         # After LISTEN, so nothing stored from here on can fall between the two.
-        _catch_up(db, queue)
+        caught_up = _catch_up(db, queue)
         checked = time.monotonic()
         while not stop.is_set():
             for note in driver.notifies(timeout=WAIT_S):
-                _queue(queue, note.payload)
+                _queue(queue, note.payload, caught_up)
+            # A text stored between LISTEN and the catch-up is announced too, and the
+            # announcement is here by the end of the first wait; later ids are all new.
+            caught_up.clear()
             if time.monotonic() - checked >= CHECK_S:
                 # A connection cut without a word (a dropped route) would otherwise wait in
                 # silence; this fails instead, and the listener connects again and catches up.
@@ -109,21 +112,27 @@ def _may_listen(driver: Any) -> bool:
     return bool(row[0])
 
 
-def _catch_up(db: Database, queue: JobQueue) -> None:
-    """Queue the texts stored while no worker listened; a job for one already done is a no-op."""
+def _catch_up(db: Database, queue: JobQueue) -> set[int]:
+    """Queue the texts stored while no worker listened; their ids."""
     with db.session() as session:
         ids = stranded_ids(session, utcnow(), limit=CATCH_UP_MAX, grace=timedelta(0))
     for event_id in ids:
         queue.enqueue(PROCESS_INBOUND, event_id)
     if ids:
         log.info("queued %d texts stored while no worker listened", len(ids))
+    return set(ids)
 
 
-def _queue(queue: JobQueue, payload: str) -> None:
-    """Queue the announced text; an announcement that is not a row id is ignored."""
+def _queue(queue: JobQueue, payload: str, caught_up: set[int]) -> None:
+    """Queue the announced text unless the catch-up queued it; a payload not an id is ignored."""
     try:
         event_id = int(payload)
     except ValueError:
         log.warning("ignored an announcement on %s that is not a text's id", INBOUND_CHANNEL)
+        return
+    if event_id in caught_up:
+        # Queued twice it would be processed once all the same, but the second job would wait
+        # in RQ for a worker while this one's thread is busy with the first.
+        caught_up.discard(event_id)
         return
     queue.enqueue(PROCESS_INBOUND, event_id)
