@@ -96,8 +96,10 @@ class SendPool:
         self.queue, self.clock, self.pacer = queue, clock, pacer
         self._threads = ThreadPoolExecutor(max_workers=size, thread_name_prefix="send")
         self._guard = threading.Lock()
-        # Ids handed in and not yet started: the sweeper hands in the same due ids every second.
-        self._waiting: set[int] = set()
+        # Ids handed in and not yet taken to be sent, whether a thread has started on them or they
+        # wait behind their person's send: the sweeper hands in every queued id each second, and
+        # under a backlog each one taken again cost a thread a look-up and a place in the queue.
+        self._held: set[int] = set()
         # Recipients a thread is sending to, with the ids that arrived for them meanwhile.
         self._busy: dict[str, list[int]] = {}
         self._closed = False
@@ -116,9 +118,9 @@ class SendPool:
     def submit(self, outbox_id: int) -> None:
         """Send text `outbox_id` (and older ones to the same person) on a free thread, or here."""
         with self._guard:
-            if self._closed or outbox_id in self._waiting:
+            if self._closed or outbox_id in self._held:
                 return
-            self._waiting.add(outbox_id)
+            self._held.add(outbox_id)
             here = self._carrier_s is not None and self._carrier_s < self._at_once_s
         if here:
             self._run(outbox_id)
@@ -140,14 +142,13 @@ class SendPool:
             )
 
     def _run(self, outbox_id: int) -> None:
-        with self._guard:
-            self._waiting.discard(outbox_id)
         try:
             # One connection for the look-up and every send that follows: the recipient lock
             # belongs to it.
             with self.db.pinned_session() as session:
                 key = session.scalar(select(Outbox.recipient_key).where(Outbox.id == outbox_id))
                 if key is None:
+                    self._let_go(outbox_id)
                     return
                 with self._guard:
                     if key in self._busy:
@@ -157,26 +158,41 @@ class SendPool:
                     self._busy[key] = [outbox_id]
                 self._drain(session, key)
         except Exception:
+            self._let_go(outbox_id)
             log.exception("could not send outbox %s here; the sweeper will", outbox_id)
+
+    def _let_go(self, outbox_id: int) -> None:
+        """Take `outbox_id` again when it is handed in (the sweeper hands in what is due)."""
+        with self._guard:
+            self._held.discard(outbox_id)
 
     def _drain(self, session: Session, key: str) -> None:
         """Send one person's texts until none has arrived for them since the last send."""
-        while True:
+        try:
+            while True:
+                with self._guard:
+                    arrived = self._busy[key]
+                    if not arrived:
+                        del self._busy[key]
+                        return
+                    self._busy[key] = []
+                    # Sent now, or left queued for the sweeper to hand in again.
+                    self._held.difference_update(arrived)
+                newest = max(arrived)
+                try:
+                    outbox.send_in(
+                        session, self.vault, self.transport, newest, self.clock, self.pacer, key
+                    )
+                except Exception:
+                    # The row is still queued or marked sending: the sweeper takes it from there.
+                    log.exception("sending outbox %s failed; the sweeper will retry", newest)
+                    session.rollback()
+        except BaseException:
+            # The connection itself failed: this person's texts are the sweeper's again, and the
+            # next one handed in gets a thread rather than waiting behind this one for good.
             with self._guard:
-                arrived = self._busy[key]
-                if not arrived:
-                    del self._busy[key]
-                    return
-                self._busy[key] = []
-            newest = max(arrived)
-            try:
-                outbox.send_in(
-                    session, self.vault, self.transport, newest, self.clock, self.pacer, key
-                )
-            except Exception:
-                # The row is still queued or marked sending: the sweeper takes it from there.
-                log.exception("sending outbox %s failed; the sweeper will retry", newest)
-                session.rollback()
+                self._held.difference_update(self._busy.pop(key, []))
+            raise
 
 
 class _TimedTransport:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, event, select, text
 
 from tests.conftest import ACCOUNT_SID, AUTH_TOKEN, PG_ADMIN_URL, make_settings, pg_url
 from tests.e2e.fake_twilio import FakeTwilio
@@ -222,6 +222,53 @@ def test_a_text_written_while_its_person_s_thread_is_busy_still_goes_out_after_t
     assert sending.fake.wait_until(lambda texts: len(texts) >= 3, timeout=30)
     pool.close()
     assert sending.bodies_to(phone) == ["one", "two", "three"]
+
+
+class _HeldCarrier:
+    """The carrier, holding the first text until the test lets it through."""
+
+    def __init__(self, carrier: TwilioTransport) -> None:
+        self.carrier = carrier
+        self.holding = threading.Event()
+        self.let_through = threading.Event()
+
+    def send(self, *, from_number: str, to_number: str, body: str, label: str) -> str:
+        if not self.holding.is_set():
+            self.holding.set()
+            assert self.let_through.wait(30)
+        return self.carrier.send(
+            from_number=from_number, to_number=to_number, body=body, label=label
+        )
+
+
+def test_texts_waiting_behind_their_person_s_send_are_not_taken_again_when_handed_in_again(
+    sending: Sending,
+) -> None:
+    volunteer_id, phone = sending.volunteer_ids[0], PEOPLE[0]
+    ids = sending.write({volunteer_id: ["one", "two", "three", "four"]})
+    looked_up: list[int] = []
+
+    def count_look_ups(conn: object, cursor: object, statement: str, *args: object) -> None:
+        if statement.startswith("SELECT outbox.recipient_key"):
+            looked_up.append(1)
+
+    event.listen(sending.db.engine, "before_cursor_execute", count_look_ups)
+    carrier = _HeldCarrier(sending.transport)
+    pool = sending.pool(transport=carrier)  # type: ignore[arg-type]
+    pool.enqueue(SEND_OUTBOX, *ids)
+    assert carrier.holding.wait(30)  # "one" is at the carrier
+    deadline = time.monotonic() + 30
+    while len(looked_up) < len(ids) and time.monotonic() < deadline:
+        time.sleep(0.01)  # the others, each looked up by a thread and left behind "one"
+    for _ in range(10):  # the sweeper, once a second, hands in every queued text
+        pool.enqueue(SEND_OUTBOX, *ids[1:])
+    carrier.let_through.set()
+    assert _wait_until_sent(sending.db, ids)
+    pool.close()
+    event.remove(sending.db.engine, "before_cursor_execute", count_look_ups)
+
+    assert sending.bodies_to(phone) == ["one", "two", "three", "four"]
+    assert len(looked_up) == len(ids)  # each text taken once, however often it was handed in
 
 
 def test_after_the_carrier_was_slow_people_s_texts_still_go_to_it_together(
