@@ -54,6 +54,7 @@ from tests.e2e.deployment import CLI_BATCH
 from tests.e2e.fake_twilio import SentText
 from tests.e2e.harness import (
     VENV_BIN,
+    Process,
     RedisServer,
     free_port,
     platform_env,
@@ -254,10 +255,10 @@ def main() -> int:
             Path(dump).write_text(
                 json.dumps({"sent": sent_at, "texts": [t.as_json() for t in fake.texts()]})
             )
-        web_rss: list[float] = []
-        worker_rss: list[float] = []
         if args.no_soak:
-            return _report(refs, latencies, baseline, answered, args, web_rss, worker_rss)
+            # Figures only: the memory targets are for after the soak.
+            args.relay_rss = _rss(web, workers)
+            return _report(refs, latencies, baseline, answered, args, [], [])
         # Then the rest of the fault suite's soak (2,000 texts from 200 texters, the newcomers
         # left waiting and escalated), so memory is measured after the same load.
         everyone = texters + SOAK_TEXTERS
@@ -266,12 +267,17 @@ def main() -> int:
         platform_db = create_engine(env["DATABASE_URL"])
         cleanup.callback(platform_db.dispose)
         wait_for("every soak text processed", lambda: _all_processed(platform_db), 180)
-        web_rss = [rss_mb(pid) for pid in children(web.popen.pid)] + [rss_mb(web.popen.pid)]
-        worker_rss = [rss_mb(worker.popen.pid) for worker in workers]
+        web_rss, worker_rss = _rss(web, workers)
         if smaps := os.environ.get("RELAY_SMAPS"):  # where the memory is, mapping by mapping
             Path(smaps).write_text(Path(f"/proc/{workers[0].popen.pid}/smaps").read_text())
 
     return _report(refs, latencies, baseline, answered, args, web_rss, worker_rss)
+
+
+def _rss(web: Process, workers: list[Process]) -> tuple[list[float], list[float]]:
+    """RSS in MB of the web's workers then its master, and of each worker."""
+    web_rss = [rss_mb(pid) for pid in children(web.popen.pid)] + [rss_mb(web.popen.pid)]
+    return web_rss, [rss_mb(worker.popen.pid) for worker in workers]
 
 
 def _report(
@@ -311,7 +317,14 @@ def _report(
         started = ", ".join(f"{r:.1f} MB" for r in args.start_rss)
         print(f"{'RSS before any text':<28} {started} (web workers, then workers)")
     else:
-        print("soak skipped (--no-soak): memory not measured")
+        web_now, workers_now = args.relay_rss
+        print(
+            f"{'RSS after the relays':<28} web "
+            + ", ".join(f"{r:.1f}" for r in web_now)
+            + " MB; workers "
+            + ", ".join(f"{r:.1f}" for r in workers_now)
+            + " MB (no soak: not judged)"
+        )
     p95_limit = P95_LIMIT_MS + args.carrier_ms
     failed = p95 >= p95_limit or max([*web_rss, *worker_rss], default=0.0) >= RSS_LIMIT_MB
     targets = f"p95 < {p95_limit:.0f} ms"
