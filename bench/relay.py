@@ -16,9 +16,11 @@ left waiting and re-offered), and once all are processed the RSS of each process
         [--conversations 20] [--workers 2]
 
 `--carrier-ms` makes the fake take that long to accept each text, as Twilio's API does
-(100-300 ms); `--no-soak` stops after the relay figures. SEND_CONCURRENCY in the environment
-reaches the workers. RELAY_DUMP=FILE writes every text's send and arrival times there, and
-RELAY_SMAPS=FILE the first worker's /proc/PID/smaps as it stood when its RSS was read.
+(100-300 ms); `--no-soak` stops after the relay figures. The fake speaks HTTPS, as Twilio does,
+and the platform trusts it beside the usual CA bundle (`--plain-http` for plain HTTP).
+SEND_CONCURRENCY in the environment reaches the workers. RELAY_DUMP=FILE writes every text's send
+and arrival times there, and RELAY_SMAPS=FILE the first worker's /proc/PID/smaps as it stood when
+its RSS was read (and FILE.before, before any text).
 
 Prints p50/p95/p99, the baseline, and the RSS of every web and worker process; exits 1 when p95
 is 100 ms plus the carrier's time or more, p50 is 25 ms or more with an instant carrier, or a
@@ -45,6 +47,7 @@ from pathlib import Path
 from tempfile import mkdtemp
 
 import requests
+from requests.utils import DEFAULT_CA_BUNDLE_PATH
 from sqlalchemy import Engine, create_engine, text
 from twilio.request_validator import RequestValidator
 
@@ -63,6 +66,7 @@ from tests.e2e.harness import (
     start_shell,
     wait_for,
 )
+from tests.fake_http import loopback_certificate
 
 ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 # Per process, so two runs on one machine never drop each other's database.
@@ -84,11 +88,23 @@ TAKEN = re.compile(r"^You have #([A-Z][2-9][A-Z])\.")
 class FakeTwilioProcess:
     """The recording fake Twilio served by a child process; its recording read over HTTP."""
 
-    def __init__(self, account_sid: str, auth_token: str, latency_s: float = 0.0) -> None:
+    def __init__(
+        self, account_sid: str, auth_token: str, latency_s: float, tls_dir: Path | None
+    ) -> None:
+        tls: tuple[Path, Path] | None = None
+        self.ca_bundle: Path | None = None
+        if tls_dir is not None:
+            # Over HTTPS as Twilio's API is: the platform trusts the fake's certificate beside
+            # the usual CA bundle, so its worker holds as many certificates as a deployed one.
+            tls = loopback_certificate(tls_dir)
+            self.ca_bundle = tls_dir / "ca-bundle.pem"
+            self.ca_bundle.write_text(Path(DEFAULT_CA_BUNDLE_PATH).read_text() + tls[0].read_text())
         program = (
-            "import sys; from tests.e2e.fake_twilio import FakeTwilio; "
-            f"fake = FakeTwilio({account_sid!r}, {auth_token!r}, {latency_s!r}); fake.start(); "
-            "print(fake.port, flush=True); sys.stdin.read()"
+            "import sys; from pathlib import Path; from tests.e2e.fake_twilio import FakeTwilio; "
+            f"tls = {[str(path) for path in tls] if tls else None!r}; "
+            f"fake = FakeTwilio({account_sid!r}, {auth_token!r}, {latency_s!r}, "
+            "(Path(tls[0]), Path(tls[1])) if tls else None); fake.start(); "
+            "print(fake.url, flush=True); sys.stdin.read()"
         )
         root = Path(__file__).resolve().parent.parent
         self.popen = subprocess.Popen(
@@ -99,8 +115,10 @@ class FakeTwilioProcess:
             text=True,
         )
         assert self.popen.stdout is not None
-        self.url = f"http://127.0.0.1:{int(self.popen.stdout.readline())}"
+        self.url = self.popen.stdout.readline().strip()
         self.http = requests.Session()
+        self.http.verify = str(self.ca_bundle) if self.ca_bundle else True
+        self.http.trust_env = False  # a REQUESTS_CA_BUNDLE here would replace the one above
 
     def texts(self) -> list[SentText]:
         """Every text recorded so far; arrival times are on this machine's monotonic clock."""
@@ -163,6 +181,9 @@ def main() -> int:
         "--conversations", type=int, default=50, help=f"texters relaying (at most {len(TEXTERS)})"
     )
     parser.add_argument("--workers", type=int, default=1, help="`warmline worker` processes")
+    parser.add_argument(
+        "--plain-http", action="store_true", help="the fake Twilio over HTTP rather than HTTPS"
+    )
     args = parser.parse_args()
     texters = TEXTERS[: max(1, min(args.conversations, len(TEXTERS)))]
     try:
@@ -177,7 +198,9 @@ def main() -> int:
     account_sid, token, port = "AC" + secrets.token_hex(16), secrets.token_hex(16), free_port()
     with ExitStack() as cleanup:
         cleanup.callback(lambda: _drop(admin))
-        fake = FakeTwilioProcess(account_sid, token, args.carrier_ms / 1000)
+        fake = FakeTwilioProcess(
+            account_sid, token, args.carrier_ms / 1000, None if args.plain_http else log_dir
+        )
         cleanup.callback(fake.stop)
         redis = RedisServer(log_dir)
         cleanup.callback(redis.stop)
@@ -191,6 +214,7 @@ def main() -> int:
             web_port=port,
             instance_dir=log_dir / "instance",
             SEND_RATE_PER_S="0",
+            **({"REQUESTS_CA_BUNDLE": str(fake.ca_bundle)} if fake.ca_bundle else {}),
         )
         run_command([str(VENV_BIN / "warmline"), "db", "upgrade"], env)
         web = start_shell("web", procfile_command("web"), env, log_dir)
@@ -207,6 +231,10 @@ def main() -> int:
         args.start_rss = [rss_mb(pid) for pid in children(web.popen.pid)] + [
             rss_mb(worker.popen.pid) for worker in workers
         ]
+        if smaps := os.environ.get("RELAY_SMAPS"):
+            Path(smaps + ".before").write_text(
+                Path(f"/proc/{workers[0].popen.pid}/smaps").read_text()
+            )
         session = requests.Session()
         validator = RequestValidator(token)
         answered: list[float] = []
@@ -302,6 +330,7 @@ def _report(
                 "texts": len(latencies),
                 "rate_per_s": args.rate,
                 "carrier_ms": args.carrier_ms,
+                "carrier_over": "http" if args.plain_http else "https",
                 "workers": args.workers,
                 "send_concurrency": int(os.environ.get("SEND_CONCURRENCY") or 16),
             }

@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler
+from pathlib import Path
 from urllib.parse import parse_qs
 
 from tests.fake_http import JsonHandler, LoopbackServer
@@ -45,9 +46,16 @@ class FakeTwilio:
 
     `latency_s` makes each message create take that long, as Twilio's API does (100-300 ms): a
     fake that answers at once flatters a sender. A text counts as arrived when it is answered.
+    Given `tls` (a certificate and its key), it speaks HTTPS, as Twilio does.
     """
 
-    def __init__(self, account_sid: str, auth_token: str, latency_s: float = 0.0) -> None:
+    def __init__(
+        self,
+        account_sid: str,
+        auth_token: str,
+        latency_s: float = 0.0,
+        tls: tuple[Path, Path] | None = None,
+    ) -> None:
         self.account_sid = account_sid
         self.auth_token = auth_token
         self.latency_s = latency_s
@@ -56,7 +64,7 @@ class FakeTwilio:
         self._changed = threading.Condition()
         self._in_flight = 0
         self.most_in_flight = 0  # the most message creates the fake was answering at once
-        self._http = LoopbackServer(self._handler_class(), "fake-twilio")
+        self._http = LoopbackServer(self._handler_class(), "fake-twilio", tls=tls)
 
     @property
     def port(self) -> int:
