@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import select
+import socket
 import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -105,3 +108,56 @@ def test_a_certificate_for_another_host_is_refused(
 
     with pytest.raises(requests.exceptions.SSLError):
         client.request("POST", elsewhere + MESSAGES, data={"Body": "x"})
+
+
+class TunnelHandler(BaseHTTPRequestHandler):
+    """A forward proxy for HTTPS: opens the asked-for tunnel and copies bytes both ways."""
+
+    tunnels: list[str] = []
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Quiet."""
+
+    def do_CONNECT(self) -> None:
+        """Connect to the target, say so, then relay until either side closes."""
+        host, port = self.path.rsplit(":", 1)
+        TunnelHandler.tunnels.append(self.path)
+        with socket.create_connection((host, int(port)), timeout=5) as upstream:
+            self.send_response(200, "Connection established")
+            self.end_headers()
+            self.wfile.flush()
+            sides = [self.connection, upstream]
+            while True:
+                readable, _, _ = select.select(sides, [], [], 5)
+                if not readable:
+                    return
+                for side in readable:
+                    data = side.recv(65536)
+                    if not data:
+                        return
+                    (upstream if side is self.connection else self.connection).sendall(data)
+
+
+def test_sends_through_a_proxy_tunnel_verify_with_the_shared_context(
+    twilio_over_tls: LoopbackServer, trusting_bundle: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    TunnelHandler.tunnels = []
+    proxy = LoopbackServer(TunnelHandler, "fake-tunnel").start()
+    try:
+        monkeypatch.setenv("HTTPS_PROXY", proxy.url)
+        monkeypatch.delenv("NO_PROXY", raising=False)
+        monkeypatch.delenv("no_proxy", raising=False)
+        client = RebasedHttpClient(twilio_over_tls.url)
+        HoldingHandler.together = threading.Barrier(1)
+
+        answer = client.request("POST", twilio_over_tls.url + MESSAGES, data={"Body": "x"})
+    finally:
+        proxy.stop()
+
+    assert answer.status_code == 201
+    assert TunnelHandler.tunnels == [f"127.0.0.1:{twilio_over_tls.port}"]
+    adapter = client.session.get_adapter(twilio_over_tls.url)
+    pools = adapter.proxy_manager[proxy.url].pools
+    keys = pools.keys()  # the container refuses plain iteration
+    kept = [conn for key in keys for conn in list(pools[key].pool.queue) if conn]
+    assert [conn.sock.context for conn in kept] == [adapter._shared_context()]
