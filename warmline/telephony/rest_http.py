@@ -73,6 +73,8 @@ class SharedContextAdapter(HTTPAdapter):
         conn.ca_cert_dir = None
 
     def _shared_context(self) -> ssl.SSLContext:
+        if self._context is not None:  # every request asks; only the first few need the lock
+            return self._context
         # The first sends start together: unlocked, each would build (and keep) a context.
         with self._building:
             if self._context is None:

@@ -9,10 +9,12 @@ import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
 from requests.utils import DEFAULT_CA_BUNDLE_PATH
+from urllib3 import PoolManager
 
 from tests.fake_http import JsonHandler, LoopbackServer, loopback_certificate
 from warmline.telephony.rest_http import RebasedHttpClient
@@ -75,9 +77,7 @@ def test_concurrent_sends_over_https_hold_the_certificates_once(
         sender.join(timeout=10)
 
     assert answers == [201] * SENDERS
-    pools = client.session.get_adapter(twilio_over_tls.url).poolmanager.pools
-    keys = pools.keys()  # the container refuses plain iteration
-    kept = [conn for key in keys for conn in list(pools[key].pool.queue) if conn]
+    kept = _kept_connections(client.session.get_adapter(twilio_over_tls.url).poolmanager)
     sockets = [conn.sock for conn in kept if conn.sock is not None]
     assert len(sockets) == SENDERS
     contexts = {id(sock.context) for sock in sockets}
@@ -157,7 +157,12 @@ def test_sends_through_a_proxy_tunnel_verify_with_the_shared_context(
     assert answer.status_code == 201
     assert TunnelHandler.tunnels == [f"127.0.0.1:{twilio_over_tls.port}"]
     adapter = client.session.get_adapter(twilio_over_tls.url)
-    pools = adapter.proxy_manager[proxy.url].pools
-    keys = pools.keys()  # the container refuses plain iteration
-    kept = [conn for key in keys for conn in list(pools[key].pool.queue) if conn]
+    kept = _kept_connections(adapter.proxy_manager[proxy.url])
     assert [conn.sock.context for conn in kept] == [adapter._shared_context()]
+
+
+def _kept_connections(manager: PoolManager) -> list[Any]:
+    """The connections `manager`'s pools keep alive for the next request."""
+    pools = manager.pools
+    keys = pools.keys()  # the container refuses plain iteration
+    return [conn for key in keys for conn in list(pools[key].pool.queue) if conn]
