@@ -55,10 +55,19 @@ NEVER_IN_A_WORKER = [
     "twilio.rest.api.v2010.account.call",
     "twilio.rest.api.v2010.account.message",
     "twilio.rest.api.v2010.account.recording",
+    # The other operator commands: `warmline worker` loads only the module that defines it.
+    "warmline.cli.access",
+    "warmline.cli.coordinator",
+    "warmline.cli.lines",
+    "warmline.cli.rota",
 ]
 WORKER_SENDS_A_TEXT = """
 import json, sys
-import warmline.cli, workers.jobs, workers.main
+import click
+from warmline.cli import main
+with click.Context(main) as ctx:  # as `warmline worker` finds its command
+    main.get_command(ctx, "worker")
+import workers.jobs, workers.main
 workers.main._without_greenlet()
 import rq, rq.serializers  # as workers.main.run imports them
 from warmline.telephony.sender import TwilioTransport
