@@ -9,7 +9,7 @@ import click
 from sqlalchemy import select
 
 from warmline.cli.base import load_settings, main, opened_runtime, operator_errors
-from warmline.core.footprint import restart_without_thread_caches
+from warmline.core.footprint import restart_lean
 from warmline.core.jobqueue import WORKER_MAIN, resolve
 from warmline.lines.lines import get_line
 from warmline.models import Line
@@ -49,7 +49,7 @@ def run(host: str, port: int) -> None:
 @main.command()
 def worker() -> None:
     """Run a production worker: the RQ worker and the sweeper."""
-    restart_without_thread_caches()
+    restart_lean()
     # Dependencies point inward: the package starts the worker by name, never by import.
     resolve(WORKER_MAIN)()
 

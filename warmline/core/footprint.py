@@ -50,22 +50,30 @@ def settle_malloc() -> bool:
 
 # glibc's tunable for how many freed blocks of each small size a thread keeps to itself.
 NO_THREAD_CACHES = "glibc.malloc.tcache_count=0"
+# Python's setting that leaves out the columns each instruction came from.
+NO_DEBUG_RANGES = "PYTHONNODEBUGRANGES"
 
 
-def restart_without_thread_caches() -> None:
-    """Start this process again, once, with glibc's per-thread caches of freed blocks turned off.
+def restart_lean() -> None:
+    """Start this process again, once, with glibc's thread caches and Python's column tables off.
 
     Each thread keeps up to seven freed blocks of every small size for itself (glibc's tcache),
     which no other thread can reuse: over a worker's twenty threads, 1 to 2 MB held after a busy
-    spell for nothing (bench/NOTES.md), and no slower without. glibc reads the setting only as a
-    program starts, so the process replaces itself (same process id, same arguments) with the
-    setting added to what GLIBC_TUNABLES already says. Called before anything large is loaded.
-    Elsewhere (musl, macOS), or when the restart cannot happen, the process carries on as it is.
+    spell for nothing, and no slower without. Python keeps, beside every instruction of every
+    function loaded, the columns it came from, only to underline the failing expression in a
+    traceback: about 0.5 MB of a worker (bench/NOTES.md), whose logged tracebacks still name
+    each file and line. Both are read only as a program starts, so the process replaces itself
+    (same process id, same arguments) with them added to its environment, keeping what
+    GLIBC_TUNABLES already says. Called before anything large is loaded. Where the restart
+    cannot happen, the process carries on as it is; off glibc (musl, macOS) only the columns go.
     """
     tunables = os.environ.get("GLIBC_TUNABLES", "")
-    if not _runs_on_glibc() or NO_THREAD_CACHES in tunables.split(":"):
+    caches_off = not _runs_on_glibc() or NO_THREAD_CACHES in tunables.split(":")
+    if caches_off and os.environ.get(NO_DEBUG_RANGES):
         return
-    env = dict(os.environ, GLIBC_TUNABLES=":".join(filter(None, (tunables, NO_THREAD_CACHES))))
+    env = {**os.environ, NO_DEBUG_RANGES: "1"}
+    if not caches_off:
+        env["GLIBC_TUNABLES"] = ":".join(filter(None, (tunables, NO_THREAD_CACHES)))
     try:
         os.execve(sys.executable, sys.orig_argv, env)
     except OSError:

@@ -22,12 +22,16 @@ def test_glibc_takes_the_workers_malloc_settings() -> None:
 
 
 # Frees seven small blocks in a fresh interpreter and says whether glibc kept them in the
-# thread's own cache (none reach the shared free lists) and which process and settings it ran as.
+# thread's own cache (none reach the shared free lists), whether its code kept the columns each
+# instruction came from, and which process and settings it ran as.
 FREE_SEVEN_BLOCKS = """
 import ctypes, json, os, sys
 if sys.argv[1] == "restart":
-    from warmline.core.footprint import restart_without_thread_caches
-    restart_without_thread_caches()
+    from warmline.core.footprint import restart_lean
+    restart_lean()
+def one():
+    return 1
+_, _, column, _ = next(one.__code__.co_positions())
 fields = "arena ordblks smblks hblks hblkhd usmblks fsmblks uordblks fordblks keepcost"
 class MallInfo2(ctypes.Structure):
     _fields_ = [(name, ctypes.c_size_t) for name in fields.split()]
@@ -41,12 +45,13 @@ for block in blocks:
     libc.free(block)
 shared = libc.mallinfo2().fsmblks - before
 print(json.dumps({"pid": os.getpid(), "tunables": os.environ.get("GLIBC_TUNABLES"),
-                  "kept_by_the_thread": shared < 7 * 100}))
+                  "kept_by_the_thread": shared < 7 * 100, "columns": column is not None}))
 """
 
 
 def _free_seven_blocks(how: str) -> tuple[int, dict[str, object]]:
     env = {**os.environ, "GLIBC_TUNABLES": "glibc.malloc.perturb=0"}
+    env.pop("PYTHONNODEBUGRANGES", None)
     ran = subprocess.Popen(
         [sys.executable, "-c", FREE_SEVEN_BLOCKS, how], env=env, stdout=subprocess.PIPE, text=True
     )
@@ -56,10 +61,12 @@ def _free_seven_blocks(how: str) -> tuple[int, dict[str, object]]:
 
 
 @pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="the thread caches are glibc's")
-def test_a_worker_restarts_once_as_the_same_process_with_glibcs_thread_caches_off() -> None:
+def test_a_worker_restarts_once_as_the_same_process_leaner() -> None:
     pid, as_started = _free_seven_blocks("as-started")
-    # As a program starts, glibc keeps a thread's freed small blocks for that thread alone.
+    # As a program starts, glibc keeps a thread's freed small blocks for that thread alone, and
+    # Python keeps the columns of every instruction.
     assert as_started["kept_by_the_thread"] is True
+    assert as_started["columns"] is True
     assert pid == as_started["pid"]
 
     pid, restarted = _free_seven_blocks("restart")
@@ -67,4 +74,5 @@ def test_a_worker_restarts_once_as_the_same_process_with_glibcs_thread_caches_of
     # settings kept, and its freed blocks back where every thread can use them.
     assert restarted["pid"] == pid
     assert restarted["kept_by_the_thread"] is False
+    assert restarted["columns"] is False
     assert restarted["tunables"] == "glibc.malloc.perturb=0:glibc.malloc.tcache_count=0"
