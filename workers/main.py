@@ -8,11 +8,11 @@ import time
 import typing
 
 from warmline import runtime
-from warmline.config import ConfigError
+from warmline.config import ConfigError, Settings
 from warmline.conversations.incoming import announced
 from warmline.conversations.incoming.nearby import NearbyProcessing
 from warmline.conversations.rules.languages import load_detector
-from warmline.core import logs
+from warmline.core import logs, metrics
 from warmline.core.footprint import keep_out, settle_malloc
 from warmline.core.jobqueue import QUEUE_NAME
 from warmline.lines.rules.languages import SUPPORTED
@@ -49,6 +49,7 @@ def run() -> None:
     except ConfigError as exc:
         raise SystemExit(f"warmline worker: {exc}") from None
     logs.configure(log_format=rt.settings.log_format)
+    count_where_scraped(rt.settings)
     redis_url = rt.settings.redis_url
     if redis_url is None:
         raise SystemExit(
@@ -89,6 +90,16 @@ def run() -> None:
         if nearby is not None:
             nearby.close()
         sends.close()
+
+
+def count_where_scraped(settings: Settings) -> None:
+    """Count this worker's events only where a scrape can read them: PROMETHEUS_MULTIPROC_DIR.
+
+    A worker serves no scrape of its own, so without that directory its counts would reach no
+    one; it then never loads prometheus-client either (about 1.8 MB of its memory).
+    """
+    if settings.prometheus_multiproc_dir is None:
+        metrics.count_nowhere()
 
 
 def _without_greenlet() -> None:

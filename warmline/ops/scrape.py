@@ -15,8 +15,8 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from redis.exceptions import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 
+from warmline.core import metrics
 from warmline.core.jobqueue import RedisJobQueue
-from warmline.core.metrics import EVENTS
 from warmline.ops import line_health
 
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ class _Events:
 
     def collect(self) -> Iterable[Metric]:
         """The events registry's metrics."""
-        return EVENTS.collect()
+        return metrics.registry().collect()
 
 
 class _State:

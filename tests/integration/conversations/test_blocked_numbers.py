@@ -14,7 +14,7 @@ from warmline.models import Conversation, InboundMessage
 
 
 def blocked_count() -> float:
-    return metrics.EVENTS.get_sample_value("warmline_texts_blocked_total") or 0.0
+    return metrics.registry().get_sample_value("warmline_texts_blocked_total") or 0.0
 
 
 def test_a_blocked_number_pages_nobody_gets_no_reply_and_is_counted(line: Line) -> None:

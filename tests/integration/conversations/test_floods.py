@@ -89,7 +89,7 @@ def relayed_lines(line: Line, ref: str) -> list[str]:
 
 
 def gathered_count() -> float:
-    return metrics.EVENTS.get_sample_value("warmline_texts_gathered_total") or 0.0
+    return metrics.registry().get_sample_value("warmline_texts_gathered_total") or 0.0
 
 
 def test_a_flooding_texter_does_not_delay_another_texters_relay(

@@ -16,7 +16,7 @@ def two_peers(line: Line) -> None:
 
 
 def opted_out_count() -> float:
-    return metrics.TEXTS_FROM_OPTED_OUT._value.get()  # type: ignore[attr-defined,no-any-return]
+    return metrics.registry().get_sample_value("warmline_texts_from_opted_out_total") or 0.0
 
 
 def test_a_text_after_stop_is_kept_and_counted_and_offered_to_no_one(line: Line) -> None:

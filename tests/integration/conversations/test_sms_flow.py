@@ -370,7 +370,7 @@ def test_a_short_code_or_sender_id_is_offered_to_no_peer_and_counted(line: Line)
     line.add_volunteer("Sam", SAM)
 
     def not_routed() -> float:
-        return metrics.EVENTS.get_sample_value("warmline_texts_not_routed_total") or 0.0
+        return metrics.registry().get_sample_value("warmline_texts_not_routed_total") or 0.0
 
     before = not_routed()
     for sender in ("73981", "ACMEBANK"):  # a carrier short code, an alphanumeric sender id

@@ -70,7 +70,7 @@ def sms_form(**extra: str) -> dict[str, str]:
 
 def not_stored(reason: str) -> float:
     return (
-        metrics.EVENTS.get_sample_value("warmline_texts_not_stored_total", {"reason": reason})
+        metrics.registry().get_sample_value("warmline_texts_not_stored_total", {"reason": reason})
         or 0.0
     )
 
