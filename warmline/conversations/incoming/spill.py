@@ -6,6 +6,7 @@ import json
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
 from redis import Redis
 from sqlalchemy.exc import SQLAlchemyError
@@ -52,7 +53,7 @@ def drain(
 ) -> Drained:
     """Store spilled texts, oldest first, exactly once (MessageSid dedupes a repeated drain)."""
     stored = 0
-    for left in store.lrange(TAKEN, 0, -1):  # left over by a worker that died mid-drain
+    for left in _entries(store, TAKEN):  # left over by a worker that died mid-drain
         if not _store(_text(left), db, keyring, vault, queue):
             return Drained(stored, True)
         store.lrem(TAKEN, 1, _text(left))
@@ -67,14 +68,19 @@ def drain(
     return Drained(stored, True)
 
 
+def _entries(store: Redis, name: str) -> list[bytes | str]:
+    """Every entry of the list `name` (redis-py 7 types a reply as possibly awaitable)."""
+    return cast(list[bytes | str], store.lrange(name, 0, -1))
+
+
 def discard(store: Redis, vault: Vault, number: str) -> int:
     """Erasure: drop texts from `number` still waiting in Redis; returns how many went."""
     discarded = 0
     for name in (WAITING, TAKEN):
-        for raw in store.lrange(name, 0, -1):
+        for raw in _entries(store, name):
             payload = json.loads(_text(raw))
             if vault.open(payload["sender"].encode()) == number:
-                discarded += int(store.lrem(name, 1, _text(raw)))
+                discarded += cast(int, store.lrem(name, 1, _text(raw)))
     return discarded
 
 
