@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-
 import click
 from click.testing import CliRunner
 
+from tests.fresh_interpreter import last_json
 from warmline.cli.base import COMMAND_MODULES, main
 
 
@@ -32,15 +29,7 @@ print(json.dumps({"found": found is not None and found.name,
 
 
 def _name(command: str) -> dict[str, object]:
-    ran = subprocess.run(
-        [sys.executable, "-c", NAMES_ONE_COMMAND, command],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    )
-    answer: dict[str, object] = json.loads(ran.stdout.splitlines()[-1])
-    return answer
+    return last_json(NAMES_ONE_COMMAND, command)
 
 
 def test_a_worker_loads_only_its_own_commands_module() -> None:

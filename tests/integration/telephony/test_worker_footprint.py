@@ -9,13 +9,9 @@ interpreter, since this test process has loaded them all.
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from redis import Redis
@@ -24,13 +20,13 @@ from rq.serializers import JSONSerializer
 
 from tests.conftest import ACCOUNT_SID, AUTH_TOKEN
 from tests.e2e.fake_twilio import FakeTwilio
+from tests.fresh_interpreter import last_json
 from warmline.core import migrate
 from warmline.core.clock import utcnow
 from warmline.core.db import Database
 from warmline.core.jobqueue import PROCESS_INBOUND, QUEUE_NAME
 from warmline.lines.lines import add_line
 
-REPO = Path(__file__).resolve().parents[3]
 # Started and sent a text, a worker has loaded none of these (nor anything inside them).
 NEVER_IN_A_WORKER = [
     "flask",
@@ -117,21 +113,6 @@ def carrier() -> Iterator[FakeTwilio]:
     fake.stop()
 
 
-def run_script(script: str, *args: str, env: dict[str, str] | None = None) -> dict[str, Any]:
-    """Run `script` in a fresh interpreter; the JSON object its last line printed."""
-    ran = subprocess.run(
-        [sys.executable, "-c", script, *args],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    answer: dict[str, Any] = json.loads(ran.stdout.splitlines()[-1])
-    return answer
-
-
 def among(packages: Iterable[str], loaded: set[str]) -> list[str]:
     """Those of `packages` that were loaded, whole or any module of theirs."""
     return [
@@ -142,7 +123,7 @@ def among(packages: Iterable[str], loaded: set[str]) -> list[str]:
 def test_a_worker_that_sends_a_text_loads_neither_the_web_nor_twilio_s_other_resources(
     carrier: FakeTwilio,
 ) -> None:
-    answer = run_script(WORKER_SENDS_A_TEXT, carrier.url, ACCOUNT_SID, AUTH_TOKEN)
+    answer = last_json(WORKER_SENDS_A_TEXT, carrier.url, ACCOUNT_SID, AUTH_TOKEN)
 
     # The text reached the carrier, and the sid it gave is the one kept.
     assert [(t.to, t.body) for t in carrier.texts()] == [("+15550602222", "hi")]
@@ -183,7 +164,7 @@ def test_a_web_process_that_takes_a_text_loads_neither_the_worker_nor_twilio_s_r
         "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
         "PUBLIC_URL": public_url,
     }
-    answer = run_script(WEB_TAKES_A_TEXT, public_url, AUTH_TOKEN, env=env)
+    answer = last_json(WEB_TAKES_A_TEXT, public_url, AUTH_TOKEN, env=env)
 
     # Twilio was answered, and the text waits for a worker to process it.
     assert answer["status"] == 200

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
+
+from tests.fresh_interpreter import last_json
 
 # A fresh interpreter: a worker's start decides, then its sends count a failure and a pacing.
 A_WORKER_COUNTS = """
@@ -27,16 +26,7 @@ def _worker_counts(directory: Path | None) -> dict[str, Any]:
     env = {k: v for k, v in os.environ.items() if k != "PROMETHEUS_MULTIPROC_DIR"}
     if directory is not None:
         env["PROMETHEUS_MULTIPROC_DIR"] = str(directory)
-    ran = subprocess.run(
-        [sys.executable, "-c", A_WORKER_COUNTS, str(directory or "")],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    )
-    answer: dict[str, Any] = json.loads(ran.stdout.splitlines()[-1])
-    return answer
+    return last_json(A_WORKER_COUNTS, str(directory or ""), env=env)
 
 
 def test_a_worker_without_a_shared_directory_counts_nowhere_and_loads_no_prometheus() -> None:
