@@ -38,6 +38,9 @@ class Event:
     labelnames: tuple[str, ...] = ()
     buckets: tuple[float, ...] | None = None
 
+    def __post_init__(self) -> None:
+        _ALL.append(self)
+
     def labels(self, **values: str) -> Tally:
         """The series for these label values."""
         return _made(self).labels(**values) if _counting else _NOWHERE
@@ -59,6 +62,9 @@ class _Nowhere:
 
 
 _NOWHERE = _Nowhere()
+# Every event defined below, in order: the registry makes them all at once, so a scrape shows
+# each, counted or not.
+_ALL: list[Event] = []
 _counting = True
 _registry: CollectorRegistry | None = None
 _metrics: dict[Event, Any] = {}
@@ -81,7 +87,7 @@ def registry() -> CollectorRegistry:
             from prometheus_client import CollectorRegistry, Counter, Histogram
 
             made = CollectorRegistry(auto_describe=True)
-            for event in ALL:
+            for event in _ALL:
                 options: dict[str, Any] = {"labelnames": event.labelnames, "registry": made}
                 if event.buckets is None:
                     _metrics[event] = Counter(event.name, event.documentation, **options)
@@ -94,8 +100,7 @@ def registry() -> CollectorRegistry:
 
 
 def _made(event: Event) -> Any:
-    if _registry is None:
-        registry()
+    registry()
     return _metrics[event]
 
 
@@ -143,15 +148,4 @@ SEND_FAILURES = Event(
 SENDS_PACED = Event(
     "warmline_sends_paced",
     "Sends held back a moment because the sending number's bucket was empty.",
-)
-ALL = (
-    WEBHOOK_SECONDS,
-    TEXTS_NOT_STORED,
-    TEXTS_NOT_ROUTED,
-    TEXTS_BLOCKED,
-    TEXTS_GATHERED,
-    TEXTS_FROM_OPTED_OUT,
-    SAFE_ANSWERS,
-    SEND_FAILURES,
-    SENDS_PACED,
 )
