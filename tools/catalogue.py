@@ -2,9 +2,9 @@
 
     python tools/catalogue.py    # refresh each .pot, merge it into each .po, compile each .mo
 
-Three catalogues. The texts people receive: the English dictionary in warmline/messaging/wording.py
+Four catalogues. The texts people receive: the English dictionary in warmline/messaging/wording.py
 is the source; each entry becomes a message whose context is its key and whose id is the English
-text. The dashboard: the strings its templates and views mark with _() or gettext(). The
+text. The coordinators' alert e-mails: the same, from the English in warmline/mail/rules/compose.py. The dashboard: the strings its templates and views mark with _() or gettext(). The
 refusals: the English templates every InvalidInput (and each refusal error deriving from it) is
 raised with, and the words marked with refusal() or filled by refusal_text(), anywhere in warmline/.
 Beside them, the few CLDR words the texts' times use (days, months, list and duration patterns,
@@ -33,6 +33,8 @@ from babel.units import format_unit
 
 from warmline.core import refusals
 from warmline.lines.rules.languages import SUPPORTED
+from warmline.mail import wording as mail_wording
+from warmline.mail.rules import compose
 from warmline.messaging import times, wording
 
 LOCALE = Path(wording.__file__).parent / "locale"
@@ -63,6 +65,16 @@ def template() -> Catalog:
     """Every English text, keyed by its context."""
     catalog = Catalog(project="Warmline", domain=wording.DOMAIN, fuzzy=False, creation_date=_STAMP)
     for key, text in wording.ENGLISH.items():
+        catalog.add(text, context=key, flags=["python-brace-format"])
+    return catalog
+
+
+def alerts_template() -> Catalog:
+    """Every English sentence of the coordinators' alert e-mails, keyed by its context."""
+    catalog = Catalog(
+        project="Warmline", domain=mail_wording.DOMAIN, fuzzy=False, creation_date=_STAMP
+    )
+    for key, text in compose.ENGLISH.items():
         catalog.add(text, context=key, flags=["python-brace-format"])
     return catalog
 
@@ -105,6 +117,11 @@ def po_path(language: str) -> Path:
     return LOCALE / language / "LC_MESSAGES" / f"{wording.DOMAIN}.po"
 
 
+def alerts_po_path(language: str) -> Path:
+    """Where a language's .po of the alert e-mails lives."""
+    return mail_wording.LOCALE / language / "LC_MESSAGES" / f"{mail_wording.DOMAIN}.po"
+
+
 def dashboard_po_path(language: str) -> Path:
     """Where a language's .po of the dashboard lives."""
     return DASHBOARD_LOCALE / language / "LC_MESSAGES" / "messages.po"
@@ -145,6 +162,11 @@ def refresh() -> None:
         template(),
         LOCALE / f"{wording.DOMAIN}.pot",
         [(language, po_path(language)) for language in wording.TRANSLATED],
+    )
+    _merge(
+        alerts_template(),
+        mail_wording.LOCALE / f"{mail_wording.DOMAIN}.pot",
+        [(language, alerts_po_path(language)) for language in wording.TRANSLATED],
     )
     _merge(
         dashboard_template(),

@@ -9,10 +9,13 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date, format_datetime
 from flask import g, has_request_context, redirect, request, session
 from flask_babel import get_locale, gettext
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from warmline.core import refusals
 from warmline.dashboard.blueprint import bp
+from warmline.dashboard.context import coordinator, db
+from warmline.lines import coordinators
 
 # The dashboard's languages, each named as its speakers would look for it in the switch.
 LANGUAGES = {"en": "English", "es": "Español"}
@@ -37,6 +40,11 @@ def select_locale() -> str:
     chosen = session.get(LANGUAGE)
     if chosen in LANGUAGES:
         return str(chosen)
+    return browser_language()
+
+
+def browser_language() -> str:
+    """The dashboard language the browser prefers, else English."""
     return request.accept_languages.best_match(list(LANGUAGES)) or "en"
 
 
@@ -67,6 +75,10 @@ def switch_language(code: str) -> Response:
     """Remember the language chosen in the header's switch, and go back to the page."""
     if code in LANGUAGES:
         session[LANGUAGE] = code
+        if current_user.is_authenticated and coordinator().language != code:
+            # Their alert e-mails follow the choice.
+            coordinators.set_language(db(), coordinator(), code)
+            db().commit()
     back = request.args.get("next", "")
     parts = urlsplit(back)
     # Only a path on this site: never a redirect elsewhere.

@@ -13,6 +13,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from warmline.core.errors import InvalidInput
+from warmline.lines.rules.languages import SUPPORTED
 from warmline.models import Coordinator, CoordinatorLine, Line
 
 if TYPE_CHECKING:
@@ -187,6 +188,17 @@ def reset(session: Session, coordinator: Coordinator, password: str, now: dateti
 def set_email_alerts(session: Session, coordinator: Coordinator, wanted: bool) -> None:
     """Turn the coordinator's alert e-mails on or off (they still see every alert on the Now page)."""
     coordinator.email_alerts = wanted
+    session.flush()
+
+
+def set_language(session: Session, coordinator: Coordinator, code: str) -> None:
+    """Keep the language the coordinator's alert e-mails are written in."""
+    if code not in SUPPORTED:
+        known = ", ".join(SUPPORTED)
+        raise InvalidInput(
+            "{word!r} is not a language this line knows (use {known})", word=code, known=known
+        )
+    coordinator.language = code
     session.flush()
 
 

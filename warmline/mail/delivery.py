@@ -17,6 +17,8 @@ from warmline.core.db import Database
 from warmline.core.jobqueue import SEND_EMAIL, JobQueue
 from warmline.mail.rules.compose import Letter, compose
 from warmline.mail.smtp import Mailer
+from warmline.mail.wording import reading, words_in
+from warmline.messaging import times
 from warmline.models import Coordinator, EmailNotice, Line
 
 log = logging.getLogger(__name__)
@@ -98,7 +100,7 @@ def send(
             session.commit()
             return False
         line = session.get_one(Line, notice.line_id)
-        message = _message(notice, line, coordinator.email, mailer.sender, dashboard_url)
+        message = _message(notice, line, coordinator, mailer.sender, dashboard_url)
         try:
             mailer.send(message)
         except (smtplib.SMTPException, OSError) as exc:
@@ -127,26 +129,38 @@ def send(
         return True
 
 
-def letter(notice: EmailNotice, line: Line, dashboard_url: str) -> Letter:
-    """What the notice's e-mail says."""
+def letter(
+    notice: EmailNotice, line: Line, dashboard_url: str, language: str | None = None
+) -> Letter:
+    """What the notice's e-mail says, in `language` (English when None or not translated)."""
     fields = json.loads(notice.details)
-    local = notice.created_at.astimezone(ZoneInfo(line.timezone))
-    happened_at = f"{local:%a %d %b %Y %H:%M} ({local:%Z})"
-    return compose(notice.kind, line.name, fields, happened_at, dashboard_url, line.id)
+    zone = ZoneInfo(line.timezone)
+    language = reading(language)
+    if "starts" in fields and "ends" in fields:
+        # A window's times, kept as moments so each reader gets them in their own language.
+        starts = datetime.fromisoformat(fields["starts"]).astimezone(zone)
+        ends = datetime.fromisoformat(fields["ends"]).astimezone(zone)
+        fields["when"] = times.shift_when(starts, ends, language)
+    happened_at = times.moment(notice.created_at.astimezone(zone), language)
+    return compose(
+        notice.kind, line.name, fields, happened_at, dashboard_url, line.id, words_in(language)
+    )
 
 
 def _message(
-    notice: EmailNotice, line: Line, to: str, sender: str, dashboard_url: str
+    notice: EmailNotice, line: Line, to: Coordinator, sender: str, dashboard_url: str
 ) -> EmailMessage:
-    content = letter(notice, line, dashboard_url)
+    content = letter(notice, line, dashboard_url, to.language)
     message = EmailMessage()
     message["Subject"] = content.subject
     message["From"] = sender
-    message["To"] = to
+    message["To"] = to.email
     message["Date"] = format_datetime(notice.created_at)
     # The same id on a retried send lets a mail client show it once.
     domain = parseaddr(sender)[1].rpartition("@")[2]
     message["Message-ID"] = f"<warmline-notice-{notice.id}@{domain or 'localhost'}>"
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(content.body)
+    # After the content: setting it clears every Content- header.
+    message["Content-Language"] = reading(to.language)
     return message

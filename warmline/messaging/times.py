@@ -27,6 +27,11 @@ WORDS_PATH: Final = Path(__file__).parent / "locale" / "words.json"
 # A shift's start as each language writes it (CLDR's "EEE dd MMM HH:mm" and "EEE d MMM HH:mm");
 # both on the 24-hour clock, as the rota is entered.
 _SHIFT_START: Final = {"en": "{day} {date:02d} {month} {time}", "es": "{day} {date} {month} {time}"}
+# A moment with its year, as a coordinator's alert e-mail dates it (CLDR's "EEE dd MMM y HH:mm").
+_MOMENT: Final = {
+    "en": "{day} {date:02d} {month} {year} {time}",
+    "es": "{day} {date} {month} {year} {time}",
+}
 _UNITS: Final = (("week", 7 * 86400), ("day", 86400), ("hour", 3600), ("minute", 60))
 # The English hours text a line stores when its hours are set (`weekly_hours(..., "en")`).
 _STORED_HOURS = re.compile(r"Our hours \((?P<zone>[^()]+)\): (?P<windows>.+)\.")
@@ -59,16 +64,27 @@ def _plural(language: str) -> PluralRule:
 
 def shift_when(start: datetime, end: datetime, language: str) -> str:
     """A shift's local times, e.g. "Tue 01 Dec 18:00-22:00 (EST)" or "mar 1 dic 18:00-22:00 (EST)"."""
+    return f"{_dated(start, language, _SHIFT_START)}-{end:%H:%M} ({start:%Z})"
+
+
+def moment(local: datetime, language: str) -> str:
+    """A local moment with its zone: "Wed 02 Dec 2026 20:14 (EST)", "mié 2 dic 2026 20:14 (EST)"."""
+    return f"{_dated(local, language, _MOMENT)} ({local:%Z})"
+
+
+def _dated(local: datetime, language: str, patterns: Mapping[str, str]) -> str:
+    """`local`'s day, date, month, year and time by the reader's pattern."""
     words = _words(language)
-    pattern = _SHIFT_START.get(_known(language), _SHIFT_START[wording.SOURCE_LANGUAGE])
-    starts = pattern.format(
-        day=words["days"][start.weekday()],
-        date=start.day,
-        month=words["months"][start.month - 1],
-        time=f"{start:%H:%M}",
+    pattern = patterns.get(_known(language), patterns[wording.SOURCE_LANGUAGE])
+    said = pattern.format(
+        day=words["days"][local.weekday()],
+        date=local.day,
+        month=words["months"][local.month - 1],
+        year=local.year,
+        time=f"{local:%H:%M}",
     )
     # Spanish abbreviations end in a dot in some data versions; a text reads better without.
-    return f"{starts.replace('.', '')}-{end:%H:%M} ({start:%Z})"
+    return said.replace(".", "")
 
 
 def weekly_hours(windows: list[Window], zone: str, language: str) -> str:

@@ -31,6 +31,9 @@ class Coordinator(Base):
     must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
     # Alerts by e-mail (when the deployment has SMTP) unless the coordinator turned them off.
     email_alerts: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # The language of their alert e-mails: the last chosen in the dashboard's switch, else their
+    # browser's at their first sign-in; None before either (e-mails are then in English).
+    language: Mapped[str | None] = mapped_column(String(8))
 
 
 class CoordinatorLine(Base):

@@ -80,9 +80,16 @@ def alert_gaps(db: Database, vault: Vault, now: datetime) -> list[int]:
                 for coordinator in coordinators:
                     when = _when(turn, coordinator, start, end)
                     turn.tell_volunteer(coordinator, "gap_alert", when=when)
-                # The e-mail to coordinators is in English, like the rest of the mail.
-                when = _when(turn, None, start, end)
-                notices.record(session, line, COVERAGE_GAP, f"gap:{key}", now, when=when)
+                # The e-mail puts the window into words in each coordinator's language.
+                notices.record(
+                    session,
+                    line,
+                    COVERAGE_GAP,
+                    f"gap:{key}",
+                    now,
+                    starts=start.isoformat(),
+                    ends=end.isoformat(),
+                )
             session.commit()
             written.extend(turn.outbox_ids())
     return written

@@ -287,3 +287,71 @@ def test_a_sent_alert_email_is_kept_only_as_long_as_a_closed_conversation(
     assert notices() == 1
     retention.purge(line.rt.db, line.rt.records, utcnow() + timedelta(hours=25))
     assert notices() == 0
+
+
+def read_in(mailed: Inbox, address: str) -> list[EmailMessage]:
+    """The messages for `address`, parsed (a Spanish subject travels encoded)."""
+    found = []
+    for rcpts, raw in mailed.messages:
+        if address in rcpts:
+            message = message_from_bytes(raw, policy=policy.default)
+            assert isinstance(message, EmailMessage)
+            found.append(message)
+    return found
+
+
+def body_of(message: EmailMessage) -> str:
+    """The plain body with its wrapped lines joined."""
+    body = message.get_body(("plain",))
+    assert body is not None
+    return " ".join(body.get_content().split())
+
+
+def reads_in(address: str, language: str, line: Line) -> None:
+    with line.rt.db.session() as session:
+        coordinators.set_language(session, coordinators.get(session, address), language)
+        session.commit()
+
+
+SPANISH_DAY = r"(lun|mar|mié|jue|vie|sáb|dom) \d{1,2} [a-z]+"
+ENGLISH_DAY = r"(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d\d [A-Z][a-z]+"
+
+
+def test_a_coordinator_who_reads_spanish_gets_the_alert_in_spanish_and_others_english(
+    line: Line, mailed: Inbox
+) -> None:
+    reads_in("admin@example.org", "es", line)
+    line.text(TEXTER, CRISIS_TEXT)
+    ref = ref_offered(line, SAM)
+    deliver(line)
+
+    [message] = read_in(mailed, "admin@example.org")
+    assert message["Subject"] == f"[Test Warmline] palabras de crisis en #{ref}"
+    assert message["Content-Language"] == "es"
+    body = body_of(message)
+    assert f"Se detectaron palabras de crisis en la conversación #{ref}." in body
+    assert re.search(rf"Alerta: {SPANISH_DAY} \d{{4}} \d\d:\d\d", body), body
+    assert f"{PUBLIC_URL}/account/password" in body
+    assert_nothing_private(body, CRISIS_TEXT, "nobody would notice", "tonight")
+
+
+def test_a_coverage_gap_is_put_into_words_in_each_coordinators_language(
+    line: Line, mailed: Inbox
+) -> None:
+    reads_in("admin@example.org", "es", line)
+    now = utcnow()
+    rota_sms.alert_gaps(line.rt.db, line.rt.vault, now)
+    deliver(line)
+    [spanish] = [m for m in read_in(mailed, "admin@example.org") if "[Other Line]" in m["Subject"]]
+    [english] = read_in(mailed, "other@example.org")  # never chose a language: English
+    assert re.fullmatch(
+        rf"\[Other Line\] no hay ningún compañero en los turnos {SPANISH_DAY} "
+        r"\d\d:\d\d-\d\d:\d\d \(UTC\)",
+        spanish["Subject"],
+    ), spanish["Subject"]
+    assert re.fullmatch(
+        rf"\[Other Line\] no peer on the rota {ENGLISH_DAY} \d\d:\d\d-\d\d:\d\d \(UTC\)",
+        english["Subject"],
+    ), english["Subject"]
+    assert english["Content-Language"] == "en"
+    assert "Alert raised: " in body_of(english)

@@ -84,6 +84,12 @@ def signin() -> Page:
     session.clear()  # a fresh session at sign-in, so nothing from before carries over
     if chosen:  # except the language the switch chose
         session[present.LANGUAGE] = chosen
+    # The account keeps the language their alert e-mails are written in: the switch's choice,
+    # else (the first time) the browser's.
+    if chosen in present.LANGUAGES:
+        coordinators.set_language(db(), found, str(chosen))
+    elif found.language is None:
+        coordinators.set_language(db(), found, present.browser_language())
     login_user(SignedIn(found))
     session.permanent = True
     session[SIGNED_IN_AT] = int(time.time())
@@ -168,6 +174,7 @@ def _password_page(
         error=error,
         must_change=me.must_change_password,
         email_alerts=me.email_alerts,
+        email_language=present.LANGUAGES.get(me.language or ""),
         alerts_error=alerts_error,
         mail_configured=runtime().settings.smtp is not None,
     )

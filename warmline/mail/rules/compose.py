@@ -1,9 +1,12 @@
-"""The subject and body of an alert e-mail, from its kind and fields: never a number or words."""
+"""The subject and body of an alert e-mail, from its kind and fields: never a number or words.
+
+The English here is the source; `warmline.mail.wording` reads it in a coordinator's language.
+"""
 
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 # Each kind: the subject, the sentence, and the dashboard page that shows it.
@@ -17,61 +20,64 @@ QUEUE_STALL = "queue_stall"
 
 NOW_PAGE = "/"
 ROTA_PAGE = "/rota"
+# Where a coordinator turns alert e-mails off.
+ACCOUNT_PAGE = "/account/password"
 
+PAGES: Mapping[str, str] = {
+    UNCLAIMED: NOW_PAGE,
+    CRISIS: NOW_PAGE,
+    ESCALATION: NOW_PAGE,
+    VOICEMAIL: NOW_PAGE,
+    COVERAGE_GAP: ROTA_PAGE,
+    SEND_FAILURES: NOW_PAGE,
+    QUEUE_STALL: NOW_PAGE,
+}
 
-@dataclass(frozen=True)
-class Wording:
-    """How one kind of alert reads."""
-
-    subject: str
-    sentence: str
-    page: str
-
-
-WORDINGS: Mapping[str, Wording] = {
-    UNCLAIMED: Wording(
-        "#{ref} has waited {minutes} min with no peer",
-        "Conversation #{ref} has waited {minutes} minutes and no peer has taken it.",
-        NOW_PAGE,
+# Every sentence of an alert e-mail, keyed "<kind>.subject" and "<kind>.sentence" for each kind,
+# and the parts every e-mail shares.
+ENGLISH: Mapping[str, str] = {
+    "unclaimed.subject": "#{ref} has waited {minutes} min with no peer",
+    "unclaimed.sentence": (
+        "Conversation #{ref} has waited {minutes} minutes and no peer has taken it."
     ),
-    CRISIS: Wording(
-        "crisis words in #{ref}",
+    "crisis.subject": "crisis words in #{ref}",
+    "crisis.sentence": (
         "Crisis words were flagged in conversation #{ref}. Please check in with the peer or "
-        "the queue.",
-        NOW_PAGE,
+        "the queue."
     ),
-    ESCALATION: Wording(
-        "{peer} asks for support with #{ref}",
-        "{peer} asked for a coordinator's support with conversation #{ref}.",
-        NOW_PAGE,
+    "escalation.subject": "{peer} asks for support with #{ref}",
+    "escalation.sentence": "{peer} asked for a coordinator's support with conversation #{ref}.",
+    "voicemail.subject": "a voicemail is waiting (#{ref})",
+    "voicemail.sentence": "A caller left voicemail #{ref}. A peer can call back with CALL {ref}.",
+    "coverage_gap.subject": "no peer on the rota {when}",
+    "coverage_gap.sentence": (
+        "No peer is on the rota {when}. Post an open shift or ask someone to cover."
     ),
-    VOICEMAIL: Wording(
-        "a voicemail is waiting (#{ref})",
-        "A caller left voicemail #{ref}. A peer can call back with CALL {ref}.",
-        NOW_PAGE,
+    "send_failures.subject": "{count} texts failed in {minutes} min",
+    "send_failures.sentence": (
+        "{count} texts could not be delivered in the last {minutes} minutes."
     ),
-    COVERAGE_GAP: Wording(
-        "no peer on the rota {when}",
-        "No peer is on the rota {when}. Post an open shift or ask someone to cover.",
-        ROTA_PAGE,
-    ),
-    SEND_FAILURES: Wording(
-        "{count} texts failed in {minutes} min",
-        "{count} texts could not be delivered in the last {minutes} minutes.",
-        NOW_PAGE,
-    ),
-    QUEUE_STALL: Wording(
-        "texts or deadlines are stuck",
+    "queue_stall.subject": "texts or deadlines are stuck",
+    "queue_stall.sentence": (
         "Something has not moved for {minutes} minutes: texts or deadlines are stuck. Check "
-        "that the worker is running (`warmline doctor`).",
-        NOW_PAGE,
+        "that the worker is running (`warmline doctor`)."
+    ),
+    "raised": "Alert raised: {when}",
+    "dashboard": "Dashboard: {link}",
+    "footer": (
+        "This e-mail never carries a texter's number or words; the dashboard shows what you "
+        "may see. To stop these e-mails, turn them off on your account page: {account}"
     ),
 }
 
-KINDS = frozenset(WORDINGS)
+KINDS = frozenset(PAGES)
 WIDTH = 76
-# The only fields an alert may carry: references, counts, a window's times and a peer's name.
-FIELDS = frozenset({"ref", "minutes", "count", "when", "peer"})
+# The only fields an alert may carry: references, counts, a window's times (as words in `when`,
+# or as the ISO moments `starts` and `ends`, put into words for each reader) and a peer's name.
+FIELDS = frozenset({"ref", "minutes", "count", "when", "starts", "ends", "peer"})
+
+# The sentence for a key in the reader's language (English: the source itself).
+Words = Callable[[str], str]
 
 
 @dataclass(frozen=True)
@@ -89,17 +95,17 @@ def compose(
     happened_at: str,
     dashboard_url: str,
     line_id: int,
+    words: Words = ENGLISH.__getitem__,
 ) -> Letter:
-    """The e-mail for one alert; `happened_at` is already in the line's zone."""
-    wording = WORDINGS[kind]
+    """The e-mail for one alert; `happened_at` is already in the line's zone and the language."""
     values = {name: fields.get(name, "") for name in FIELDS}
-    link = f"{dashboard_url.rstrip('/')}{wording.page}?line={line_id}"
-    subject = f"[{line_name}] " + wording.subject.format(**values)
+    site = dashboard_url.rstrip("/")
+    link = f"{site}{PAGES[kind]}?line={line_id}"
+    subject = f"[{line_name}] " + words(f"{kind}.subject").format(**values)
     paragraphs = (
-        f"{line_name}: {wording.sentence.format(**values)}",
-        f"Alert raised: {happened_at}\nDashboard: {link}",
-        "This e-mail never carries a texter's number or words; the dashboard shows what you "
-        "may see. To stop these e-mails: warmline coordinator email-alerts <your e-mail> off",
+        f"{line_name}: {words(f'{kind}.sentence').format(**values)}",
+        words("raised").format(when=happened_at) + "\n" + words("dashboard").format(link=link),
+        words("footer").format(account=site + ACCOUNT_PAGE),
     )
     # Short lines keep the body readable as sent (no quoted-printable breaks in the link).
     body = "\n\n".join(
