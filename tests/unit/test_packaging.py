@@ -122,6 +122,7 @@ def test_the_wheel_and_the_sdist_install_into_a_fresh_venv_and_run(tmp_path: Pat
         "warmline/messaging/locale/es/LC_MESSAGES/wording.mo",
         "warmline/dashboard/translations/es/LC_MESSAGES/messages.mo",
         "warmline/core/locale/es/LC_MESSAGES/refusals.mo",
+        "warmline/mail/locale/es/LC_MESSAGES/alerts.mo",
     ):
         assert compiled in shipped  # without it Spanish readers would quietly get English
     env_dir = tmp_path / "venv"
