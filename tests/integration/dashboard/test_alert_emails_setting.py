@@ -96,7 +96,7 @@ def test_the_language_switch_sets_the_language_of_their_alert_emails(
 
     signed_in.get("/language/es?next=/account/password")
     assert email_language(rt) == "es"
-    assert "Te llegan en Español, el idioma que elegiste" in signed_in.text("/account/password")
+    assert "Te llegan en español, el idioma que elegiste" in signed_in.text("/account/password")
 
     signed_in.get("/language/en?next=/")
     assert email_language(rt) == "en"

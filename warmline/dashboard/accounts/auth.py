@@ -174,7 +174,7 @@ def _password_page(
         error=error,
         must_change=me.must_change_password,
         email_alerts=me.email_alerts,
-        email_language=present.LANGUAGES.get(me.language or ""),
+        email_language=me.language,
         alerts_error=alerts_error,
         mail_configured=runtime().settings.smtp is not None,
     )
