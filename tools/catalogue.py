@@ -4,8 +4,8 @@
 
 Four catalogues. The texts people receive: the English dictionary in warmline/messaging/wording.py
 is the source; each entry becomes a message whose context is its key and whose id is the English
-text. The coordinators' alert e-mails: the same, from the English in warmline/mail/rules/compose.py. The dashboard: the strings its templates and views mark with _() or gettext(). The
-refusals: the English templates every InvalidInput (and each refusal error deriving from it) is
+text. The coordinators' alert e-mails: the same, from the English in warmline/mail/rules/compose.py.
+The dashboard: the strings its templates and views mark with _() or gettext(). The refusals: the English templates every InvalidInput (and each refusal error deriving from it) is
 raised with, and the words marked with refusal() or filled by refusal_text(), anywhere in warmline/.
 Beside them, the few CLDR words the texts' times use (days, months, list and duration patterns,
 language names), taken from Babel into warmline/messaging/locale/words.json; a test checks they
@@ -19,6 +19,7 @@ from __future__ import annotations
 import io
 import json
 import sys
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -63,18 +64,18 @@ REFUSAL_KEYWORDS = (
 
 def template() -> Catalog:
     """Every English text, keyed by its context."""
-    catalog = Catalog(project="Warmline", domain=wording.DOMAIN, fuzzy=False, creation_date=_STAMP)
-    for key, text in wording.ENGLISH.items():
-        catalog.add(text, context=key, flags=["python-brace-format"])
-    return catalog
+    return _keyed(wording.DOMAIN, wording.ENGLISH)
 
 
 def alerts_template() -> Catalog:
     """Every English sentence of the coordinators' alert e-mails, keyed by its context."""
-    catalog = Catalog(
-        project="Warmline", domain=mail_wording.DOMAIN, fuzzy=False, creation_date=_STAMP
-    )
-    for key, text in compose.ENGLISH.items():
+    return _keyed(mail_wording.DOMAIN, compose.ENGLISH)
+
+
+def _keyed(domain: str, english: Mapping[str, str]) -> Catalog:
+    """A catalogue of English texts whose context is their key."""
+    catalog = Catalog(project="Warmline", domain=domain, fuzzy=False, creation_date=_STAMP)
+    for key, text in english.items():
         catalog.add(text, context=key, flags=["python-brace-format"])
     return catalog
 

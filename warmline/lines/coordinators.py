@@ -13,7 +13,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from warmline.core.errors import InvalidInput
-from warmline.lines.rules.languages import SUPPORTED
+from warmline.lines.rules.languages import known_language
 from warmline.models import Coordinator, CoordinatorLine, Line
 
 if TYPE_CHECKING:
@@ -193,12 +193,7 @@ def set_email_alerts(session: Session, coordinator: Coordinator, wanted: bool) -
 
 def set_language(session: Session, coordinator: Coordinator, code: str) -> None:
     """Keep the language the coordinator's alert e-mails are written in."""
-    if code not in SUPPORTED:
-        known = ", ".join(SUPPORTED)
-        raise InvalidInput(
-            "{word!r} is not a language this line knows (use {known})", word=code, known=known
-        )
-    coordinator.language = code
+    coordinator.language = known_language(code)
     session.flush()
 
 

@@ -14,21 +14,23 @@ def parse_languages(text: str, field: str = "languages") -> tuple[str, ...]:
     """Read "en, es" into ("en", "es"): known codes, in the order given, each once."""
     codes: list[str] = []
     for word in re.split(r"[\s,;]+", text.strip().lower()):
-        if not word:
-            continue
-        if word not in SUPPORTED:
-            known = ", ".join(SUPPORTED)
-            raise InvalidInput(
-                "{word!r} is not a language this line knows (use {known})",
-                field,
-                word=word,
-                known=known,
-            )
-        if word not in codes:
+        if word and known_language(word, field) not in codes:
             codes.append(word)
     if not codes:
         raise InvalidInput("Give at least one language, e.g. en or en,es", field)
     return tuple(codes)
+
+
+def known_language(code: str, field: str = "language") -> str:
+    """`code` when it is a language this version knows; refused otherwise."""
+    if code not in SUPPORTED:
+        raise InvalidInput(
+            "{word!r} is not a language this line knows (use {known})",
+            field,
+            word=code,
+            known=", ".join(SUPPORTED),
+        )
+    return code
 
 
 def as_text(codes: tuple[str, ...]) -> str:
